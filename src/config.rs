@@ -1,0 +1,182 @@
+//! `scholia.yaml`: the site configuration. Every key has a default, so the file is optional;
+//! unknown keys are errors, as in front matter.
+
+use crate::content::fields::Fields;
+use crate::content::front_matter::{self, Yaml};
+use crate::error::Diagnostic;
+use std::path::Path;
+
+/// How glossary names are linked automatically, site-wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Autolink {
+    /// The first mention of each entry in each page.
+    #[default]
+    First,
+    /// Every mention.
+    All,
+    /// None: explicit `[[slug]]` links only.
+    None,
+}
+
+/// The site configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteConfig {
+    /// Site name.
+    pub title: String,
+    /// For meta tags and the feed.
+    pub description: Option<String>,
+    /// Absolute URL of the site root, always ending in `/`.
+    pub base_url: String,
+    /// `lang` of every page.
+    pub language: String,
+    /// Theme folder name.
+    pub theme: String,
+    /// Commentaries per home page.
+    pub paginate: usize,
+    /// Automatic linking mode.
+    pub autolink: Autolink,
+    /// Clean raw HTML in Markdown.
+    pub sanitize_html: bool,
+    /// Free map for templates.
+    pub extra: Yaml,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Commentary".into(),
+            description: None,
+            base_url: "/".into(),
+            language: "en".into(),
+            theme: "default".into(),
+            paginate: 10,
+            autolink: Autolink::First,
+            sanitize_html: false,
+            extra: Yaml::Null,
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "title", "description", "base_url", "language", "theme", "paginate", "autolink",
+    "sanitize_html", "extra",
+];
+
+/// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
+pub fn normalize_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+impl SiteConfig {
+    /// Parses the text of `scholia.yaml`; `path` is only used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let doc = front_matter::parse(text, 1).map_err(|e| {
+            vec![Diagnostic::error(path, e.line, e.col, format!("invalid YAML: {}", e.message))]
+        })?;
+        let mut f = Fields::new(&doc, path, KEYS);
+        let mut c = SiteConfig::default();
+        if let Some(v) = f.string("title") {
+            c.title = v;
+        }
+        c.description = f.string("description");
+        if let Some(v) = f.string("base_url") {
+            c.base_url = normalize_base_url(&v);
+        }
+        if let Some(v) = f.string("language") {
+            c.language = v;
+        }
+        if let Some(v) = f.string("theme") {
+            if crate::slug::is_safe_segment(&v) {
+                c.theme = v;
+            } else {
+                f.nested_error("theme", format!("`theme` must be a folder name under themes/, not `{v}`"));
+            }
+        }
+        if let Some(v) = f.uint("paginate") {
+            if v == 0 {
+                f.nested_error("paginate", "`paginate` must be at least 1".into());
+            } else {
+                c.paginate = v as usize;
+            }
+        }
+        if let Some(v) = f.string("autolink") {
+            c.autolink = match v.as_str() {
+                "first" => Autolink::First,
+                "all" => Autolink::All,
+                "none" => Autolink::None,
+                other => {
+                    f.nested_error(
+                        "autolink",
+                        format!("`autolink` must be `first`, `all` or `none`, not `{other}`"),
+                    );
+                    Autolink::First
+                }
+            };
+        } else if let Some(Yaml::Bool(false)) = doc.get("autolink") {
+            // YAML reads a bare `none`/`no`/`off` as a string in the core schema, but `false` is
+            // a boolean; accept it as the obvious meaning.
+            c.autolink = Autolink::None;
+            f.diags.retain(|d| !d.message.starts_with("`autolink`"));
+        }
+        if let Some(v) = f.bool("sanitize_html") {
+            c.sanitize_html = v;
+        }
+        c.extra = f.map("extra").unwrap_or(Yaml::Null);
+        f.diags.sort_by_key(|d| (d.line, d.col));
+        if f.diags.is_empty() {
+            Ok(c)
+        } else {
+            Err(f.diags)
+        }
+    }
+
+    /// Loads `root/scholia.yaml`, or the defaults when there is none.
+    pub fn load(root: &Path, shown: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let path = root.join("scholia.yaml");
+        if !path.exists() {
+            return Ok(SiteConfig::default());
+        }
+        let text = crate::content::discover::read_text(&path, shown).map_err(|d| vec![d])?;
+        SiteConfig::parse(shown, &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<SiteConfig, Vec<String>> {
+        SiteConfig::parse(Path::new("scholia.yaml"), text)
+            .map_err(|d| d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn empty_config_is_all_defaults() {
+        assert_eq!(parse("").unwrap(), SiteConfig::default());
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse("title: T\nbase_url: https://example.org/policy\npaginate: 5\nautolink: all\nextra:\n  a: 1\n").unwrap();
+        assert_eq!(c.title, "T");
+        assert_eq!(c.base_url, "https://example.org/policy/");
+        assert_eq!(c.paginate, 5);
+        assert_eq!(c.autolink, Autolink::All);
+        assert!(matches!(c.extra, Yaml::Map(_)));
+    }
+
+    #[test]
+    fn unknown_and_bad_keys_are_errors() {
+        let e = parse("titl: T\nautolink: some\npaginate: 0\n").unwrap_err();
+        assert_eq!(e.len(), 3, "{e:#?}");
+        assert!(e[0].starts_with("error: scholia.yaml:1:1: unknown key `titl`; did you mean `title`?"));
+        assert!(e[1].contains(":2:11: `autolink` must be `first`, `all` or `none`"));
+        assert!(e[2].contains(":3:11: `paginate` must be at least 1"));
+    }
+}

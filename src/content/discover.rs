@@ -1,0 +1,172 @@
+//! Finding and reading the files of a site: the only code that reads content from disk.
+//!
+//! `content/` is walked once (walkdir, no symlink following); each Markdown file is sorted into
+//! its section by where it sits, read, and parsed in parallel. Files are read whole: the
+//! parsers keep the text for rendering and for positions in diagnostics.
+
+use super::{parse_commentary, parse_entry, parse_page, Commentary, Entry, Kind, Page};
+use crate::error::Diagnostic;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Everything loaded from `content/`, in a stable order (by path).
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Commentaries, drafts included.
+    pub commentaries: Vec<Commentary>,
+    /// Bodies and treaties.
+    pub entries: Vec<Entry>,
+    /// Free pages.
+    pub pages: Vec<Page>,
+    /// Files of `content/static/`: (file on disk, path in the output).
+    pub statics: Vec<(PathBuf, PathBuf)>,
+}
+
+enum Section {
+    Commentary,
+    Entry(Kind),
+    Page,
+}
+
+/// How a path inside `content/` is used.
+fn classify(rel: &Path) -> Result<Option<Section>, String> {
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    let is_md = rel.extension().is_some_and(|e| e == "md");
+    Ok(match parts.as_slice() {
+        ["static", ..] => None,
+        ["commentaries", .., _] if is_md => Some(Section::Commentary),
+        ["glossary", kind @ ("bodies" | "treaties"), _] if is_md => Some(Section::Entry(
+            if *kind == "bodies" { Kind::Body } else { Kind::Treaty },
+        )),
+        ["glossary", "bodies" | "treaties", ..] if is_md => {
+            return Err("glossary entries sit directly in `glossary/bodies/` or `glossary/treaties/`, not in subfolders; move the file".into())
+        }
+        ["pages", _] if is_md => Some(Section::Page),
+        _ if is_md => {
+            return Err("this Markdown file is in no section (commentaries/, glossary/bodies/, glossary/treaties/, pages/) and is ignored; move it or rename it".into())
+        }
+        _ => None,
+    })
+}
+
+/// Reads a file as UTF-8, with a message that says where the bad bytes are.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file(display, format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Diagnostic::error(
+            display,
+            line,
+            col,
+            "the file is not valid UTF-8; save it with UTF-8 encoding",
+        )
+    })
+}
+
+/// Walks `root/content`, reads and parses every file. Errors and warnings go to `diags`;
+/// files with errors are left out of the result.
+pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
+    let content_dir = root.join("content");
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        diags.push(Diagnostic::global(format!(
+            "{} is not a folder; run scholia in a site root (one with a `content/` folder) or pass --root",
+            shown(root, Path::new("content")).display()
+        )));
+        return content;
+    }
+    let mut jobs: Vec<(PathBuf, PathBuf, Section)> = Vec::new();
+    for item in WalkDir::new(&content_dir).follow_links(false).sort_by_file_name() {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let p = e.path().unwrap_or(&content_dir).to_path_buf();
+                let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+                diags.push(Diagnostic::file(&shown(root, &rel), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = item.path();
+        let Ok(in_content) = path.strip_prefix(&content_dir) else {
+            continue;
+        };
+        let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let display = shown(root, &rel);
+        let ft = item.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        if ft.is_symlink() {
+            diags.push(Diagnostic::warning(
+                &display,
+                0,
+                0,
+                "symbolic links are not followed; this one is skipped (copy the file instead)",
+            ));
+            continue;
+        }
+        if in_content.starts_with("static") {
+            let out = in_content.strip_prefix("static").unwrap_or(in_content);
+            content.statics.push((path.to_path_buf(), out.to_path_buf()));
+            continue;
+        }
+        match classify(in_content) {
+            Ok(Some(section)) => jobs.push((path.to_path_buf(), display, section)),
+            Ok(None) => {}
+            Err(msg) => diags.push(Diagnostic::warning(&display, 0, 0, msg)),
+        }
+    }
+
+    enum Parsed {
+        C(Commentary),
+        E(Entry),
+        P(Page),
+    }
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = jobs
+        .into_par_iter()
+        .map(|(path, display, section)| {
+            let text = match read_text(&path, &display) {
+                Ok(t) => t,
+                Err(d) => return (None, vec![d]),
+            };
+            match section {
+                Section::Commentary => {
+                    let (c, d) = parse_commentary(&display, text);
+                    (c.map(Parsed::C), d)
+                }
+                Section::Entry(kind) => {
+                    let (e, d) = parse_entry(&display, kind, text);
+                    (e.map(Parsed::E), d)
+                }
+                Section::Page => {
+                    let (p, d) = parse_page(&display, text);
+                    (p.map(Parsed::P), d)
+                }
+            }
+        })
+        .collect();
+    for (parsed, d) in results {
+        diags.extend(d);
+        match parsed {
+            Some(Parsed::C(c)) => content.commentaries.push(c),
+            Some(Parsed::E(e)) => content.entries.push(e),
+            Some(Parsed::P(p)) => content.pages.push(p),
+            None => {}
+        }
+    }
+    content
+}
+
+/// The path as the user would type it: relative to where they ran scholia when the root is
+/// the current folder, else under the root they gave.
+pub fn shown(root: &Path, rel: &Path) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        rel.to_path_buf()
+    } else {
+        root.join(rel)
+    }
+}

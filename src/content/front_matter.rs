@@ -1,0 +1,386 @@
+//! Front matter: splitting it off a file, and YAML parsing for the whole crate.
+//!
+//! This is the only module that names `serde_yaml` (deprecated upstream): YAML text goes in,
+//! our own [`Yaml`] tree comes out, with the line and column of every mapping key so that
+//! later checks can point at the offending key. Switching to a maintained fork means
+//! changing the `use` below and `Cargo.toml`, nothing else.
+
+use serde_yaml as yaml_impl;
+use std::collections::HashMap;
+
+/// A YAML value, independent of the parser crate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Yaml {
+    /// `~`, `null` or an empty value.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string (YAML's dates stay strings: serde_yaml implements the core schema).
+    String(String),
+    /// A sequence.
+    List(Vec<Yaml>),
+    /// A mapping, in source order.
+    Map(Vec<(String, Yaml)>),
+}
+
+impl Yaml {
+    /// The name of the value's type, for messages ("expected a string, found a list").
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Yaml::Null => "an empty value",
+            Yaml::Bool(_) => "a boolean",
+            Yaml::Int(_) | Yaml::Float(_) => "a number",
+            Yaml::String(_) => "a string",
+            Yaml::List(_) => "a list",
+            Yaml::Map(_) => "a map",
+        }
+    }
+}
+
+impl serde::Serialize for Yaml {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Yaml::Null => s.serialize_none(),
+            Yaml::Bool(b) => s.serialize_bool(*b),
+            Yaml::Int(i) => s.serialize_i64(*i),
+            Yaml::Float(f) => s.serialize_f64(*f),
+            Yaml::String(v) => s.serialize_str(v),
+            Yaml::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            Yaml::Map(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Where a key and its value start in the file (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyLoc {
+    /// Line of the key.
+    pub line: usize,
+    /// Column of the key.
+    pub col: usize,
+    /// Column where the value starts on the key's line (the key's column when the value is
+    /// on the next lines).
+    pub value_col: usize,
+}
+
+/// A parsed YAML mapping with the position of each key, in file coordinates.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Top-level keys and values in source order.
+    pub entries: Vec<(String, Yaml)>,
+    /// Position by dotted key path (`source.url`).
+    locs: HashMap<String, KeyLoc>,
+    /// Where to point when a key is missing: the opening `---` line.
+    pub start_line: usize,
+}
+
+impl Document {
+    /// The position of a key (`title`, `source.url`), or of the document start when the key
+    /// was not found by the scanner (flow-style maps, for instance).
+    pub fn loc(&self, key_path: &str) -> KeyLoc {
+        if let Some(l) = self.locs.get(key_path) {
+            return *l;
+        }
+        // A nested key written in flow style `{a: 1}`: point at its parent.
+        if let Some((parent, _)) = key_path.rsplit_once('.') {
+            return self.loc(parent);
+        }
+        KeyLoc {
+            line: self.start_line,
+            col: 1,
+            value_col: 1,
+        }
+    }
+
+    /// The value of a top-level key.
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// A YAML syntax or shape error, in file coordinates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// What the parser said, cleaned up.
+    pub message: String,
+}
+
+/// A file cut into front matter and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// 1-based file line of the first YAML line.
+    pub yaml_line: usize,
+    /// The Markdown after the closing `---` line.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file text.
+    pub body_offset: usize,
+}
+
+/// Cuts `text` into front matter and body. The error is (line, message).
+pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_end].trim_end() != "---" {
+        let what = if text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file does not start with front matter"
+        };
+        return Err((
+            1,
+            format!("{what}; start it with a `---` line, the YAML keys, and a closing `---` line"),
+        ));
+    }
+    let yaml_start = start + first_end;
+    let mut pos = yaml_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[yaml_start..pos],
+                yaml_line: 2,
+                body: &text[end..],
+                body_offset: end,
+            });
+        }
+        pos = end;
+        line += 1;
+    }
+    let _ = line;
+    Err((
+        1,
+        "the front matter opened here is never closed; add a `---` line after the last key"
+            .to_string(),
+    ))
+}
+
+/// Parses a YAML mapping. `first_line` is the file line of the text's first line, so that
+/// positions come out in file coordinates; an empty text is an empty mapping.
+pub fn parse(yaml: &str, first_line: usize) -> Result<Document, YamlError> {
+    let value: yaml_impl::Value = if yaml.trim().is_empty() {
+        yaml_impl::Value::Null
+    } else {
+        yaml_impl::from_str(yaml).map_err(|e| {
+            let (line, col) = e
+                .location()
+                .map_or((1, 1), |l| (l.line(), l.column().max(1)));
+            YamlError {
+                line: line + first_line - 1,
+                col,
+                message: clean_message(&e.to_string()),
+            }
+        })?
+    };
+    let entries = match convert(value).map_err(|message| YamlError {
+        line: first_line,
+        col: 1,
+        message,
+    })? {
+        Yaml::Map(entries) => entries,
+        Yaml::Null => Vec::new(),
+        other => {
+            return Err(YamlError {
+                line: first_line,
+                col: 1,
+                message: format!("expected a map of `key: value` lines, found {}", other.type_name()),
+            })
+        }
+    };
+    Ok(Document {
+        entries,
+        locs: scan_keys(yaml, first_line),
+        start_line: first_line.saturating_sub(1).max(1),
+    })
+}
+
+/// serde_yaml appends "at line L column C" to its messages; we print our own position.
+fn clean_message(msg: &str) -> String {
+    let msg = match msg.find(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    let msg = msg.trim_end_matches(':');
+    if msg.contains("found character that cannot start any token") {
+        return format!("{msg} (tabs cannot indent YAML, and `@` or `` ` `` must be quoted)");
+    }
+    msg.to_string()
+}
+
+fn convert(v: yaml_impl::Value) -> Result<Yaml, String> {
+    use yaml_impl::Value as V;
+    Ok(match v {
+        V::Null => Yaml::Null,
+        V::Bool(b) => Yaml::Bool(b),
+        V::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Int(i),
+            None => Yaml::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        V::String(s) => Yaml::String(s),
+        V::Sequence(items) => Yaml::List(items.into_iter().map(convert).collect::<Result<_, _>>()?),
+        V::Mapping(m) => {
+            let mut entries = Vec::with_capacity(m.len());
+            for (k, v) in m {
+                let key = match k {
+                    V::String(s) => s,
+                    V::Bool(b) => b.to_string(),
+                    V::Number(n) => n.to_string(),
+                    V::Null => "null".to_string(),
+                    _ => return Err("a map key must be a plain word, not a list or map".into()),
+                };
+                entries.push((key, convert(v)?));
+            }
+            Yaml::Map(entries)
+        }
+        V::Tagged(t) => {
+            return Err(format!(
+                "YAML tags such as `{}` are not supported; remove the tag",
+                t.tag
+            ))
+        }
+    })
+}
+
+/// Finds block-style mapping keys and their positions, by indentation. YAML errors are the
+/// parser's job: this only runs on text that parsed, and only needs to be right for the keys
+/// people write in front matter.
+fn scan_keys(yaml: &str, first_line: usize) -> HashMap<String, KeyLoc> {
+    let mut locs = HashMap::new();
+    // (indent, key) of the enclosing keys.
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    for (i, raw) in yaml.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        while stack.last().is_some_and(|(ind, _)| *ind >= indent) {
+            stack.pop();
+        }
+        if content.starts_with("- ") || content == "-" {
+            continue;
+        }
+        let Some((key, after)) = key_of(content) else {
+            continue;
+        };
+        let path = stack
+            .iter()
+            .map(|(_, k)| k.as_str())
+            .chain([key.as_str()])
+            .collect::<Vec<_>>()
+            .join(".");
+        let value_ws = after.len() - after.trim_start().len();
+        let value_col = if after.trim().is_empty() || after.trim_start().starts_with('#') {
+            indent + 1
+        } else {
+            line[..line.len() - after.len() + value_ws].chars().count() + 1
+        };
+        locs.entry(path).or_insert(KeyLoc {
+            line: first_line + i,
+            col: line[..indent].chars().count() + 1,
+            value_col,
+        });
+        stack.push((indent, key));
+    }
+    locs
+}
+
+/// `key: rest` → (key, rest) for a plain or quoted key.
+fn key_of(content: &str) -> Option<(String, &str)> {
+    let (key, rest) = if let Some(q @ ('"' | '\'')) = content.chars().next() {
+        let end = content[1..].find(q)? + 1;
+        (content[1..end].to_string(), &content[end + 1..])
+    } else {
+        let colon = content.find(": ").or_else(|| content.strip_suffix(':').map(|s| s.len()))?;
+        let key = &content[..colon];
+        if key.contains(['{', '[', '#', '"', '\'']) {
+            return None;
+        }
+        (key.trim_end().to_string(), &content[colon..])
+    };
+    let rest = rest.trim_start_matches(' ').strip_prefix(':')?;
+    Some((key, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_offset, 17);
+    }
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nBody";
+        let s = split(text).unwrap();
+        assert_eq!(s.yaml, "title: A\r\n");
+        assert_eq!(s.body, "Body");
+    }
+
+    #[test]
+    fn reports_missing_and_unclosed_front_matter() {
+        assert!(split("").unwrap_err().1.contains("empty"));
+        assert!(split("# Hi").unwrap_err().1.contains("does not start"));
+        assert!(split("---\ntitle: A\n").unwrap_err().1.contains("never closed"));
+    }
+
+    #[test]
+    fn key_positions_are_file_lines() {
+        let doc = parse("title: A\nsource:\n  url: \"x\"\n  publisher: P\ntags: [a]\n", 2).unwrap();
+        assert_eq!(doc.loc("title"), KeyLoc { line: 2, col: 1, value_col: 8 });
+        assert_eq!(doc.loc("source.url").line, 4);
+        assert_eq!(doc.loc("source.url").col, 3);
+        assert_eq!(doc.loc("source.publisher").line, 5);
+        assert_eq!(doc.loc("tags").line, 6);
+        assert_eq!(doc.get("tags"), Some(&Yaml::List(vec![Yaml::String("a".into())])));
+    }
+
+    #[test]
+    fn syntax_errors_are_in_file_coordinates() {
+        let err = parse("title: A\nbad: [\n", 2).unwrap_err();
+        assert!(err.line >= 3, "{err:?}");
+        assert!(!err.message.contains("at line"));
+    }
+
+    #[test]
+    fn non_map_front_matter_is_an_error() {
+        let err = parse("- a\n- b\n", 2).unwrap_err();
+        assert!(err.message.contains("found a list"));
+    }
+
+    #[test]
+    fn dates_stay_strings() {
+        let doc = parse("date: 2014-02-27\n", 2).unwrap();
+        assert_eq!(doc.get("date"), Some(&Yaml::String("2014-02-27".into())));
+    }
+}

@@ -1,0 +1,589 @@
+//! Content: the files of a site and what their front matter says.
+//!
+//! [`discover`] walks `content/` and reads every file (the only code that reads content);
+//! [`parse_commentary`], [`parse_entry`] and [`parse_page`] are pure functions from a file's
+//! text to a typed value plus diagnostics, so tests never touch the disk. Cross-file checks
+//! (duplicate slugs, dangling references) happen in [`check`] once everything is loaded.
+
+pub mod date;
+pub mod discover;
+pub mod fields;
+pub mod front_matter;
+
+pub use date::Date;
+pub use discover::{discover, Content};
+pub use front_matter::Yaml;
+
+use crate::error::{did_you_mean, Diagnostic};
+use crate::slug::is_safe_segment;
+use fields::Fields;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where a commentary first appeared.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Source {
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// Where.
+    pub url: Option<String>,
+    /// When.
+    pub date: Option<Date>,
+}
+
+/// A file's text and where its Markdown body starts, for rendering and positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The file as the user names it (site root joined with the path inside it).
+    pub path: PathBuf,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset of the Markdown body.
+    pub body_start: usize,
+}
+
+impl Text {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// An annotated article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commentary {
+    /// Source file and body.
+    pub file: Text,
+    /// URL segment.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Publication date.
+    pub date: Date,
+    /// Authors, in the order given.
+    pub authors: Vec<String>,
+    /// Summary from front matter, if any.
+    pub summary: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// First publication.
+    pub source: Option<Source>,
+    /// Skipped unless `--drafts`.
+    pub draft: bool,
+    /// Automatic glossary links in this article.
+    pub autolink: bool,
+    /// Free-form data for templates.
+    pub extra: Yaml,
+}
+
+/// The two kinds of glossary entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// An institution.
+    Body,
+    /// A treaty, convention, protocol or agreement.
+    Treaty,
+}
+
+impl Kind {
+    /// `body` / `treaty`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Body => "body",
+            Kind::Treaty => "treaty",
+        }
+    }
+
+    /// The folder name: `bodies` / `treaties`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Body => "bodies",
+            Kind::Treaty => "treaties",
+        }
+    }
+
+    /// `Body` / `Treaty`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Body => "Body",
+            Kind::Treaty => "Treaty",
+        }
+    }
+}
+
+/// A reference from one entry to another slug, kept with its position for the dangling check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlugRef {
+    /// `parent`, `successor`, `related`, `depositary`.
+    pub field: &'static str,
+    /// The slug named.
+    pub slug: String,
+    /// Position of the value.
+    pub line: usize,
+    /// Column of the value.
+    pub col: usize,
+}
+
+/// A glossary entry: a body or a treaty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Source file and body.
+    pub file: Text,
+    /// Body or treaty.
+    pub kind: Kind,
+    /// File stem, unique across kinds.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Short form, matched case-sensitively.
+    pub abbr: Option<String>,
+    /// Other names that are auto-linked.
+    pub aliases: Vec<String>,
+    /// One line for hover cards, if given.
+    pub summary: Option<String>,
+    /// Whether the entry is linked automatically.
+    pub autolink: bool,
+    /// Body facts.
+    pub jurisdiction: Option<String>,
+    /// Body facts.
+    pub established: Option<Date>,
+    /// Body facts.
+    pub dissolved: Option<Date>,
+    /// Parent body slug.
+    pub parent: Option<String>,
+    /// Successor body slug.
+    pub successor: Option<String>,
+    /// Treaty facts.
+    pub adopted: Option<Date>,
+    /// Treaty facts.
+    pub in_force: Option<Date>,
+    /// Treaty facts.
+    pub place: Option<String>,
+    /// A body slug or free text.
+    pub depositary: Option<String>,
+    /// See-also slugs.
+    pub related: Vec<String>,
+    /// Official page.
+    pub url: Option<String>,
+    /// Free-form data for templates.
+    pub extra: Yaml,
+    /// Slugs this entry names, for the dangling-reference check.
+    pub refs: Vec<SlugRef>,
+}
+
+/// A free page (about, editorial policy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Source file and body.
+    pub file: Text,
+    /// URL segment.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Summary for meta tags.
+    pub summary: Option<String>,
+    /// Skipped unless `--drafts`.
+    pub draft: bool,
+    /// Free-form data.
+    pub extra: Yaml,
+}
+
+const COMMENTARY_KEYS: &[&str] = &[
+    "title", "date", "authors", "author", "summary", "tags", "source", "slug", "draft",
+    "autolink", "extra",
+];
+const BODY_KEYS: &[&str] = &[
+    "name", "abbr", "aliases", "summary", "autolink", "jurisdiction", "established",
+    "dissolved", "parent", "successor", "related", "url", "extra",
+];
+const TREATY_KEYS: &[&str] = &[
+    "name", "abbr", "aliases", "summary", "autolink", "adopted", "in_force", "place",
+    "depositary", "related", "url", "extra",
+];
+const PAGE_KEYS: &[&str] = &["title", "slug", "summary", "draft", "extra"];
+const SOURCE_KEYS: &[&str] = &["publisher", "url", "date"];
+
+/// Splits off and parses the front matter; on failure the diagnostics say why.
+fn front_matter(path: &Path, text: &str) -> Result<(front_matter::Document, usize), Diagnostic> {
+    let split = front_matter::split(text)
+        .map_err(|(line, msg)| Diagnostic::error(path, line, 1, msg))?;
+    let doc = front_matter::parse(split.yaml, split.yaml_line).map_err(|e| {
+        Diagnostic::error(path, e.line, e.col, format!("invalid front matter: {}", e.message))
+    })?;
+    Ok((doc, split.body_offset))
+}
+
+/// `2014-02-27-leading-group` → `leading-group`.
+fn slug_from_stem(stem: &str) -> &str {
+    let b = stem.as_bytes();
+    let dated = b.len() > 11
+        && b[10] == b'-'
+        && Date::parse(&stem[..10]).is_ok();
+    if dated {
+        &stem[11..]
+    } else {
+        stem
+    }
+}
+
+fn check_slug(f: &mut Fields, slug: &str, from_key: bool) {
+    if !is_safe_segment(slug) {
+        let msg = format!(
+            "the slug `{}` cannot be a URL segment; use letters, digits, `-`, `_` or `.`, not starting with `.`",
+            slug.escape_debug()
+        );
+        if from_key {
+            f.nested_error("slug", msg);
+        } else {
+            f.diags.push(Diagnostic::error(
+                &PathBuf::new(),
+                0,
+                0,
+                msg + " (rename the file)",
+            ));
+        }
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Fixes up diagnostics pushed without a path (slug checks on the file name).
+fn with_path(mut diags: Vec<Diagnostic>, path: &Path) -> Vec<Diagnostic> {
+    diags.sort_by_key(|d| (d.line, d.col));
+    for d in &mut diags {
+        if d.path.as_deref() == Some(Path::new("")) {
+            d.path = Some(path.to_path_buf());
+        }
+    }
+    diags
+}
+
+/// Parses a commentary file.
+pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<Diagnostic>) {
+    let (doc, body_start) = match front_matter(path, &text) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut f = Fields::new(&doc, path, COMMENTARY_KEYS);
+    let title = f.required_string("title");
+    let date = f.required_date("date");
+    let mut authors = f.string_list("authors");
+    if let Some(a) = f.string("author") {
+        if doc.get("authors").is_some() {
+            f.nested_error("author", "give either `author` or `authors`, not both".into());
+        } else {
+            authors.push(a);
+        }
+    }
+    let summary = f.string("summary");
+    let tags = f.string_list("tags");
+    let source = f.nested("source", SOURCE_KEYS).map(|entries| {
+        let mut s = Source::default();
+        for (k, v) in entries {
+            let key = format!("source.{k}");
+            match (k.as_str(), v) {
+                ("publisher", Yaml::String(x)) => s.publisher = Some(x),
+                ("url", Yaml::String(x)) => s.url = Some(x),
+                ("date", Yaml::String(x)) => match Date::parse(&x) {
+                    Ok(d) => s.date = Some(d),
+                    Err(e) => f.nested_error(&key, format!("`{key}`: {e}")),
+                },
+                (k, v) if SOURCE_KEYS.contains(&k) && v != Yaml::Null => f.nested_error(
+                    &key,
+                    format!("`{key}` must be a string, found {}", v.type_name()),
+                ),
+                _ => {}
+            }
+        }
+        s
+    });
+    let slug_key = f.string("slug");
+    let file_stem = stem(path);
+    let slug = slug_key
+        .clone()
+        .unwrap_or_else(|| slug_from_stem(&file_stem).to_string());
+    check_slug(&mut f, &slug, slug_key.is_some());
+    let draft = f.bool("draft").unwrap_or(false);
+    let autolink = f.bool("autolink").unwrap_or(true);
+    let extra = f.map("extra").unwrap_or(Yaml::Null);
+    let diags = with_path(f.diags, path);
+    let (Some(title), Some(date)) = (title, date) else {
+        return (None, diags);
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let file = Text {
+        path: path.to_path_buf(),
+        text,
+        body_start,
+    };
+    let c = Commentary {
+        file,
+        slug,
+        title,
+        date,
+        authors,
+        summary,
+        tags,
+        source,
+        draft,
+        autolink,
+        extra,
+    };
+    (Some(c), diags)
+}
+
+/// Parses a glossary entry of the given kind.
+pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec<Diagnostic>) {
+    let (doc, body_start) = match front_matter(path, &text) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let allowed = match kind {
+        Kind::Body => BODY_KEYS,
+        Kind::Treaty => TREATY_KEYS,
+    };
+    let mut f = Fields::new(&doc, path, allowed);
+    let name = f.required_string("name");
+    let abbr = f.string("abbr");
+    let aliases = f.string_list("aliases");
+    let summary = f.string("summary");
+    let autolink = f.bool("autolink").unwrap_or(true);
+    let url = f.string("url");
+    let extra = f.map("extra").unwrap_or(Yaml::Null);
+    let mut refs = Vec::new();
+    let mut slug_ref = |f: &mut Fields, field: &'static str, slug: &str| {
+        let (line, col) = f.loc(field);
+        refs.push(SlugRef {
+            field,
+            slug: slug.to_string(),
+            line,
+            col,
+        });
+    };
+    let related = f.string_list("related");
+    for r in &related {
+        slug_ref(&mut f, "related", r);
+    }
+    let mut e = Entry {
+        file: Text {
+            path: path.to_path_buf(),
+            text: String::new(),
+            body_start,
+        },
+        kind,
+        slug: stem(path),
+        name: String::new(),
+        abbr,
+        aliases,
+        summary,
+        autolink,
+        jurisdiction: None,
+        established: None,
+        dissolved: None,
+        parent: None,
+        successor: None,
+        adopted: None,
+        in_force: None,
+        place: None,
+        depositary: None,
+        related,
+        url,
+        extra,
+        refs: Vec::new(),
+    };
+    match kind {
+        Kind::Body => {
+            e.jurisdiction = f.string("jurisdiction");
+            e.established = f.date("established");
+            e.dissolved = f.date("dissolved");
+            e.parent = f.string("parent");
+            e.successor = f.string("successor");
+            if let Some(p) = &e.parent {
+                slug_ref(&mut f, "parent", p);
+            }
+            if let Some(s) = &e.successor {
+                slug_ref(&mut f, "successor", s);
+            }
+            if let (Some(a), Some(b)) = (e.established, e.dissolved) {
+                if b < a {
+                    f.nested_error(
+                        "dissolved",
+                        format!("`dissolved` ({b}) is before `established` ({a})"),
+                    );
+                }
+            }
+        }
+        Kind::Treaty => {
+            e.adopted = f.date("adopted");
+            e.in_force = f.date("in_force");
+            e.place = f.string("place");
+            e.depositary = f.string("depositary");
+            if let (Some(a), Some(b)) = (e.adopted, e.in_force) {
+                if b < a {
+                    f.nested_error(
+                        "in_force",
+                        format!("`in_force` ({b}) is before `adopted` ({a})"),
+                    );
+                }
+            }
+        }
+    }
+    check_slug(&mut f, &e.slug, false);
+    let diags = with_path(f.diags, path);
+    let Some(name) = name else {
+        return (None, diags);
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    e.name = name;
+    e.refs = refs;
+    e.file.text = text;
+    (Some(e), diags)
+}
+
+/// Parses a free page.
+pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) {
+    let (doc, body_start) = match front_matter(path, &text) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut f = Fields::new(&doc, path, PAGE_KEYS);
+    let title = f.required_string("title");
+    let summary = f.string("summary");
+    let slug_key = f.string("slug");
+    let slug = slug_key.clone().unwrap_or_else(|| stem(path));
+    check_slug(&mut f, &slug, slug_key.is_some());
+    if RESERVED.contains(&slug.as_str()) {
+        let msg = format!(
+            "the page slug `{slug}` is taken by a section of the site; reserved: {}",
+            RESERVED.join(", ")
+        );
+        if slug_key.is_some() {
+            f.nested_error("slug", msg);
+        } else {
+            f.diags.push(Diagnostic::file(path, msg + " (rename the file or set `slug:`)"));
+        }
+    }
+    let draft = f.bool("draft").unwrap_or(false);
+    let extra = f.map("extra").unwrap_or(Yaml::Null);
+    let diags = with_path(f.diags, path);
+    match title {
+        Some(title) if !diags.iter().any(Diagnostic::is_error) => (
+            Some(Page {
+                file: Text {
+                    path: path.to_path_buf(),
+                    text,
+                    body_start,
+                },
+                slug,
+                title,
+                summary,
+                draft,
+                extra,
+            }),
+            diags,
+        ),
+        _ => (None, diags),
+    }
+}
+
+/// Top-level output names a free page may not take.
+pub const RESERVED: &[&str] = &[
+    "commentaries", "glossary", "tags", "authors", "page", "feed.xml", "sitemap.xml",
+    "404.html", "index.html", "style.css", "syntax.css",
+];
+
+/// Cross-file checks: duplicate slugs and references to slugs that do not exist.
+pub fn check(content: &Content) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    duplicates(
+        content.commentaries.iter().map(|c| (c.slug.as_str(), &c.file.path)),
+        "commentary",
+        "set a different `slug:` in one of them",
+        &mut diags,
+    );
+    duplicates(
+        content.entries.iter().map(|e| (e.slug.as_str(), &e.file.path)),
+        "glossary entry",
+        "slugs are unique across bodies and treaties; rename one file",
+        &mut diags,
+    );
+    duplicates(
+        content.pages.iter().map(|p| (p.slug.as_str(), &p.file.path)),
+        "page",
+        "set a different `slug:` in one of them",
+        &mut diags,
+    );
+    let kinds: HashMap<&str, Kind> = content
+        .entries
+        .iter()
+        .map(|e| (e.slug.as_str(), e.kind))
+        .collect();
+    for e in &content.entries {
+        for r in &e.refs {
+            let target = kinds.get(r.slug.as_str());
+            let path = &e.file.path;
+            match (r.field, target) {
+                // A depositary may be free text ("Secretary-General of the United Nations").
+                ("depositary", _) => {}
+                (_, None) => diags.push(Diagnostic::error(
+                    path,
+                    r.line,
+                    r.col,
+                    format!(
+                        "`{}` names `{}`, which is not a glossary entry{}",
+                        r.field,
+                        r.slug,
+                        did_you_mean(&r.slug, kinds.keys().copied())
+                    ),
+                )),
+                ("parent" | "successor", Some(Kind::Treaty)) => diags.push(Diagnostic::error(
+                    path,
+                    r.line,
+                    r.col,
+                    format!("`{}` must name a body, but `{}` is a treaty", r.field, r.slug),
+                )),
+                _ if r.slug == e.slug => diags.push(Diagnostic::error(
+                    path,
+                    r.line,
+                    r.col,
+                    format!("`{}` names the entry itself; remove `{}`", r.field, r.slug),
+                )),
+                _ => {}
+            }
+        }
+    }
+    diags
+}
+
+fn duplicates<'a>(
+    items: impl Iterator<Item = (&'a str, &'a PathBuf)>,
+    what: &str,
+    fix: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
+    for (slug, path) in items {
+        if let Some(first) = seen.get(slug) {
+            diags.push(Diagnostic::file(
+                path,
+                format!(
+                    "the {what} slug `{slug}` is already used by {}; {fix}",
+                    first.display()
+                ),
+            ));
+        } else {
+            seen.insert(slug, path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

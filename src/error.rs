@@ -1,0 +1,226 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every stage pushes [`Diagnostic`]s into a [`Diagnostics`] sink and carries on, so that one
+//! run reports every problem at once; `main` picks the exit code at the end. Byte offsets are
+//! turned into 1-based line and column by [`LineIndex`], the one place that does it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot produce a correct site.
+    Error,
+    /// The site builds, but something is probably not what the author meant.
+    Warning,
+}
+
+/// One problem, with its place in a file when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, as the user would type it (site root joined with the relative path).
+    pub path: Option<PathBuf>,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column in characters, 0 when unknown.
+    pub col: usize,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at a file position.
+    pub fn error(path: &Path, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: Some(path.to_path_buf()),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    /// A warning at a file position.
+    pub fn warning(path: &Path, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
+    /// An error that belongs to no file (e.g. the output folder is refused).
+    pub fn global(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: None,
+            line: 0,
+            col: 0,
+            message: message.into(),
+        }
+    }
+
+    /// An error about a whole file, or about a file with no better position.
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic::error(path, 0, 0, message)
+    }
+
+    /// Is this an error (as opposed to a warning)?
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: ")?;
+        if let Some(path) = &self.path {
+            write!(f, "{}:", path.display())?;
+            if self.line > 0 {
+                write!(f, "{}:{}:", self.line, self.col.max(1))?;
+            }
+            write!(f, " ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// The sink every stage writes to. Cheap to share between threads.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&self, d: Diagnostic) {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    }
+
+    /// Adds many.
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(ds);
+    }
+
+    /// Whether any error (not warning) was reported so far.
+    pub fn has_errors(&self) -> bool {
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics, sorted by file and position so output is stable whatever the thread
+    /// order was, errors and warnings interleaved as they occur in the files.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut v = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        v.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(
+                &b.path, b.line, b.col, b.severity, &b.message,
+            ))
+        });
+        v.dedup();
+        v
+    }
+}
+
+/// Maps byte offsets in a text to 1-based line and column (columns count characters).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based (line, column) of byte `offset` in `text` (the text given to `new`).
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+}
+
+/// Suggests the candidate closest to `word`, if one is close enough to be a likely typo: a
+/// small edit distance (transpositions count once), or a long shared prefix.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let allowed = match word.chars().count() {
+        0..=4 => 1,
+        5..=9 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, f64, &str)> = None;
+    for c in candidates {
+        let dist = strsim::osa_distance(word, c);
+        let jw = strsim::jaro_winkler(word, c);
+        if dist > allowed && jw < 0.9 {
+            continue;
+        }
+        let better = best.is_none_or(|(d, j, _)| (dist, -jw) < (d, -j));
+        if better {
+            best = Some((dist, jw, c));
+        }
+    }
+    best.map(|(_, _, c)| c)
+}
+
+/// `; did you mean `x`?` when there is a close candidate, else an empty string.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_is_one_based_on_every_line() {
+        let text = "ab\ncdé\n\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 1), (1, 2));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        // `é` is two bytes but one column.
+        assert_eq!(idx.line_col(text, 7), (2, 4));
+        assert_eq!(idx.line_col(text, 8), (3, 1));
+        assert_eq!(idx.line_col(text, 9), (4, 1));
+        assert_eq!(idx.line_col(text, 99), (4, 2));
+    }
+
+    #[test]
+    fn display_has_path_line_col() {
+        let d = Diagnostic::error(Path::new("content/a.md"), 3, 1, "bad");
+        assert_eq!(d.to_string(), "error: content/a.md:3:1: bad");
+        let d = Diagnostic::file(Path::new("x.md"), "unreadable");
+        assert_eq!(d.to_string(), "error: x.md: unreadable");
+        assert_eq!(Diagnostic::global("no").to_string(), "error: no");
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(closest("titel", ["title", "date", "tags"]), Some("title"));
+        assert_eq!(closest("zzz", ["title", "date"]), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! Finding glossary names in text: whole words, longest match first.
+//!
+//! One Aho–Corasick automaton holds every surface (name, abbreviation, alias) of every entry
+//! that allows automatic links. It runs in overlapping mode so that a long surface that fails
+//! the whole-word test ("Beijing Conventions") does not hide a shorter one that passes; the
+//! candidates are then chosen leftmost-longest without overlap.
+
+use crate::content::Entry;
+use crate::error::Diagnostic;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+
+/// A name found in a text: the byte range and the entry index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Start byte.
+    pub start: usize,
+    /// End byte (exclusive).
+    pub end: usize,
+    /// Index of the entry in the glossary.
+    pub entry: usize,
+}
+
+/// The automaton and which entry each pattern belongs to.
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    owners: Vec<usize>,
+}
+
+impl Matcher {
+    /// Builds the automaton over the surfaces of `entries` (indexes as in the slice). A surface
+    /// claimed by two entries is an error naming both files; it links to neither.
+    pub fn new(entries: &[Entry]) -> (Matcher, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut owner_of: HashMap<&str, usize> = HashMap::new();
+        let mut clashes: Vec<&str> = Vec::new();
+        let mut patterns: Vec<&str> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            if !e.autolink {
+                continue;
+            }
+            let surfaces = std::iter::once(e.name.as_str())
+                .chain(e.abbr.as_deref())
+                .chain(e.aliases.iter().map(String::as_str));
+            for s in surfaces {
+                let s = s.trim();
+                if s.is_empty() {
+                    continue;
+                }
+                match owner_of.get(s) {
+                    None => {
+                        owner_of.insert(s, i);
+                        patterns.push(s);
+                    }
+                    Some(&j) if j == i => {}
+                    Some(&j) => {
+                        diags.push(Diagnostic::file(
+                            &e.file.path,
+                            format!(
+                                "`{s}` is a name, abbreviation or alias of both this entry and {}; automatic links cannot choose, so remove it from one (or set `autolink: false` on one)",
+                                entries[j].file.path.display()
+                            ),
+                        ));
+                        clashes.push(s);
+                    }
+                }
+            }
+        }
+        patterns.retain(|p| !clashes.contains(p));
+        let owners = patterns.iter().map(|p| owner_of[p]).collect();
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok()
+        };
+        (Matcher { automaton, owners }, diags)
+    }
+
+    /// Every whole-word, non-overlapping, leftmost-longest occurrence of a surface in `text`.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<Found> = ac
+            .find_overlapping_iter(text)
+            .filter(|m| is_word_boundary(text, m.start(), m.end()))
+            .map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+                entry: self.owners[m.pattern().as_usize()],
+            })
+            .collect();
+        if candidates.len() > 1 {
+            candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        }
+        let mut out = Vec::with_capacity(candidates.len());
+        let mut pos = 0;
+        for c in candidates {
+            if c.start >= pos {
+                pos = c.end;
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `text[start..end]` is a whole word: no word character touches it on either side.
+/// A surface that itself starts or ends with punctuation (`U.S.`) only needs the side with a
+/// word character to be clear.
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let inner_first = text[start..end].chars().next();
+    let inner_last = text[start..end].chars().next_back();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let clear = |outer: Option<char>, inner: Option<char>| match (outer, inner) {
+        (Some(o), Some(i)) => !(is_word_char(o) && is_word_char(i)),
+        _ => true,
+    };
+    clear(before, inner_first) && clear(after, inner_last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{parse_entry, Kind};
+    use std::path::Path;
+
+    fn entry(slug: &str, fm: &str) -> Entry {
+        let (e, d) = parse_entry(
+            Path::new(&format!("{slug}.md")),
+            Kind::Treaty,
+            format!("---\n{fm}\n---\n"),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        e.unwrap()
+    }
+
+    fn found(m: &Matcher, text: &str) -> Vec<(String, usize)> {
+        m.find(text)
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_string(), f.entry))
+            .collect()
+    }
+
+    #[test]
+    fn longest_whole_word_match_wins() {
+        let entries = [
+            entry("bc", "name: Beijing Convention"),
+            entry("bc2010", "name: 2010 Beijing Convention"),
+            entry("nsa", "name: National Security Agency\nabbr: NSA"),
+        ];
+        let (m, d) = Matcher::new(&entries);
+        assert!(d.is_empty());
+        assert_eq!(
+            found(&m, "The 2010 Beijing Convention and the Beijing Convention; NSA's view, not NSAs or UNSA."),
+            [
+                ("2010 Beijing Convention".to_string(), 1),
+                ("Beijing Convention".to_string(), 0),
+                ("NSA".to_string(), 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_long_match_does_not_hide_a_shorter_one() {
+        let entries = [
+            entry("a", "name: Beijing Convention"),
+            entry("b", "name: Beijing Convention on Aviation"),
+        ];
+        let (m, _) = Matcher::new(&entries);
+        assert_eq!(
+            found(&m, "the Beijing Convention on Aviations"),
+            [("Beijing Convention".to_string(), 0)]
+        );
+    }
+
+    #[test]
+    fn matching_is_case_sensitive() {
+        let (m, _) = Matcher::new(&[entry("nsa", "name: National Security Agency\nabbr: NSA")]);
+        assert!(found(&m, "the nsa and the national security agency").is_empty());
+    }
+
+    #[test]
+    fn shared_alias_is_an_error_naming_both_files() {
+        let entries = [
+            entry("a", "name: A Treaty\naliases: [the Accord]"),
+            entry("b", "name: B Treaty\naliases: [the Accord]"),
+        ];
+        let (m, d) = Matcher::new(&entries);
+        assert_eq!(d.len(), 1);
+        let msg = d[0].to_string();
+        assert!(msg.starts_with("error: b.md: `the Accord`") && msg.contains("a.md"), "{msg}");
+        assert!(found(&m, "under the Accord").is_empty());
+    }
+
+    #[test]
+    fn entries_without_autolink_are_not_matched() {
+        let (m, _) = Matcher::new(&[entry("x", "name: Commission\nautolink: false")]);
+        assert!(found(&m, "the Commission").is_empty());
+    }
+}

@@ -1,0 +1,200 @@
+//! The glossary: entries by slug, their facts, the link each one renders as, and the one
+//! automaton that finds their names in text.
+//!
+//! Built once per build from the loaded entries ([`Glossary::new`]); the Markdown stage only
+//! asks it questions. Its cost does not grow with the number of entries per page rendered:
+//! every name, abbreviation and alias of every entry is one pattern of a single Aho–Corasick
+//! automaton ([`matcher::Matcher`]).
+
+pub mod matcher;
+
+use crate::content::{Entry, Kind};
+use crate::error::{did_you_mean, Diagnostic};
+use crate::site::routes::Routes;
+use matcher::Matcher;
+use std::collections::HashMap;
+
+/// One fact of an entry, for its page and its hover card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// `Jurisdiction`, `Adopted`, …
+    pub label: &'static str,
+    /// The value as shown.
+    pub text: String,
+    /// A glossary slug the fact links to, or an external URL.
+    pub link: Option<FactLink>,
+}
+
+/// Where a fact links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactLink {
+    /// Another entry.
+    Entry(usize),
+    /// An outside page.
+    External(String),
+}
+
+/// The glossary of one build.
+pub struct Glossary {
+    /// Entries in a stable order (by kind, then slug); indexes below refer to this.
+    pub entries: Vec<Entry>,
+    by_slug: HashMap<String, usize>,
+    /// Summary of each entry (given, or the first sentence of its body).
+    pub summaries: Vec<String>,
+    /// The opening `<a …>` tag of each entry's links, built once.
+    open_tags: Vec<String>,
+    /// URL of each entry's page.
+    pub urls: Vec<String>,
+    /// Finds names in text.
+    pub matcher: Matcher,
+}
+
+impl Glossary {
+    /// Indexes `entries`. `default_summary` makes a summary from an entry's Markdown body when
+    /// its front matter has none. Two entries sharing a name, abbreviation or alias is an error.
+    pub fn new(
+        mut entries: Vec<Entry>,
+        routes: &Routes,
+        default_summary: impl Fn(&str) -> String,
+    ) -> (Glossary, Vec<Diagnostic>) {
+        entries.sort_by(|a, b| (a.kind, &a.slug).cmp(&(b.kind, &b.slug)));
+        let by_slug = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.slug.clone(), i))
+            .collect();
+        let summaries: Vec<String> = entries
+            .iter()
+            .map(|e| match &e.summary {
+                Some(s) => s.clone(),
+                None => default_summary(e.file.body()),
+            })
+            .collect();
+        let urls: Vec<String> = entries
+            .iter()
+            .map(|e| routes.url(&Routes::entry(e.kind, &e.slug)))
+            .collect();
+        let (matcher, diags) = Matcher::new(&entries);
+        let mut g = Glossary {
+            entries,
+            by_slug,
+            summaries,
+            open_tags: Vec::new(),
+            urls,
+            matcher,
+        };
+        g.open_tags = (0..g.entries.len()).map(|i| g.build_open_tag(i)).collect();
+        (g, diags)
+    }
+
+    /// The index of the entry with this slug.
+    pub fn find(&self, slug: &str) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
+    /// An error message for an unknown slug, with the closest one.
+    pub fn unknown(&self, slug: &str) -> String {
+        format!(
+            "`{slug}` is not a glossary entry{}",
+            did_you_mean(slug, self.by_slug.keys().map(String::as_str))
+        )
+    }
+
+    /// The `<a …>` that opens a link to entry `i`.
+    pub fn open_tag(&self, i: usize) -> &str {
+        &self.open_tags[i]
+    }
+
+    /// The facts of entry `i`, in display order.
+    pub fn facts(&self, i: usize) -> Vec<Fact> {
+        let e = &self.entries[i];
+        let mut facts = Vec::new();
+        let mut push = |label, text: Option<String>, link: Option<FactLink>| {
+            if let Some(text) = text {
+                facts.push(Fact { label, text, link });
+            }
+        };
+        let entry_fact = |slug: &Option<String>| {
+            let i = slug.as_deref().and_then(|s| self.find(s))?;
+            Some((self.entries[i].name.clone(), FactLink::Entry(i)))
+        };
+        match e.kind {
+            Kind::Body => {
+                push("Jurisdiction", e.jurisdiction.clone(), None);
+                push("Established", e.established.map(|d| d.text()), None);
+                push("Dissolved", e.dissolved.map(|d| d.text()), None);
+                if let Some((name, link)) = entry_fact(&e.parent) {
+                    push("Part of", Some(name), Some(link));
+                }
+                if let Some((name, link)) = entry_fact(&e.successor) {
+                    push("Succeeded by", Some(name), Some(link));
+                }
+            }
+            Kind::Treaty => {
+                push("Adopted", e.adopted.map(|d| d.text()), None);
+                push("Place", e.place.clone(), None);
+                push("In force", e.in_force.map(|d| d.text()), None);
+                match entry_fact(&e.depositary) {
+                    Some((name, link)) => push("Depositary", Some(name), Some(link)),
+                    None => push("Depositary", e.depositary.clone(), None),
+                }
+            }
+        }
+        if let Some(abbr) = &e.abbr {
+            push("Short form", Some(abbr.clone()), None);
+        }
+        if let Some(url) = &e.url {
+            push("Official site", Some(url.clone()), Some(FactLink::External(url.clone())));
+        }
+        facts
+    }
+
+    /// `Jurisdiction: China · Established: 27 February 2014`: the hover card's key facts.
+    pub fn card_facts(&self, i: usize) -> String {
+        let keys: &[&str] = match self.entries[i].kind {
+            Kind::Body => &["Jurisdiction", "Established", "Dissolved"],
+            Kind::Treaty => &["Adopted", "In force"],
+        };
+        self.facts(i)
+            .into_iter()
+            .filter(|f| keys.contains(&f.label))
+            .map(|f| format!("{}: {}", f.label, f.text))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    fn build_open_tag(&self, i: usize) -> String {
+        let e = &self.entries[i];
+        let summary = &self.summaries[i];
+        let title = if summary.is_empty() {
+            e.name.clone()
+        } else {
+            format!("{}: {summary}", e.name)
+        };
+        let kind = e.kind.as_str();
+        format!(
+            r#"<a class="gl gl-{kind}" href="{}" title="{}" data-kind="{kind}" data-name="{}" data-summary="{}" data-facts="{}">"#,
+            escape(&self.urls[i]),
+            escape(&title),
+            escape(&e.name),
+            escape(summary),
+            escape(&self.card_facts(i)),
+        )
+    }
+}
+
+/// Escapes text for HTML content and double-quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

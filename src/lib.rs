@@ -1,0 +1,28 @@
+//! Scholia turns a folder of Markdown commentaries and a glossary of bodies and treaties into a
+//! cross-linked, annotated static site.
+//!
+//! # A tour
+//!
+//! The pipeline is a chain of functions over plain data, each stage in its own module:
+//!
+//! - [`content`] finds and reads the files (the only module that reads content), splits and
+//!   checks front matter into [`content::Commentary`], [`content::Entry`] and [`content::Page`].
+//! - [`glossary`] indexes entries by slug and builds the one automaton that finds their names.
+//! - [`markdown`] renders a Markdown body: glossary links, footnotes as sidenotes and endnotes,
+//!   highlighted code, summaries. It does no I/O.
+//! - [`theme`] sets up minijinja with the template loader chain and the views templates see.
+//! - [`site`] orchestrates a build: plans routes, renders every page, writes the output
+//!   (the only module that writes), feeds and sitemap.
+//!
+//! Problems are collected as [`error::Diagnostic`]s in a sink and reported together.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod glossary;
+pub mod markdown;
+pub mod scaffold;
+pub mod site;
+pub mod slug;
+pub mod theme;

@@ -1,0 +1,220 @@
+//! Notes: numbering by first reference, checks, and the two renderings (sidenotes and the
+//! endnotes list).
+//!
+//! Numbers follow the order of first reference in the text; notes referenced only from
+//! other notes come after, in the order those notes are numbered. Labels match
+//! case-insensitively, as CommonMark link labels do, and never appear in ids: ids are
+//! `fn-N` for a note and `fnref-N`, `fnref-N-2`, … for its references, valid whatever the
+//! label. A sidenote is an `<aside>` placed just before the top-level block holding the
+//! note's first reference in the text, so that a right float lines up with that block.
+
+use super::{Def, Note};
+use pulldown_cmark::{html, CowStr, Event};
+use std::collections::{HashMap, HashSet};
+
+/// CommonMark label matching: case-folded, inner whitespace collapsed.
+fn norm(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Reports problems: (offset in the body, message, is a warning).
+pub type Report<'r> = dyn FnMut(usize, String, bool) + 'r;
+
+/// Numbers the notes and writes the body's HTML and the notes list.
+pub fn render(main: Vec<Event<'_>>, defs: Vec<Def<'_>>, report: &mut Report) -> (String, Vec<Note>) {
+    let mut by_label: HashMap<String, usize> = HashMap::new();
+    for (i, d) in defs.iter().enumerate() {
+        let key = norm(&d.label);
+        if by_label.contains_key(&key) {
+            report(
+                d.offset,
+                format!(
+                    "the note `[^{}]` is defined twice; keep one definition or rename one label",
+                    d.label
+                ),
+                false,
+            );
+        } else {
+            by_label.insert(key, i);
+        }
+    }
+
+    // Numbering: text first, then notes referenced from notes, breadth first.
+    let mut number_of: HashMap<usize, usize> = HashMap::new();
+    let mut order: Vec<usize> = Vec::new();
+    let number = |label: &str, order: &mut Vec<usize>, number_of: &mut HashMap<usize, usize>| {
+        if let Some(&def) = by_label.get(&norm(label)) {
+            if !number_of.contains_key(&def) {
+                order.push(def);
+                number_of.insert(def, order.len());
+            }
+        }
+    };
+    for ev in &main {
+        if let Event::FootnoteReference(l) = ev {
+            number(l, &mut order, &mut number_of);
+        }
+    }
+    let mut i = 0;
+    while i < order.len() {
+        for ev in &defs[order[i]].events {
+            if let Event::FootnoteReference(l) = ev {
+                number(l, &mut order, &mut number_of);
+            }
+        }
+        i += 1;
+    }
+    for (i, d) in defs.iter().enumerate() {
+        if !number_of.contains_key(&i) && by_label.get(&norm(&d.label)) == Some(&i) {
+            report(
+                d.offset,
+                format!(
+                    "the note `[^{}]` is never referenced; cite it with `[^{}]` in the text or remove it",
+                    d.label, d.label
+                ),
+                true,
+            );
+        }
+    }
+    let num = |label: &str| {
+        by_label
+            .get(&norm(label))
+            .and_then(|d| number_of.get(d))
+            .copied()
+    };
+
+    let mut refs = Refs::default();
+    let sidenotes: HashMap<usize, String> = order
+        .iter()
+        .map(|&d| {
+            let n = number_of[&d];
+            let html = to_html(&defs[d].events, &num, None);
+            (n, sidenote(n, &html))
+        })
+        .collect();
+
+    let html = main_html(main, &num, &sidenotes, &mut refs);
+
+    let notes = order
+        .iter()
+        .map(|&d| {
+            let n = number_of[&d];
+            let html = to_html(&defs[d].events, &num, Some(&mut refs));
+            Note {
+                number: n,
+                id: format!("fn-{n}"),
+                html,
+                backrefs: Vec::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|mut note| {
+            note.backrefs = refs.ids.remove(&note.number).unwrap_or_default();
+            note
+        })
+        .collect();
+    (html, notes)
+}
+
+/// Reference ids handed out so far, per note number.
+#[derive(Default)]
+struct Refs {
+    ids: HashMap<usize, Vec<String>>,
+}
+
+impl Refs {
+    fn next(&mut self, n: usize) -> String {
+        let ids = self.ids.entry(n).or_default();
+        let id = if ids.is_empty() {
+            format!("fnref-{n}")
+        } else {
+            format!("fnref-{n}-{}", ids.len() + 1)
+        };
+        ids.push(id.clone());
+        id
+    }
+}
+
+fn ref_html(n: usize, id: Option<&str>) -> String {
+    let id = id.map(|i| format!(r#" id="{i}""#)).unwrap_or_default();
+    format!(r##"<sup class="note-ref"><a{id} href="#fn-{n}" role="doc-noteref">{n}</a></sup>"##)
+}
+
+fn sidenote(n: usize, html: &str) -> String {
+    let number = format!(r#"<span class="sidenote-number">{n}</span> "#);
+    let inner = match html.strip_prefix("<p>") {
+        Some(rest) => format!("<p>{number}{rest}"),
+        None => format!("{number}{html}"),
+    };
+    format!("<aside class=\"sidenote\" role=\"note\">{}</aside>\n", inner.trim_end())
+}
+
+/// HTML of a note's events; references get ids only when `refs` is given (the endnotes list),
+/// never in the sidenote copy, so that ids stay unique.
+fn to_html(
+    events: &[Event<'_>],
+    num: &dyn Fn(&str) -> Option<usize>,
+    mut refs: Option<&mut Refs>,
+) -> String {
+    let mut out = String::new();
+    let converted = events.iter().cloned().map(|ev| match ev {
+        Event::FootnoteReference(l) => match num(&l) {
+            Some(n) => {
+                let id = refs.as_mut().map(|r| r.next(n));
+                Event::Html(CowStr::from(ref_html(n, id.as_deref())))
+            }
+            None => Event::Text(CowStr::from(format!("[^{l}]"))),
+        },
+        other => other,
+    });
+    html::push_html(&mut out, converted);
+    out
+}
+
+/// The body: each top-level block, preceded by the sidenotes of the notes it references
+/// first.
+fn main_html(
+    main: Vec<Event<'_>>,
+    num: &dyn Fn(&str) -> Option<usize>,
+    sidenotes: &HashMap<usize, String>,
+    refs: &mut Refs,
+) -> String {
+    let mut out = String::new();
+    let mut block: Vec<Event> = Vec::new();
+    let mut asides: Vec<usize> = Vec::new();
+    let mut placed: HashSet<usize> = HashSet::new();
+    let mut depth = 0usize;
+    for ev in main {
+        let ev = match ev {
+            Event::FootnoteReference(l) => match num(&l) {
+                Some(n) => {
+                    if placed.insert(n) {
+                        asides.push(n);
+                    }
+                    Event::Html(CowStr::from(ref_html(n, Some(&refs.next(n)))))
+                }
+                None => Event::Text(CowStr::from(format!("[^{l}]"))),
+            },
+            other => other,
+        };
+        match &ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        block.push(ev);
+        if depth == 0 {
+            for n in asides.drain(..) {
+                out.push_str(&sidenotes[&n]);
+            }
+            html::push_html(&mut out, block.drain(..));
+        }
+    }
+    html::push_html(&mut out, block.drain(..));
+    out
+}

@@ -1,0 +1,570 @@
+//! Markdown rendering: one body in, HTML plus everything learnt on the way out.
+//!
+//! The passes, in order, over pulldown-cmark's event stream (with source offsets):
+//!
+//! 1. **parse** with the contract's options (GFM tables, strikethrough, task lists, footnotes,
+//!    smart punctuation, heading attributes, `[[wiki links]]`), merging adjacent text events
+//!    so that a name split by the parser is still found;
+//! 2. **link** ([`Linker`]): resolves `[[slug]]` links, adds automatic glossary links to text
+//!    outside code, headings, links, images and raw HTML anchors, neutralises `javascript:`
+//!    URLs, gives headings ids, highlights fenced code, records the first mention of each
+//!    entry with its sentence (backlinks), and sets footnote definitions aside;
+//! 3. **notes** ([`footnotes`]): numbers notes by first reference, reports undefined,
+//!    duplicate and unused ones, and writes the HTML with sidenotes placed before the
+//!    top-level block that references them, and the endnotes list.
+//!
+//! Nothing here reads or writes files.
+
+pub mod footnotes;
+pub mod highlight;
+pub mod summary;
+
+use crate::content::Text;
+use crate::error::{Diagnostic, LineIndex};
+use crate::glossary::Glossary;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// The parser options of the contract.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// How automatic links are made in one body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoLink {
+    /// No automatic links.
+    Off,
+    /// The first mention of each entry.
+    First,
+    /// Every mention.
+    All,
+}
+
+/// What a render needs besides the text.
+pub struct Input<'a> {
+    /// The file (body and positions).
+    pub file: &'a Text,
+    /// The glossary to link to.
+    pub glossary: &'a Glossary,
+    /// Automatic links for this body.
+    pub autolink: AutoLink,
+    /// The entry whose page this is: never linked automatically.
+    pub own_entry: Option<usize>,
+}
+
+/// One note, numbered, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// 1-based number, by first reference.
+    pub number: usize,
+    /// The id of its `<li>`.
+    pub id: String,
+    /// The note's HTML.
+    pub html: String,
+    /// Ids of the references to it, in order.
+    pub backrefs: Vec<String>,
+}
+
+/// The first mention of an entry in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Glossary index.
+    pub entry: usize,
+    /// The plain-text sentence around it.
+    pub sentence: String,
+}
+
+/// The output of a render.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Body HTML, sidenotes included.
+    pub html: String,
+    /// Notes in number order, for the list at the end.
+    pub notes: Vec<Note>,
+    /// First mention of each entry linked, in order.
+    pub mentions: Vec<Mention>,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    /// Words of prose (code excluded).
+    pub words: usize,
+    /// Problems found.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Renders one Markdown body.
+pub fn render(input: &Input) -> Rendered {
+    let body = input.file.body();
+    let events = merge_text(Parser::new_ext(body, options()).into_offset_iter());
+    let mut linker = Linker::new(input);
+    for (ev, range) in events {
+        linker.event(ev, range);
+    }
+    let Linker {
+        out,
+        defs,
+        mut diags,
+        mentions,
+        first_paragraph,
+        words,
+        ..
+    } = linker;
+    let (html, notes) = footnotes::render(out, defs, &mut |offset, msg, warn| {
+        diags.push(input_diag(input, offset, msg, warn));
+    });
+    Rendered {
+        html,
+        notes,
+        mentions,
+        first_paragraph: first_paragraph.unwrap_or_default(),
+        words,
+        diags,
+    }
+}
+
+fn input_diag(input: &Input, body_offset: usize, msg: String, warning: bool) -> Diagnostic {
+    let text = &input.file.text;
+    let (line, col) = LineIndex::new(text).line_col(text, input.file.body_start + body_offset);
+    if warning {
+        Diagnostic::warning(&input.file.path, line, col, msg)
+    } else {
+        Diagnostic::error(&input.file.path, line, col, msg)
+    }
+}
+
+/// Joins runs of text events (the parser splits text at brackets, quotes, entities).
+fn merge_text<'a>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::new();
+    for (ev, range) in events {
+        if let Event::Text(t) = &ev {
+            if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
+                let mut s = prev.to_string();
+                s.push_str(t);
+                *prev = CowStr::from(s);
+                prev_range.end = range.end;
+                continue;
+            }
+        }
+        out.push((ev, range));
+    }
+    out
+}
+
+/// A footnote definition set aside by the linker.
+pub struct Def<'a> {
+    /// The label as written.
+    pub label: String,
+    /// Where it starts in the body.
+    pub offset: usize,
+    /// Its events, links already made.
+    pub events: Vec<Event<'a>>,
+}
+
+/// A link being rendered, to know what its end closes.
+enum Open {
+    Plain,
+    /// A `[[slug]]` with its shown text replaced: skip the parser's text until the end.
+    Replaced,
+    /// A `[[slug|text]]`, or an unknown slug: the parser's text stays.
+    Kept,
+}
+
+/// Pass 2: links, headings, code, mentions, and footnote definitions set aside.
+struct Linker<'i, 'a> {
+    input: &'i Input<'i>,
+    out: Vec<Event<'a>>,
+    defs: Vec<Def<'a>>,
+    current_def: Option<Def<'a>>,
+    diags: Vec<Diagnostic>,
+    /// Entries linked so far (for `first`).
+    linked: Vec<bool>,
+    /// Entries whose first mention is recorded.
+    mentioned: HashSet<usize>,
+    mentions: Vec<Mention>,
+    /// Mentions waiting for the end of their block: (entry, offset in `plain`).
+    pending: Vec<(usize, usize)>,
+    /// Plain text of the current block.
+    plain: String,
+    links: Vec<Open>,
+    images: usize,
+    raw_anchors: usize,
+    heading: Option<(usize, String)>,
+    heading_ids: HashSet<String>,
+    code: Option<(String, String)>,
+    depth: usize,
+    first_paragraph: Option<String>,
+    words: usize,
+}
+
+impl<'i, 'a> Linker<'i, 'a> {
+    fn new(input: &'i Input<'i>) -> Self {
+        Linker {
+            input,
+            out: Vec::new(),
+            defs: Vec::new(),
+            current_def: None,
+            diags: Vec::new(),
+            linked: vec![false; input.glossary.entries.len()],
+            mentioned: HashSet::new(),
+            mentions: Vec::new(),
+            pending: Vec::new(),
+            plain: String::new(),
+            links: Vec::new(),
+            images: 0,
+            raw_anchors: 0,
+            heading: None,
+            heading_ids: HashSet::new(),
+            code: None,
+            depth: 0,
+            first_paragraph: None,
+            words: 0,
+        }
+    }
+
+    fn push(&mut self, ev: Event<'a>) {
+        match &mut self.current_def {
+            Some(d) => d.events.push(ev),
+            None => self.out.push(ev),
+        }
+    }
+
+    fn stream_len(&self) -> usize {
+        self.current_def
+            .as_ref()
+            .map_or(self.out.len(), |d| d.events.len())
+    }
+
+    fn error(&mut self, offset: usize, msg: String) {
+        self.diags.push(input_diag(self.input, offset, msg, false));
+    }
+
+    /// Ends the current block of plain text: pending mentions take their sentence from it.
+    fn end_block(&mut self) {
+        for (entry, at) in self.pending.drain(..) {
+            self.mentions.push(Mention {
+                entry,
+                sentence: summary::sentence_around(&self.plain, at),
+            });
+        }
+        self.plain.clear();
+    }
+
+    fn mention(&mut self, entry: usize) {
+        if self.mentioned.insert(entry) {
+            self.pending.push((entry, self.plain.len()));
+        }
+    }
+
+    fn event(&mut self, ev: Event<'a>, range: Range<usize>) {
+        match ev {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(end) => self.end(end),
+            Event::Text(text) => self.text(text, range),
+            Event::Code(code) => {
+                self.plain.push_str(&code);
+                if let Some((_, h)) = &mut self.heading {
+                    h.push_str(&code);
+                }
+                self.push(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.plain.push(' ');
+                self.push(ev);
+            }
+            Event::InlineHtml(html) => {
+                let lower = html.trim_start().to_ascii_lowercase();
+                if lower.starts_with("<a ") || lower.starts_with("<a>") {
+                    self.raw_anchors += 1;
+                } else if lower.starts_with("</a") {
+                    self.raw_anchors = self.raw_anchors.saturating_sub(1);
+                }
+                self.push(Event::InlineHtml(html));
+            }
+            // The parser only emits references whose definition exists; numbering them is
+            // `footnotes::render`'s job.
+            Event::FootnoteReference(label) => self.push(Event::FootnoteReference(label)),
+            other => self.push(other),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
+        self.depth += 1;
+        match tag {
+            Tag::FootnoteDefinition(label) => {
+                self.end_block();
+                if let Some(d) = self.current_def.take() {
+                    self.defs.push(d);
+                }
+                self.current_def = Some(Def {
+                    label: label.to_string(),
+                    offset: range.start,
+                    events: Vec::new(),
+                });
+            }
+            Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) => {
+                self.end_block();
+                self.push(Event::Start(tag));
+            }
+            Tag::Heading { .. } => {
+                self.end_block();
+                self.heading = Some((self.stream_len(), String::new()));
+                self.push(Event::Start(tag));
+            }
+            Tag::CodeBlock(kind) => {
+                self.end_block();
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            } => self.wiki_link(&dest_url, has_pothole, range),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.links.push(Open::Plain);
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url, false),
+                    title,
+                    id,
+                }));
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.images += 1;
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url, true),
+                    title,
+                    id,
+                }));
+            }
+            other => self.push(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        self.depth = self.depth.saturating_sub(1);
+        match end {
+            TagEnd::FootnoteDefinition => {
+                self.end_block();
+                if let Some(d) = self.current_def.take() {
+                    self.defs.push(d);
+                }
+            }
+            TagEnd::Paragraph => {
+                if self.first_paragraph.is_none() && self.current_def.is_none() && self.depth == 0 {
+                    self.first_paragraph = Some(self.plain.trim().to_string());
+                }
+                self.end_block();
+                self.push(Event::End(end));
+            }
+            TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_) => {
+                self.end_block();
+                self.push(Event::End(end));
+            }
+            TagEnd::Heading(level) => {
+                self.end_block();
+                self.finish_heading(level);
+                self.push(Event::End(end));
+            }
+            TagEnd::CodeBlock => {
+                if let Some((lang, code)) = self.code.take() {
+                    self.push(Event::Html(CowStr::from(highlight::code_block(&lang, &code))));
+                }
+            }
+            TagEnd::Link => match self.links.pop() {
+                Some(Open::Replaced | Open::Kept) => self.push(Event::Html(CowStr::Borrowed("</a>"))),
+                _ => self.push(Event::End(end)),
+            },
+            TagEnd::Image => {
+                self.images = self.images.saturating_sub(1);
+                self.push(Event::End(end));
+            }
+            other => self.push(Event::End(other)),
+        }
+    }
+
+    fn finish_heading(&mut self, _level: HeadingLevel) {
+        let Some((at, text)) = self.heading.take() else {
+            return;
+        };
+        let stream = match &mut self.current_def {
+            Some(d) => &mut d.events,
+            None => &mut self.out,
+        };
+        if let Some(Event::Start(Tag::Heading { id, .. })) = stream.get_mut(at) {
+            let wanted = match id {
+                Some(given) => given.to_string(),
+                None => crate::slug::slugify(&text),
+            };
+            let mut unique = wanted.clone();
+            let mut n = 2;
+            while !self.heading_ids.insert(unique.clone()) {
+                unique = format!("{wanted}-{n}");
+                n += 1;
+            }
+            *id = Some(CowStr::from(unique));
+        }
+    }
+
+    fn wiki_link(&mut self, dest: &str, has_pothole: bool, range: Range<usize>) {
+        let slug = dest.trim();
+        let Some(i) = self.input.glossary.find(slug) else {
+            let msg = format!(
+                "{}; write `[[slug]]` with the file name of an entry under content/glossary/",
+                self.input.glossary.unknown(slug)
+            );
+            self.error(range.start, msg);
+            // Render the text unlinked; the build fails anyway.
+            self.links.push(Open::Kept);
+            self.push(Event::Html(CowStr::Borrowed("<a>")));
+            return;
+        };
+        self.linked[i] = true;
+        self.mention(i);
+        self.push(Event::Html(CowStr::from(self.input.glossary.open_tag(i).to_string())));
+        if has_pothole {
+            self.links.push(Open::Kept);
+        } else {
+            let name = self.input.glossary.entries[i].name.clone();
+            self.plain.push_str(&name);
+            if let Some((_, h)) = &mut self.heading {
+                h.push_str(&name);
+            }
+            self.words += name.split_whitespace().count();
+            self.push(Event::Text(CowStr::from(name)));
+            self.links.push(Open::Replaced);
+        }
+    }
+
+    fn text(&mut self, text: CowStr<'a>, range: Range<usize>) {
+        if let Some((_, code)) = &mut self.code {
+            code.push_str(&text);
+            return;
+        }
+        if matches!(self.links.last(), Some(Open::Replaced)) {
+            return;
+        }
+        if text.contains("[^") {
+            self.undefined_notes(&range);
+        }
+        self.words += text.split_whitespace().count();
+        if let Some((_, h)) = &mut self.heading {
+            h.push_str(&text);
+        }
+        let linkable = self.input.autolink != AutoLink::Off
+            && self.heading.is_none()
+            && self.links.is_empty()
+            && self.images == 0
+            && self.raw_anchors == 0;
+        if !linkable {
+            self.plain.push_str(&text);
+            self.push(Event::Text(text));
+            return;
+        }
+        let found = self.input.glossary.matcher.find(&text);
+        let mut last = 0;
+        for f in found {
+            let skip = Some(f.entry) == self.input.own_entry
+                || (self.input.autolink == AutoLink::First && self.linked[f.entry]);
+            if skip {
+                continue;
+            }
+            if f.start > last {
+                self.plain.push_str(&text[last..f.start]);
+                self.push(Event::Text(CowStr::from(text[last..f.start].to_string())));
+            }
+            self.linked[f.entry] = true;
+            self.mention(f.entry);
+            self.plain.push_str(&text[f.start..f.end]);
+            let open = self.input.glossary.open_tag(f.entry).to_string();
+            self.push(Event::Html(CowStr::from(open)));
+            self.push(Event::Text(CowStr::from(text[f.start..f.end].to_string())));
+            self.push(Event::Html(CowStr::Borrowed("</a>")));
+            last = f.end;
+        }
+        if last == 0 {
+            self.plain.push_str(&text);
+            self.push(Event::Text(text));
+        } else if last < text.len() {
+            self.plain.push_str(&text[last..]);
+            self.push(Event::Text(CowStr::from(text[last..].to_string())));
+        }
+    }
+
+    /// GFM footnotes leave a reference with no definition as literal text: find those in the
+    /// source of this text (escaped brackets excluded) and report them.
+    fn undefined_notes(&mut self, range: &Range<usize>) {
+        let body = self.input.file.body();
+        let Some(src) = body.get(range.clone()) else {
+            return;
+        };
+        let mut from = 0;
+        while let Some(i) = src[from..].find("[^") {
+            let at = from + i;
+            from = at + 2;
+            if src[..at].ends_with('\\') {
+                continue;
+            }
+            let rest = &src[at + 2..];
+            let Some(close) = rest.find(|c| c == ']' || c == '[' || c == '\n') else {
+                continue;
+            };
+            if !rest[close..].starts_with(']') || close == 0 {
+                continue;
+            }
+            let label = &rest[..close];
+            let msg = format!(
+                "the note `[^{label}]` has no definition; add a line `[^{label}]: …` to the file"
+            );
+            self.error(range.start + at, msg);
+        }
+    }
+}
+
+/// `javascript:`, `vbscript:` and `data:` targets become `#` (images may keep raster
+/// `data:image/…`).
+fn safe_url(url: CowStr<'_>, image: bool) -> CowStr<'_> {
+    let squashed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+    let bad = squashed.starts_with("javascript:")
+        || squashed.starts_with("vbscript:")
+        || (squashed.starts_with("data:") && !(image && raster.iter().any(|r| squashed.starts_with(r))));
+    if bad {
+        CowStr::Borrowed("#")
+    } else {
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,128 @@
+//! `scholia new` and `scholia init`: files that start an author off right.
+//!
+//! Everything written here builds with zero warnings; `init` copies the default theme's
+//! templates out so that a site can change them.
+
+use crate::cli::NewKind;
+use crate::content::Date;
+use crate::error::Diagnostic;
+use crate::slug::slugify;
+use std::path::{Path, PathBuf};
+
+fn yaml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The text of a new commentary.
+pub fn commentary_text(title: &str, today: Date) -> String {
+    format!(
+        r#"---
+title: {title}
+date: {today}
+authors: ["Your Name"]
+summary: "One or two sentences for the home page, feeds and search results."
+tags: ["analysis"]
+# source: {{ publisher: "Where it first appeared", url: "https://example.org/", date: {today} }}
+# slug: a-custom-url-segment
+# draft: true
+# autolink: false      # no automatic glossary links in this article
+# extra: {{}}            # free-form data for templates
+---
+
+Write the commentary here. Names in the glossary are linked automatically; link an entry
+explicitly with its slug, like [[example-body]], or with other text:
+[[example-body|the agency]].
+
+Annotate a claim with a footnote.[^source]
+
+[^source]: Publisher, "Title of the source," date, URL. Notes may hold several paragraphs
+    and glossary links.
+"#,
+        title = yaml_string(title),
+    )
+}
+
+/// The text of a new glossary entry of `kind` (body or treaty).
+pub fn entry_text(kind: NewKind, name: &str) -> String {
+    let facts = match kind {
+        NewKind::Treaty => "# adopted: 2010-09-10       # date adopted (YYYY-MM-DD)\n# in_force: 2018-07-01      # date of entry into force\n# place: \"Beijing\"          # where it was adopted\n# depositary: icao          # a body slug, or text such as \"Secretary-General of the United Nations\"\n",
+        _ => "# jurisdiction: \"International\"\n# established: 1947-04-04\n# dissolved: 2018-03-21\n# parent: another-body-slug\n# successor: another-body-slug\n",
+    };
+    format!(
+        "---\nname: {}\n# abbr: ABC                 # short form, linked case-sensitively\n# aliases: [\"Other Name\"]   # other names that are linked automatically\nsummary: \"One line for hover cards.\"\n{facts}# related: [other-slug]\n# url: \"https://example.org/\"\n# autolink: false           # explicit [[slug]] links only\n# extra: {{}}\n---\n\nWhat it is, in a paragraph or two.\n",
+        yaml_string(name)
+    )
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if path.exists() {
+        return Err(Diagnostic::file(path, "already exists; scholia new never overwrites a file (choose another title)"));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Diagnostic::file(dir, format!("cannot create the folder: {e}")))?;
+    }
+    std::fs::write(path, text).map_err(|e| Diagnostic::file(path, format!("cannot write: {e}")))
+}
+
+/// `scholia new KIND TITLE`: writes the file and says where, and the URL it will have.
+pub fn new(root: &Path, kind: NewKind, title: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let slug = slugify(title);
+    let (path, url, text) = match kind {
+        NewKind::Commentary => {
+            let today = Date::today();
+            (
+                root.join("content/commentaries").join(format!("{today}-{slug}.md")),
+                format!("/commentaries/{slug}/"),
+                commentary_text(title, today),
+            )
+        }
+        NewKind::Body => (
+            root.join("content/glossary/bodies").join(format!("{slug}.md")),
+            format!("/glossary/bodies/{slug}/"),
+            entry_text(kind, title),
+        ),
+        NewKind::Treaty => (
+            root.join("content/glossary/treaties").join(format!("{slug}.md")),
+            format!("/glossary/treaties/{slug}/"),
+            entry_text(kind, title),
+        ),
+    };
+    write_new(&path, &text).map_err(|d| vec![d])?;
+    Ok(vec![format!("created {} (its page will be {url})", path.display())])
+}
+
+/// `scholia init DIR`: a site that builds with zero warnings.
+pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
+    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(vec![Diagnostic::file(dir, "is not empty; scholia init only creates new sites (choose a new folder)")]);
+    }
+    let today = Date::today();
+    let mut files: Vec<(PathBuf, String)> = vec![
+        (
+            "scholia.yaml".into(),
+            "title: \"My Commentary\"\ndescription: \"Annotated commentary on international affairs.\"\nbase_url: \"/\"\nlanguage: en\n# paginate: 10\n# autolink: first    # first | all | none\n".into(),
+        ),
+        (
+            format!("content/commentaries/{today}-welcome.md").into(),
+            commentary_text("Welcome", today).replace("tags: [\"analysis\"]", "tags: [\"meta\"]"),
+        ),
+        (
+            "content/glossary/bodies/example-body.md".into(),
+            "---\nname: \"Example Agency\"\nabbr: \"EXA\"\nsummary: \"An example body; replace it with a real institution.\"\njurisdiction: \"International\"\nestablished: 2001-01-01\nrelated: [example-treaty]\n---\n\nThe Example Agency stands in for an institution your commentaries mention.\n".into(),
+        ),
+        (
+            "content/glossary/treaties/example-treaty.md".into(),
+            "---\nname: \"Example Convention\"\nsummary: \"An example treaty; replace it with a real one.\"\nadopted: 2001-11-23\nplace: \"Budapest\"\ndepositary: example-body\n---\n\nThe Example Convention stands in for a treaty your commentaries mention.\n".into(),
+        ),
+    ];
+    for (rel, bytes) in crate::theme::embedded::all_files() {
+        files.push((Path::new("themes/default").join(rel), String::from_utf8_lossy(bytes).into_owned()));
+    }
+    for (rel, text) in &files {
+        write_new(&dir.join(rel), text).map_err(|d| vec![d])?;
+    }
+    Ok(vec![format!(
+        "created a new site in {0}; build it with `scholia build --root {0}`",
+        dir.display()
+    )])
+}

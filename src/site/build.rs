@@ -1,0 +1,634 @@
+//! The build: load → index → render Markdown → backlinks → render pages → write.
+//!
+//! Each stage is a function call here, in order; none of them knows about the others. `check`
+//! runs the same stages with nowhere to write.
+
+use super::feeds::{self, FeedItem, FeedSite};
+use super::routes::Routes;
+use super::write::Staging;
+use crate::config::{self, Autolink, SiteConfig};
+use crate::content::discover::shown;
+use crate::content::{self, Commentary, Date, Kind, Page};
+use crate::error::Diagnostic;
+use crate::glossary::{FactLink, Glossary};
+use crate::markdown::{self, summary, AutoLink, Input, Rendered};
+use crate::theme::context::*;
+use crate::theme::Theme;
+use minijinja::{context, Value};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// Output folder; `root/site` when none.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Write the output (`build`) or only check (`check`).
+    pub write: bool,
+}
+
+/// Pages written, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Commentary pages.
+    pub commentaries: usize,
+    /// Glossary entry pages plus the index.
+    pub glossary: usize,
+    /// Home pages.
+    pub home: usize,
+    /// Tag and author pages, indexes included.
+    pub taxonomies: usize,
+    /// Free pages and the not-found page.
+    pub pages: usize,
+    /// Static files copied.
+    pub statics: usize,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+impl Counts {
+    /// HTML pages in all.
+    pub fn html_pages(&self) -> usize {
+        self.commentaries + self.glossary + self.home + self.taxonomies + self.pages
+    }
+}
+
+/// Rendered Markdown of a commentary plus what lists need.
+struct Article {
+    c: Commentary,
+    r: Rendered,
+    url: String,
+    summary: String,
+}
+
+/// A tag or an author, with its commentaries (indexes into the newest-first list).
+struct Term {
+    name: String,
+    items: Vec<usize>,
+}
+
+/// One HTML page to render.
+enum Job {
+    Home(usize),
+    Commentary(usize),
+    GlossaryIndex,
+    Entry(usize),
+    TermList(&'static str),
+    Term(&'static str, String),
+    Page(usize),
+    NotFound,
+}
+
+/// Builds (or checks) a site. Returns the counts when it succeeded, and every diagnostic.
+pub fn build(opts: &BuildOptions) -> (Option<Counts>, Vec<Diagnostic>) {
+    let start = Instant::now();
+    let mut diags = Vec::new();
+    let counts = run(opts, &mut diags).map(|mut c| {
+        c.elapsed = start.elapsed();
+        c
+    });
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+    diags.dedup();
+    let failed = diags.iter().any(Diagnostic::is_error);
+    (counts.filter(|_| !failed), diags)
+}
+
+fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
+    let root = &opts.root;
+    let shown_root = root.as_path();
+    let mut config = SiteConfig::load(root, &shown(shown_root, Path::new("scholia.yaml")))
+        .unwrap_or_else(|d| {
+            diags.extend(d);
+            SiteConfig::default()
+        });
+    if let Some(b) = &opts.base_url {
+        config.base_url = config::normalize_base_url(b);
+    }
+    let routes = Routes::new(&config.base_url);
+
+    // Refuse a bad output folder before any work, so its error comes with the others.
+    let out = opts.out.clone().unwrap_or_else(|| root.join("site"));
+    if opts.write {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        if let Err(msg) = super::write::guard(&out, root, home.as_deref()) {
+            diags.push(Diagnostic::global(msg));
+        }
+    }
+
+    let loaded = content::discover(root, diags);
+    diags.extend(content::check(&loaded));
+    let content::Content {
+        mut commentaries,
+        entries,
+        mut pages,
+        statics,
+    } = loaded;
+    if !opts.drafts {
+        commentaries.retain(|c| !c.draft);
+        pages.retain(|p| !p.draft);
+    }
+    // Newest first; ties by title then slug, so the order never depends on the file system.
+    commentaries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)).then_with(|| a.slug.cmp(&b.slug)));
+    pages.sort_by(|a, b| a.title.cmp(&b.title));
+
+    let (glossary, gd) = Glossary::new(entries, &routes, |body| {
+        summary::first_sentence(&summary::first_paragraph(body))
+    });
+    diags.extend(gd);
+
+    let theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
+        (Autolink::None, _) | (_, false) => AutoLink::Off,
+        (Autolink::First, true) => AutoLink::First,
+        (Autolink::All, true) => AutoLink::All,
+    };
+
+    let entry_renders: Vec<Rendered> = glossary
+        .entries
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            markdown::render(&Input {
+                file: &e.file,
+                glossary: &glossary,
+                autolink: mode(true),
+                own_entry: Some(i),
+            })
+        })
+        .collect();
+    let articles: Vec<Article> = commentaries
+        .into_par_iter()
+        .map(|c| {
+            let r = markdown::render(&Input {
+                file: &c.file,
+                glossary: &glossary,
+                autolink: mode(c.autolink),
+                own_entry: None,
+            });
+            let url = routes.url(&Routes::commentary(&c.slug));
+            let summary = c.summary.clone().unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
+            Article { c, r, url, summary }
+        })
+        .collect();
+    let page_renders: Vec<Rendered> = pages
+        .par_iter()
+        .map(|p| {
+            markdown::render(&Input {
+                file: &p.file,
+                glossary: &glossary,
+                autolink: mode(true),
+                own_entry: None,
+            })
+        })
+        .collect();
+    for r in entry_renders.iter().chain(articles.iter().map(|a| &a.r)).chain(&page_renders) {
+        diags.extend(r.diags.iter().cloned());
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let theme = theme?;
+
+    // Backlinks: newest commentary first, because `articles` is.
+    let mut backlinks: Vec<Vec<(usize, &str)>> = vec![Vec::new(); glossary.entries.len()];
+    for (ai, a) in articles.iter().enumerate() {
+        for m in &a.r.mentions {
+            backlinks[m.entry].push((ai, &m.sentence));
+        }
+    }
+    let tags = terms(&articles, |c| &c.tags);
+    let authors = terms(&articles, |c| &c.authors);
+
+    let ctx = Ctx {
+        config: &config,
+        routes: &routes,
+        glossary: &glossary,
+        articles: &articles,
+        entry_renders: &entry_renders,
+        pages: &pages,
+        page_renders: &page_renders,
+        backlinks: &backlinks,
+        tags: &tags,
+        authors: &authors,
+        site: Value::from_serialize(site_view(&config, &routes, &pages)),
+    };
+
+    let home_pages = articles.len().div_ceil(config.paginate).max(1);
+    let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
+    jobs.extend((0..articles.len()).map(Job::Commentary));
+    jobs.push(Job::GlossaryIndex);
+    jobs.extend((0..glossary.entries.len()).map(Job::Entry));
+    jobs.push(Job::TermList("tags"));
+    jobs.extend(tags.keys().map(|k| Job::Term("tags", k.clone())));
+    jobs.push(Job::TermList("authors"));
+    jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
+    jobs.extend((0..pages.len()).map(Job::Page));
+    jobs.push(Job::NotFound);
+
+    let staging = if opts.write {
+        match Staging::begin(&out, root) {
+            Ok(s) => Some(s),
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        }
+    } else {
+        None
+    };
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        match &staging {
+            Some(s) => s.write(rel, bytes),
+            None => Ok(()),
+        }
+    };
+
+    let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let (rel, html) = ctx.render(&theme, &job)?;
+            write(&rel, html.as_bytes())?;
+            let lastmod = match &job {
+                Job::Commentary(i) => Some(articles[*i].c.date),
+                _ => None,
+            };
+            Ok((job, lastmod))
+        })
+        .collect();
+    let mut counts = Counts::default();
+    let mut sitemap = Vec::new();
+    for r in results {
+        match r {
+            Err(d) => diags.push(d),
+            Ok((job, lastmod)) => {
+                match &job {
+                    Job::Home(_) => counts.home += 1,
+                    Job::Commentary(_) => counts.commentaries += 1,
+                    Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
+                    Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
+                    Job::Page(_) | Job::NotFound => counts.pages += 1,
+                }
+                if !matches!(job, Job::NotFound) {
+                    sitemap.push((ctx.url_of(&job), lastmod));
+                }
+            }
+        }
+    }
+
+    // Feed, sitemap, stylesheets, static files.
+    let feed_items: Vec<FeedItem> = articles
+        .iter()
+        .take(20)
+        .map(|a| FeedItem {
+            title: &a.c.title,
+            url: &a.url,
+            date: a.c.date,
+            authors: &a.c.authors,
+            summary: &a.summary,
+            content: &a.r.html,
+        })
+        .collect();
+    let feed = feeds::atom(
+        &FeedSite {
+            title: &config.title,
+            description: config.description.as_deref(),
+            base_url: routes.base(),
+            language: &config.language,
+        },
+        &feed_items,
+    );
+    let mut extra_files: Vec<(String, Vec<u8>)> = vec![
+        ("feed.xml".into(), feed.into_bytes()),
+        ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
+        ("syntax.css".into(), markdown::highlight::stylesheet().into_bytes()),
+    ];
+    match theme.static_files() {
+        Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
+        Err(d) => diags.push(d),
+    }
+    for (src, rel) in &statics {
+        match std::fs::read(src) {
+            Ok(b) => extra_files.push((slash(rel), b)),
+            Err(e) => diags.push(Diagnostic::file(
+                &shown(shown_root, src.strip_prefix(root).unwrap_or(src)),
+                format!("cannot read the static file: {e}"),
+            )),
+        }
+    }
+    for (rel, bytes) in &extra_files {
+        if let Err(d) = write(rel, bytes) {
+            diags.push(d);
+        }
+    }
+    counts.statics = extra_files.len();
+
+    if diags.iter().any(Diagnostic::is_error) {
+        if let Some(s) = staging {
+            s.abort();
+        }
+        return None;
+    }
+    if let Some(s) = staging {
+        if let Err(d) = s.commit() {
+            diags.push(d);
+            return None;
+        }
+    }
+    Some(counts)
+}
+
+fn slash(p: &Path) -> String {
+    p.iter().map(|s| s.to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Groups commentaries by the slug of a tag or author name.
+fn terms(articles: &[Article], names: impl Fn(&Commentary) -> &Vec<String>) -> BTreeMap<String, Term> {
+    let mut map: BTreeMap<String, Term> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for name in names(&a.c) {
+            let t = map.entry(crate::slug::slugify(name)).or_insert_with(|| Term {
+                name: name.clone(),
+                items: Vec::new(),
+            });
+            if t.items.last() != Some(&i) {
+                t.items.push(i);
+            }
+        }
+    }
+    map
+}
+
+fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: routes.base().to_string(),
+        language: config.language.clone(),
+        extra: config.extra.clone(),
+        pages: pages
+            .iter()
+            .map(|p| NavPage {
+                title: p.title.clone(),
+                url: routes.url(&format!("{}/", p.slug)),
+            })
+            .collect(),
+        nav: Nav {
+            home: routes.url(""),
+            glossary: routes.url("glossary/"),
+            tags: routes.url("tags/"),
+            authors: routes.url("authors/"),
+            feed: routes.url("feed.xml"),
+        },
+    }
+}
+
+/// Everything page rendering reads, shared by the parallel jobs.
+struct Ctx<'a> {
+    config: &'a SiteConfig,
+    routes: &'a Routes,
+    glossary: &'a Glossary,
+    articles: &'a [Article],
+    entry_renders: &'a [Rendered],
+    pages: &'a [Page],
+    page_renders: &'a [Rendered],
+    backlinks: &'a [Vec<(usize, &'a str)>],
+    tags: &'a BTreeMap<String, Term>,
+    authors: &'a BTreeMap<String, Term>,
+    site: Value,
+}
+
+fn taxonomy_view(kind: &'static str) -> TaxonomyView {
+    TaxonomyView {
+        kind,
+        label: if kind == "tags" { "Tags" } else { "Authors" },
+    }
+}
+
+fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(220).max(1)
+}
+
+impl Ctx<'_> {
+    /// The output path (no leading `/`, ending in `/` for pages) of a job.
+    fn path_of(&self, job: &Job) -> String {
+        match job {
+            Job::Home(n) => Routes::home(*n),
+            Job::Commentary(i) => Routes::commentary(&self.articles[*i].c.slug),
+            Job::GlossaryIndex => "glossary/".into(),
+            Job::Entry(i) => {
+                let e = &self.glossary.entries[*i];
+                Routes::entry(e.kind, &e.slug)
+            }
+            Job::TermList(kind) => format!("{kind}/"),
+            Job::Term(kind, slug) => Routes::term(kind, slug),
+            Job::Page(i) => format!("{}/", self.pages[*i].slug),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    fn url_of(&self, job: &Job) -> String {
+        self.routes.url(&self.path_of(job))
+    }
+
+    fn item(&self, i: usize) -> CommentaryItem {
+        let a = &self.articles[i];
+        let link = |kind: &str, name: &String| Link {
+            name: name.clone(),
+            url: self.routes.url(&Routes::term(kind, &crate::slug::slugify(name))),
+        };
+        CommentaryItem {
+            title: a.c.title.clone(),
+            url: a.url.clone(),
+            date: a.c.date.into(),
+            authors: a.c.authors.iter().map(|n| link("authors", n)).collect(),
+            tags: a.c.tags.iter().map(|n| link("tags", n)).collect(),
+            summary: a.summary.clone(),
+        }
+    }
+
+    fn entry_item(&self, i: usize) -> EntryItem {
+        let e = &self.glossary.entries[i];
+        EntryItem {
+            name: e.name.clone(),
+            abbr: e.abbr.clone(),
+            kind: e.kind.as_str(),
+            kind_label: e.kind.label(),
+            url: self.glossary.urls[i].clone(),
+            summary: self.glossary.summaries[i].clone(),
+            mentions: self.backlinks[i].len(),
+        }
+    }
+
+    fn notes(r: &Rendered) -> Vec<NoteView> {
+        r.notes.iter().map(NoteView::from).collect()
+    }
+
+    fn render(&self, theme: &Theme, job: &Job) -> Result<(String, String), Diagnostic> {
+        let path = self.path_of(job);
+        let current_url = self.routes.url(&path);
+        let site = &self.site;
+        let html = match job {
+            Job::Home(n) => {
+                let per = self.config.paginate;
+                let total = self.articles.len().div_ceil(per).max(1);
+                let items: Vec<CommentaryItem> = (((n - 1) * per)..(n * per).min(self.articles.len()))
+                    .map(|i| self.item(i))
+                    .collect();
+                let paginator = Paginator {
+                    number: *n,
+                    total,
+                    prev_url: (*n > 1).then(|| self.routes.url(&Routes::home(n - 1))),
+                    next_url: (*n < total).then(|| self.routes.url(&Routes::home(n + 1))),
+                };
+                theme.render("home.html", context! { site, current_url, commentaries => items, paginator })?
+            }
+            Job::Commentary(i) => {
+                let a = &self.articles[*i];
+                let view = CommentaryView {
+                    item: self.item(*i),
+                    content: Value::from_safe_string(a.r.html.clone()),
+                    notes: Self::notes(&a.r),
+                    source: a.c.source.as_ref().map(|s| SourceView {
+                        publisher: s.publisher.clone(),
+                        url: s.url.clone(),
+                        date: s.date.map(DateView::from),
+                    }),
+                    reading_minutes: reading_minutes(a.r.words),
+                    extra: a.c.extra.clone(),
+                };
+                theme.render("commentary.html", context! { site, current_url, commentary => view })?
+            }
+            Job::GlossaryIndex => {
+                let groups: Vec<Group> = [(Kind::Body, "Bodies"), (Kind::Treaty, "Treaties")]
+                    .into_iter()
+                    .map(|(kind, label)| {
+                        let mut entries: Vec<EntryItem> = (0..self.glossary.entries.len())
+                            .filter(|&i| self.glossary.entries[i].kind == kind)
+                            .map(|i| self.entry_item(i))
+                            .collect();
+                        entries.sort_by_cached_key(|e| (e.name.to_lowercase(), e.url.clone()));
+                        Group {
+                            kind: kind.as_str(),
+                            label,
+                            entries,
+                        }
+                    })
+                    .collect();
+                theme.render("glossary.html", context! { site, current_url, groups })?
+            }
+            Job::Entry(i) => {
+                let e = &self.glossary.entries[*i];
+                let r = &self.entry_renders[*i];
+                let facts = self
+                    .glossary
+                    .facts(*i)
+                    .into_iter()
+                    .map(|f| FactView {
+                        label: f.label,
+                        text: f.text,
+                        url: f.link.map(|l| match l {
+                            FactLink::Entry(j) => self.glossary.urls[j].clone(),
+                            FactLink::External(u) => u,
+                        }),
+                    })
+                    .collect();
+                let related = e
+                    .related
+                    .iter()
+                    .filter_map(|s| self.glossary.find(s))
+                    .map(|j| self.entry_item(j))
+                    .collect();
+                let backlinks = self.backlinks[*i]
+                    .iter()
+                    .map(|&(ai, sentence)| {
+                        let a = &self.articles[ai];
+                        Backlink {
+                            title: a.c.title.clone(),
+                            url: a.url.clone(),
+                            date: a.c.date.into(),
+                            sentence: sentence.to_string(),
+                        }
+                    })
+                    .collect();
+                let view = EntryView {
+                    item: self.entry_item(*i),
+                    aliases: e.aliases.clone(),
+                    content: Value::from_safe_string(r.html.clone()),
+                    notes: Self::notes(r),
+                    facts,
+                    related,
+                    backlinks,
+                    extra: e.extra.clone(),
+                };
+                theme.render("entry.html", context! { site, current_url, entry => view })?
+            }
+            Job::TermList(kind) => {
+                let map = if *kind == "tags" { self.tags } else { self.authors };
+                let mut terms: Vec<TermView> = map
+                    .iter()
+                    .map(|(slug, t)| TermView {
+                        name: t.name.clone(),
+                        url: self.routes.url(&Routes::term(kind, slug)),
+                        count: t.items.len(),
+                    })
+                    .collect();
+                terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.url.clone()));
+                theme.render(
+                    "taxonomy_list.html",
+                    context! { site, current_url, taxonomy => taxonomy_view(kind), terms },
+                )?
+            }
+            Job::Term(kind, slug) => {
+                let map = if *kind == "tags" { self.tags } else { self.authors };
+                let t = &map[slug];
+                let term = TermView {
+                    name: t.name.clone(),
+                    url: current_url.clone(),
+                    count: t.items.len(),
+                };
+                let items: Vec<CommentaryItem> = t.items.iter().map(|&i| self.item(i)).collect();
+                theme.render(
+                    "taxonomy_term.html",
+                    context! { site, current_url, taxonomy => taxonomy_view(kind), term, commentaries => items },
+                )?
+            }
+            Job::Page(i) => {
+                let p = &self.pages[*i];
+                let r = &self.page_renders[*i];
+                let view = PageView {
+                    title: p.title.clone(),
+                    url: current_url.clone(),
+                    summary: p.summary.clone().unwrap_or_else(|| summary::cut(&r.first_paragraph, 200)),
+                    content: Value::from_safe_string(r.html.clone()),
+                    notes: Self::notes(r),
+                    extra: p.extra.clone(),
+                };
+                theme.render("page.html", context! { site, current_url, page => view })?
+            }
+            Job::NotFound => theme.render("404.html", context! { site, current_url })?,
+        };
+        let file = if path.ends_with('/') || path.is_empty() {
+            format!("{path}index.html")
+        } else {
+            path
+        };
+        Ok((file, html))
+    }
+}

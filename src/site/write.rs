@@ -1,0 +1,173 @@
+//! Writing the output: the only code that writes the site.
+//!
+//! A build writes into a fresh sibling folder (`.<name>.scholia-tmp-<pid>`) and swaps it in
+//! only when everything succeeded, so a failed build leaves the previous output exactly as it
+//! was. Before that, [`guard`] refuses output folders that are not Scholia's to replace: the
+//! file-system root, the home folder, the site root or its sources, and any non-empty folder
+//! without the marker file a previous build left.
+
+use crate::error::Diagnostic;
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as Scholia's output.
+pub const MARKER: &str = ".scholia-output";
+
+/// A folder being filled, to be swapped in by [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+/// Makes `path` absolute and drops `.` and `..` without touching the disk (the output may not
+/// exist yet).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Why `out` may not be written (replaced) by a build of the site at `root`, if it may not.
+/// Pure apart from looking at the output folder's entries: tests call it with `/` and the
+/// home folder without any build running.
+pub fn guard(out: &Path, root: &Path, home: Option<&Path>) -> Result<(), String> {
+    let out_abs = absolute(out);
+    let root_abs = absolute(root);
+    let shown = out.display();
+    if out_abs.parent().is_none() {
+        return Err(format!("refusing to write the site to `{shown}`: that is the root of the file system; choose an empty or new folder with --out"));
+    }
+    if home.is_some_and(|h| absolute(h) == out_abs) {
+        return Err(format!("refusing to write the site to `{shown}`: that is your home folder; choose an empty or new folder with --out"));
+    }
+    if root_abs.starts_with(&out_abs) {
+        return Err(format!("refusing to write the site to `{shown}`: it contains the site's sources; choose a folder such as `site/`"));
+    }
+    for src in ["content", "themes", "templates", "static"] {
+        if out_abs.starts_with(root_abs.join(src)) {
+            return Err(format!("refusing to write the site to `{shown}`: it is inside the site's `{src}/` folder; choose a folder such as `site/`"));
+        }
+    }
+    match std::fs::read_dir(&out_abs) {
+        Ok(mut entries) => {
+            let empty = entries.next().is_none();
+            if !empty && !out_abs.join(MARKER).is_file() {
+                return Err(format!("refusing to replace `{shown}`: it is not empty and was not written by Scholia (no {MARKER} file); delete it yourself or choose another folder with --out"));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory || out_abs.is_file() => Err(format!(
+            "refusing to write the site to `{shown}`: it is a file, not a folder"
+        )),
+        Err(e) => Err(format!("cannot use `{shown}` as the output folder: {e}")),
+    }
+}
+
+impl Staging {
+    /// Checks the target with [`guard`] and creates the temporary sibling folder.
+    pub fn begin(out: &Path, root: &Path) -> Result<Staging, Diagnostic> {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        guard(out, root, home.as_deref()).map_err(Diagnostic::global)?;
+        let target = absolute(out);
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
+        let tmp = parent.join(format!(".{name}.scholia-tmp-{}", std::process::id()));
+        let io = |e: std::io::Error| {
+            Diagnostic::global(format!("cannot create the output next to `{}`: {e}", out.display()))
+        };
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io)?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io)?;
+        Ok(Staging { tmp, target })
+    }
+
+    /// Writes one file at `rel` (forward slashes, no leading `/`).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.tmp.join(rel);
+        let io = |e: std::io::Error| Diagnostic::global(format!("cannot write {rel}: {e}"));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, bytes).map_err(io)
+    }
+
+    /// Swaps the finished folder in place of the old output.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        self.write(MARKER, b"This folder is written by Scholia; a build replaces it whole.\n")?;
+        let io = |what: &str, e: std::io::Error| Diagnostic::global(format!("cannot {what} `{}`: {e}", self.target.display()));
+        let old = self.tmp.with_file_name(format!(
+            ".{}.scholia-old-{}",
+            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old).map_err(|e| io("move aside", e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            return Err(io("replace", e));
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    /// Throws the unfinished folder away; the old output is untouched.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_root_home_and_sources() {
+        let root = Path::new("/srv/site");
+        assert!(guard(Path::new("/"), root, None).unwrap_err().contains("root of the file system"));
+        let home = Path::new("/home/ed");
+        assert!(guard(home, Path::new("/home/ed/site"), Some(home)).unwrap_err().contains("home folder"));
+        assert!(guard(Path::new("/srv/site"), root, None).unwrap_err().contains("sources"));
+        assert!(guard(Path::new("/srv"), root, None).unwrap_err().contains("sources"));
+        assert!(guard(Path::new("/srv/site/content/out"), root, None).unwrap_err().contains("`content/`"));
+        assert!(guard(Path::new("/srv/site/./content/../content"), root, None).unwrap_err().contains("`content/`"));
+    }
+
+    #[test]
+    fn refuses_foreign_non_empty_folders_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let out = dir.path().join("out");
+        assert!(guard(&out, &root, None).is_ok(), "a new folder is fine");
+        std::fs::create_dir(&out).unwrap();
+        assert!(guard(&out, &root, None).is_ok(), "an empty folder is fine");
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(guard(&out, &root, None).unwrap_err().contains("not written by Scholia"));
+        std::fs::write(out.join(MARKER), "").unwrap();
+        assert!(guard(&out, &root, None).is_ok(), "a previous output may be replaced");
+    }
+}

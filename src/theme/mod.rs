@@ -1,0 +1,177 @@
+//! Themes: the minijinja environment, where templates and theme files come from, and the
+//! views templates see.
+//!
+//! A template is looked up file by file: the site's `templates/`, then
+//! `themes/<theme>/templates/`, then the default theme compiled into the binary
+//! ([`embedded`]). Static files merge the same way. This module reads template and theme
+//! files itself (lazily, as minijinja asks for them): the one exception to "only
+//! `content::discover` reads", because minijinja's loader is a callback.
+
+pub mod context;
+pub mod embedded;
+
+use crate::error::Diagnostic;
+use minijinja::{Environment, UndefinedBehavior};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Where a template was found, for error messages.
+type Origins = Arc<Mutex<HashMap<String, PathBuf>>>;
+
+/// A theme ready to render.
+pub struct Theme {
+    env: Environment<'static>,
+    origins: Origins,
+    /// Folders searched for templates, most specific first.
+    dirs: Vec<PathBuf>,
+    /// Folder of the theme on disk, if the site has one.
+    theme_dir: Option<PathBuf>,
+}
+
+/// Joins a template name to a folder, refusing names that would leave it.
+fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
+    let mut out = dir.to_path_buf();
+    for seg in name.split('/') {
+        if seg.is_empty() || seg == "." || seg == ".." || seg.contains('\\') || seg.contains(':') {
+            return None;
+        }
+        out.push(seg);
+    }
+    Some(out)
+}
+
+impl Theme {
+    /// Sets up the environment for a site root. `shown_root` is how paths are printed.
+    pub fn new(root: &Path, shown_root: &Path, theme: &str, base_url: &str) -> Result<Theme, Diagnostic> {
+        let theme_dir = root.join("themes").join(theme);
+        let theme_on_disk = theme_dir.is_dir();
+        if !theme_on_disk && theme != "default" {
+            return Err(Diagnostic::file(
+                &crate::content::discover::shown(shown_root, Path::new("scholia.yaml")),
+                format!(
+                    "the theme `{theme}` does not exist: there is no folder themes/{theme}/ (remove `theme:` to use the built-in default theme)"
+                ),
+            ));
+        }
+        let mut dirs = vec![root.join("templates")];
+        if theme_on_disk {
+            dirs.push(theme_dir.join("templates"));
+        }
+        let origins: Origins = Arc::default();
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        let loader_dirs = dirs.clone();
+        let loader_origins = origins.clone();
+        let shown: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| {
+                let rel = d.strip_prefix(root).unwrap_or(d);
+                crate::content::discover::shown(shown_root, rel)
+            })
+            .collect();
+        env.set_loader(move |name| {
+            for (dir, shown) in loader_dirs.iter().zip(&shown) {
+                let Some(path) = safe_join(dir, name) else {
+                    return Ok(None);
+                };
+                if path.is_file() {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    })?;
+                    record(&loader_origins, name, shown.join(name));
+                    return Ok(Some(text));
+                }
+            }
+            match embedded::template(name) {
+                Some(text) => {
+                    record(&loader_origins, name, PathBuf::from(format!("<default theme>/templates/{name}")));
+                    Ok(Some(text.to_string()))
+                }
+                None => Ok(None),
+            }
+        });
+        let base = base_url.to_string();
+        env.add_function("url", move |path: &str| format!("{base}{}", path.trim_start_matches('/')));
+        Ok(Theme {
+            env,
+            origins,
+            dirs,
+            theme_dir: theme_on_disk.then_some(theme_dir),
+        })
+    }
+
+    /// Renders template `name` with `ctx`; an error names the template file and line.
+    pub fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, Diagnostic> {
+        let result = self.env.get_template(name).and_then(|t| t.render(ctx));
+        result.map_err(|e| self.diagnostic(name, &e))
+    }
+
+    fn diagnostic(&self, name: &str, e: &minijinja::Error) -> Diagnostic {
+        let origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
+        let in_template = e.name().unwrap_or(name);
+        let path = origins.get(in_template).cloned();
+        let mut msg = match e.kind() {
+            minijinja::ErrorKind::TemplateNotFound => format!(
+                "the template `{in_template}` was not found in {} or the default theme",
+                self.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            kind => match e.detail() {
+                Some(d) => format!("template error: {kind}: {d}"),
+                None => format!("template error: {kind}"),
+            },
+        };
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            msg.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        match path {
+            Some(p) => Diagnostic::error(&p, e.line().unwrap_or(0), 1, msg),
+            None => Diagnostic::global(msg),
+        }
+    }
+
+    /// Static files of the theme: (path in the output, bytes). The theme on disk if there is
+    /// one, else the embedded default.
+    pub fn static_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, Diagnostic> {
+        match &self.theme_dir {
+            Some(dir) => {
+                let dir = dir.join("static");
+                let mut files = Vec::new();
+                if !dir.is_dir() {
+                    return Ok(files);
+                }
+                for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                    let item = item.map_err(|e| Diagnostic::global(format!("cannot read the theme: {e}")))?;
+                    if item.file_type().is_file() {
+                        let rel = item.path().strip_prefix(&dir).unwrap_or(item.path()).to_path_buf();
+                        let bytes = std::fs::read(item.path()).map_err(|e| {
+                            Diagnostic::file(item.path(), format!("cannot read the theme file: {e}"))
+                        })?;
+                        files.push((rel, bytes));
+                    }
+                }
+                Ok(files)
+            }
+            None => Ok(embedded::static_files()),
+        }
+    }
+}
+
+fn record(origins: &Origins, name: &str, path: PathBuf) {
+    origins
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(name.to_string(), path);
+}
