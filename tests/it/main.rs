@@ -1,0 +1,10 @@
+//! Integration tests: each builds a small fixture site with the real binary and checks the
+//! output by parsing it (HTML with scraper, the feed with feed-rs), never by timing.
+//!
+//! `util` copies a fixture from `tests/fixtures/` into a fresh temporary folder per test, so
+//! tests can change files and run in parallel.
+
+mod build;
+mod errors;
+mod themes;
+mod util;
