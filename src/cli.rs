@@ -93,7 +93,9 @@ pub fn run(cli: Cli) -> i32 {
             write: false,
             ..BuildOptions::default()
         }),
-        Command::New { kind, title, root } => report_simple(crate::scaffold::new(&root, kind, &title)),
+        Command::New { kind, title, root } => {
+            report_simple(crate::scaffold::new(&root, kind, &title))
+        }
         Command::Init { dir } => report_simple(crate::scaffold::init(&dir)),
     }
 }
@@ -109,7 +111,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 fn build(opts: BuildOptions) -> i32 {
     let (counts, diags) = site::build(&opts);
     print_diagnostics(&diags);
-    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let errors = diags.len() - warnings;
     match counts {
         Some(c) if opts.write => {
@@ -135,7 +140,11 @@ fn build(opts: BuildOptions) -> i32 {
                 "{} error{} found; {}",
                 errors.max(1),
                 if errors == 1 { "" } else { "s" },
-                if opts.write { "nothing was written" } else { "see above" }
+                if opts.write {
+                    "nothing was written"
+                } else {
+                    "see above"
+                }
             );
             1
         }

@@ -58,8 +58,15 @@ impl Default for SiteConfig {
 }
 
 const KEYS: &[&str] = &[
-    "title", "description", "base_url", "language", "theme", "paginate", "autolink",
-    "sanitize_html", "extra",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "paginate",
+    "autolink",
+    "sanitize_html",
+    "extra",
 ];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
@@ -77,7 +84,12 @@ impl SiteConfig {
     pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let doc = front_matter::parse(text, 1).map_err(|e| {
-            vec![Diagnostic::error(path, e.line, e.col, format!("invalid YAML: {}", e.message))]
+            vec![Diagnostic::error(
+                path,
+                e.line,
+                e.col,
+                format!("invalid YAML: {}", e.message),
+            )]
         })?;
         let mut f = Fields::new(&doc, path, KEYS);
         let mut c = SiteConfig::default();
@@ -95,7 +107,10 @@ impl SiteConfig {
             if crate::slug::is_safe_segment(&v) {
                 c.theme = v;
             } else {
-                f.nested_error("theme", format!("`theme` must be a folder name under themes/, not `{v}`"));
+                f.nested_error(
+                    "theme",
+                    format!("`theme` must be a folder name under themes/, not `{v}`"),
+                );
             }
         }
         if let Some(v) = f.uint("paginate") {
@@ -175,7 +190,9 @@ mod tests {
     fn unknown_and_bad_keys_are_errors() {
         let e = parse("titl: T\nautolink: some\npaginate: 0\n").unwrap_err();
         assert_eq!(e.len(), 3, "{e:#?}");
-        assert!(e[0].starts_with("error: scholia.yaml:1:1: unknown key `titl`; did you mean `title`?"));
+        assert!(
+            e[0].starts_with("error: scholia.yaml:1:1: unknown key `titl`; did you mean `title`?")
+        );
         assert!(e[1].contains(":2:11: `autolink` must be `first`, `all` or `none`"));
         assert!(e[2].contains(":3:11: `paginate` must be at least 1"));
     }

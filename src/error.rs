@@ -126,9 +126,8 @@ impl Diagnostics {
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut v = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
         v.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(
-                &b.path, b.line, b.col, b.severity, &b.message,
-            ))
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
         });
         v.dedup();
         v

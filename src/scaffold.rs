@@ -56,10 +56,14 @@ pub fn entry_text(kind: NewKind, name: &str) -> String {
 
 fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     if path.exists() {
-        return Err(Diagnostic::file(path, "already exists; scholia new never overwrites a file (choose another title)"));
+        return Err(Diagnostic::file(
+            path,
+            "already exists; scholia new never overwrites a file (choose another title)",
+        ));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Diagnostic::file(dir, format!("cannot create the folder: {e}")))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::file(dir, format!("cannot create the folder: {e}")))?;
     }
     std::fs::write(path, text).map_err(|e| Diagnostic::file(path, format!("cannot write: {e}")))
 }
@@ -71,30 +75,43 @@ pub fn new(root: &Path, kind: NewKind, title: &str) -> Result<Vec<String>, Vec<D
         NewKind::Commentary => {
             let today = Date::today();
             (
-                root.join("content/commentaries").join(format!("{today}-{slug}.md")),
+                root.join("content/commentaries")
+                    .join(format!("{today}-{slug}.md")),
                 format!("/commentaries/{slug}/"),
                 commentary_text(title, today),
             )
         }
         NewKind::Body => (
-            root.join("content/glossary/bodies").join(format!("{slug}.md")),
+            root.join("content/glossary/bodies")
+                .join(format!("{slug}.md")),
             format!("/glossary/bodies/{slug}/"),
             entry_text(kind, title),
         ),
         NewKind::Treaty => (
-            root.join("content/glossary/treaties").join(format!("{slug}.md")),
+            root.join("content/glossary/treaties")
+                .join(format!("{slug}.md")),
             format!("/glossary/treaties/{slug}/"),
             entry_text(kind, title),
         ),
     };
     write_new(&path, &text).map_err(|d| vec![d])?;
-    Ok(vec![format!("created {} (its page will be {url})", path.display())])
+    Ok(vec![format!(
+        "created {} (its page will be {url})",
+        path.display()
+    )])
 }
 
 /// `scholia init DIR`: a site that builds with zero warnings.
 pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(vec![Diagnostic::file(dir, "is not empty; scholia init only creates new sites (choose a new folder)")]);
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(vec![Diagnostic::file(
+            dir,
+            "is not empty; scholia init only creates new sites (choose a new folder)",
+        )]);
     }
     let today = Date::today();
     let mut files: Vec<(PathBuf, String)> = vec![
@@ -116,7 +133,10 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
         ),
     ];
     for (rel, bytes) in crate::theme::embedded::all_files() {
-        files.push((Path::new("themes/default").join(rel), String::from_utf8_lossy(bytes).into_owned()));
+        files.push((
+            Path::new("themes/default").join(rel),
+            String::from_utf8_lossy(bytes).into_owned(),
+        ));
     }
     for (rel, text) in &files {
         write_new(&dir.join(rel), text).map_err(|d| vec![d])?;

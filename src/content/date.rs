@@ -14,8 +14,18 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -29,12 +39,16 @@ impl Date {
                 .enumerate()
                 .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shaped {
-            return Err(format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2014-02-27"));
+            return Err(format!(
+                "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2014-02-27"
+            ));
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<u16>().unwrap_or(0);
         let (year, month, day) = (num(0..4), num(5..7), num(8..10));
         if !(1..=12).contains(&month) {
-            return Err(format!("`{s}` has no month {month}; months run from 01 to 12"));
+            return Err(format!(
+                "`{s}` has no month {month}; months run from 01 to 12"
+            ));
         }
         let max = days_in_month(year, month as u8);
         if day == 0 || day > max as u16 {
@@ -52,7 +66,12 @@ impl Date {
 
     /// `27 February 2014`.
     pub fn text(&self) -> String {
-        format!("{} {} {}", self.day, MONTHS[self.month as usize - 1], self.year)
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[self.month as usize - 1],
+            self.year
+        )
     }
 
     /// Today in UTC, from the system clock.
@@ -100,9 +119,14 @@ mod tests {
     #[test]
     fn parses_real_dates_only() {
         assert_eq!(Date::parse("2014-02-27").unwrap().to_string(), "2014-02-27");
-        assert_eq!(Date::parse("2016-02-29").unwrap().text(), "29 February 2016");
+        assert_eq!(
+            Date::parse("2016-02-29").unwrap().text(),
+            "29 February 2016"
+        );
         assert!(Date::parse("2015-02-29").unwrap_err().contains("28 days"));
-        assert!(Date::parse("2024-13-45").unwrap_err().contains("no month 13"));
+        assert!(Date::parse("2024-13-45")
+            .unwrap_err()
+            .contains("no month 13"));
         assert!(Date::parse("2024-1-5").unwrap_err().contains("YYYY-MM-DD"));
         assert!(Date::parse("２０２４-01-01").is_err());
     }

@@ -80,13 +80,19 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
         return content;
     }
     let mut jobs: Vec<(PathBuf, PathBuf, Section)> = Vec::new();
-    for item in WalkDir::new(&content_dir).follow_links(false).sort_by_file_name() {
+    for item in WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let item = match item {
             Ok(i) => i,
             Err(e) => {
                 let p = e.path().unwrap_or(&content_dir).to_path_buf();
                 let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
-                diags.push(Diagnostic::file(&shown(root, &rel), format!("cannot read: {e}")));
+                diags.push(Diagnostic::file(
+                    &shown(root, &rel),
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -111,7 +117,9 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
         }
         if in_content.starts_with("static") {
             let out = in_content.strip_prefix("static").unwrap_or(in_content);
-            content.statics.push((path.to_path_buf(), out.to_path_buf()));
+            content
+                .statics
+                .push((path.to_path_buf(), out.to_path_buf()));
             continue;
         }
         match classify(in_content) {

@@ -41,7 +41,12 @@ impl<'a> Fields<'a> {
 
     fn err_at(&mut self, key: &str, message: String) {
         let loc = self.doc.loc(key);
-        self.diags.push(Diagnostic::error(self.path, loc.line, loc.value_col, message));
+        self.diags.push(Diagnostic::error(
+            self.path,
+            loc.line,
+            loc.value_col,
+            message,
+        ));
     }
 
     fn value(&self, key: &str) -> Option<&'a Yaml> {
@@ -60,7 +65,10 @@ impl<'a> Fields<'a> {
         };
         self.err_at(
             key,
-            format!("`{key}` must be {expected}, found {}{hint}", found.type_name()),
+            format!(
+                "`{key}` must be {expected}, found {}{hint}",
+                found.type_name()
+            ),
         );
     }
 
@@ -79,7 +87,10 @@ impl<'a> Fields<'a> {
     pub fn string(&mut self, key: &str) -> Option<String> {
         match self.value(key)? {
             Yaml::String(s) if s.trim().is_empty() => {
-                self.err_at(key, format!("`{key}` is an empty string; remove the key or give it a value"));
+                self.err_at(
+                    key,
+                    format!("`{key}` is an empty string; remove the key or give it a value"),
+                );
                 None
             }
             Yaml::String(s) => Some(s.clone()),
@@ -167,14 +178,17 @@ impl<'a> Fields<'a> {
                             } else {
                                 other.type_name()
                             };
-                            let hint = if matches!(other, Yaml::Int(_) | Yaml::Float(_) | Yaml::Bool(_)) {
-                                "; put the value in quotes"
-                            } else {
-                                ""
-                            };
+                            let hint =
+                                if matches!(other, Yaml::Int(_) | Yaml::Float(_) | Yaml::Bool(_)) {
+                                    "; put the value in quotes"
+                                } else {
+                                    ""
+                                };
                             self.err_at(
                                 key,
-                                format!("every item of `{key}` must be a string, found {found}{hint}"),
+                                format!(
+                                    "every item of `{key}` must be a string, found {found}{hint}"
+                                ),
                             );
                         }
                     }

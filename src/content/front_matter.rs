@@ -207,7 +207,10 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Document, YamlError> {
             return Err(YamlError {
                 line: first_line,
                 col: 1,
-                message: format!("expected a map of `key: value` lines, found {}", other.type_name()),
+                message: format!(
+                    "expected a map of `key: value` lines, found {}",
+                    other.type_name()
+                ),
             })
         }
     };
@@ -316,7 +319,9 @@ fn key_of(content: &str) -> Option<(String, &str)> {
         let end = content[1..].find(q)? + 1;
         (content[1..end].to_string(), &content[end + 1..])
     } else {
-        let colon = content.find(": ").or_else(|| content.strip_suffix(':').map(|s| s.len()))?;
+        let colon = content
+            .find(": ")
+            .or_else(|| content.strip_suffix(':').map(|s| s.len()))?;
         let key = &content[..colon];
         if key.contains(['{', '[', '#', '"', '\'']) {
             return None;
@@ -351,18 +356,35 @@ mod tests {
     fn reports_missing_and_unclosed_front_matter() {
         assert!(split("").unwrap_err().1.contains("empty"));
         assert!(split("# Hi").unwrap_err().1.contains("does not start"));
-        assert!(split("---\ntitle: A\n").unwrap_err().1.contains("never closed"));
+        assert!(split("---\ntitle: A\n")
+            .unwrap_err()
+            .1
+            .contains("never closed"));
     }
 
     #[test]
     fn key_positions_are_file_lines() {
-        let doc = parse("title: A\nsource:\n  url: \"x\"\n  publisher: P\ntags: [a]\n", 2).unwrap();
-        assert_eq!(doc.loc("title"), KeyLoc { line: 2, col: 1, value_col: 8 });
+        let doc = parse(
+            "title: A\nsource:\n  url: \"x\"\n  publisher: P\ntags: [a]\n",
+            2,
+        )
+        .unwrap();
+        assert_eq!(
+            doc.loc("title"),
+            KeyLoc {
+                line: 2,
+                col: 1,
+                value_col: 8
+            }
+        );
         assert_eq!(doc.loc("source.url").line, 4);
         assert_eq!(doc.loc("source.url").col, 3);
         assert_eq!(doc.loc("source.publisher").line, 5);
         assert_eq!(doc.loc("tags").line, 6);
-        assert_eq!(doc.get("tags"), Some(&Yaml::List(vec![Yaml::String("a".into())])));
+        assert_eq!(
+            doc.get("tags"),
+            Some(&Yaml::List(vec![Yaml::String("a".into())]))
+        );
     }
 
     #[test]

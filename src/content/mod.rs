@@ -189,26 +189,52 @@ pub struct Page {
 }
 
 const COMMENTARY_KEYS: &[&str] = &[
-    "title", "date", "authors", "author", "summary", "tags", "source", "slug", "draft",
-    "autolink", "extra",
+    "title", "date", "authors", "author", "summary", "tags", "source", "slug", "draft", "autolink",
+    "extra",
 ];
 const BODY_KEYS: &[&str] = &[
-    "name", "abbr", "aliases", "summary", "autolink", "jurisdiction", "established",
-    "dissolved", "parent", "successor", "related", "url", "extra",
+    "name",
+    "abbr",
+    "aliases",
+    "summary",
+    "autolink",
+    "jurisdiction",
+    "established",
+    "dissolved",
+    "parent",
+    "successor",
+    "related",
+    "url",
+    "extra",
 ];
 const TREATY_KEYS: &[&str] = &[
-    "name", "abbr", "aliases", "summary", "autolink", "adopted", "in_force", "place",
-    "depositary", "related", "url", "extra",
+    "name",
+    "abbr",
+    "aliases",
+    "summary",
+    "autolink",
+    "adopted",
+    "in_force",
+    "place",
+    "depositary",
+    "related",
+    "url",
+    "extra",
 ];
 const PAGE_KEYS: &[&str] = &["title", "slug", "summary", "draft", "extra"];
 const SOURCE_KEYS: &[&str] = &["publisher", "url", "date"];
 
 /// Splits off and parses the front matter; on failure the diagnostics say why.
 fn front_matter(path: &Path, text: &str) -> Result<(front_matter::Document, usize), Diagnostic> {
-    let split = front_matter::split(text)
-        .map_err(|(line, msg)| Diagnostic::error(path, line, 1, msg))?;
+    let split =
+        front_matter::split(text).map_err(|(line, msg)| Diagnostic::error(path, line, 1, msg))?;
     let doc = front_matter::parse(split.yaml, split.yaml_line).map_err(|e| {
-        Diagnostic::error(path, e.line, e.col, format!("invalid front matter: {}", e.message))
+        Diagnostic::error(
+            path,
+            e.line,
+            e.col,
+            format!("invalid front matter: {}", e.message),
+        )
     })?;
     Ok((doc, split.body_offset))
 }
@@ -216,9 +242,7 @@ fn front_matter(path: &Path, text: &str) -> Result<(front_matter::Document, usiz
 /// `2014-02-27-leading-group` → `leading-group`.
 fn slug_from_stem(stem: &str) -> &str {
     let b = stem.as_bytes();
-    let dated = b.len() > 11
-        && b[10] == b'-'
-        && Date::parse(&stem[..10]).is_ok();
+    let dated = b.len() > 11 && b[10] == b'-' && Date::parse(&stem[..10]).is_ok();
     if dated {
         &stem[11..]
     } else {
@@ -274,7 +298,10 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
     let mut authors = f.string_list("authors");
     if let Some(a) = f.string("author") {
         if doc.get("authors").is_some() {
-            f.nested_error("author", "give either `author` or `authors`, not both".into());
+            f.nested_error(
+                "author",
+                "give either `author` or `authors`, not both".into(),
+            );
         } else {
             authors.push(a);
         }
@@ -468,7 +495,10 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
         if slug_key.is_some() {
             f.nested_error("slug", msg);
         } else {
-            f.diags.push(Diagnostic::file(path, msg + " (rename the file or set `slug:`)"));
+            f.diags.push(Diagnostic::file(
+                path,
+                msg + " (rename the file or set `slug:`)",
+            ));
         }
     }
     let draft = f.bool("draft").unwrap_or(false);
@@ -496,27 +526,45 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
 
 /// Top-level output names a free page may not take.
 pub const RESERVED: &[&str] = &[
-    "commentaries", "glossary", "tags", "authors", "page", "feed.xml", "sitemap.xml",
-    "404.html", "index.html", "style.css", "syntax.css",
+    "commentaries",
+    "glossary",
+    "tags",
+    "authors",
+    "page",
+    "feed.xml",
+    "sitemap.xml",
+    "404.html",
+    "index.html",
+    "style.css",
+    "syntax.css",
 ];
 
 /// Cross-file checks: duplicate slugs and references to slugs that do not exist.
 pub fn check(content: &Content) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     duplicates(
-        content.commentaries.iter().map(|c| (c.slug.as_str(), &c.file.path)),
+        content
+            .commentaries
+            .iter()
+            .map(|c| (c.slug.as_str(), &c.file.path)),
         "commentary",
         "set a different `slug:` in one of them",
         &mut diags,
     );
     duplicates(
-        content.entries.iter().map(|e| (e.slug.as_str(), &e.file.path)),
+        content
+            .entries
+            .iter()
+            .map(|e| (e.slug.as_str(), &e.file.path)),
         "glossary entry",
         "slugs are unique across bodies and treaties; rename one file",
         &mut diags,
     );
     duplicates(
-        content.pages.iter().map(|p| (p.slug.as_str(), &p.file.path)),
+        content
+            .pages
+            .iter()
+            .map(|p| (p.slug.as_str(), &p.file.path)),
         "page",
         "set a different `slug:` in one of them",
         &mut diags,
@@ -548,7 +596,10 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
                     path,
                     r.line,
                     r.col,
-                    format!("`{}` must name a body, but `{}` is a treaty", r.field, r.slug),
+                    format!(
+                        "`{}` must name a body, but `{}` is a treaty",
+                        r.field, r.slug
+                    ),
                 )),
                 _ if r.slug == e.slug => diags.push(Diagnostic::error(
                     path,

@@ -27,7 +27,9 @@ fn unknown_key_names_line_and_suggestion() {
     assert!(c.is_none());
     assert_eq!(d.len(), 1);
     assert!(
-        d[0].starts_with("error: c/2014-02-27-lg.md:4:1: unknown key `titel`; did you mean `title`?"),
+        d[0].starts_with(
+            "error: c/2014-02-27-lg.md:4:1: unknown key `titel`; did you mean `title`?"
+        ),
         "{}",
         d[0]
     );
@@ -38,16 +40,32 @@ fn every_error_of_a_file_is_reported() {
     let (_, d) = commentary("---\ntitle: ~\ndate: 2024-13-45\ntags: 3\ndraft: yes\n---\n");
     assert_eq!(d.len(), 4, "{d:#?}");
     assert!(d[0].contains(":2:8: `title` is empty"), "{}", d[0]);
-    assert!(d[1].contains(":3:7: `date`: `2024-13-45` has no month 13"), "{}", d[1]);
-    assert!(d[2].contains(":4:7: `tags` must be a list of strings, found a number"), "{}", d[2]);
-    assert!(d[3].contains(":5:8: `draft` must be `true` or `false`, found a string"), "{}", d[3]);
+    assert!(
+        d[1].contains(":3:7: `date`: `2024-13-45` has no month 13"),
+        "{}",
+        d[1]
+    );
+    assert!(
+        d[2].contains(":4:7: `tags` must be a list of strings, found a number"),
+        "{}",
+        d[2]
+    );
+    assert!(
+        d[3].contains(":5:8: `draft` must be `true` or `false`, found a string"),
+        "{}",
+        d[3]
+    );
 }
 
 #[test]
 fn missing_required_keys_point_at_the_front_matter() {
     let (_, d) = commentary("---\nsummary: s\n---\n");
     assert_eq!(d.len(), 2);
-    assert!(d[0].contains(":1:1: missing required key `title`"), "{}", d[0]);
+    assert!(
+        d[0].contains(":1:1: missing required key `title`"),
+        "{}",
+        d[0]
+    );
     assert!(d[1].contains("missing required key `date`"), "{}", d[1]);
 }
 
@@ -64,13 +82,21 @@ fn yaml_errors_count_lines_from_the_top_of_the_file() {
 fn unsafe_slugs_are_refused() {
     let (_, d) = commentary("---\ntitle: A\ndate: 2014-02-27\nslug: ../x\n---\n");
     assert_eq!(d.len(), 1);
-    assert!(d[0].contains(":4:7: the slug `../x` cannot be a URL segment"), "{}", d[0]);
+    assert!(
+        d[0].contains(":4:7: the slug `../x` cannot be a URL segment"),
+        "{}",
+        d[0]
+    );
 }
 
 #[test]
 fn unknown_nested_source_key() {
     let (_, d) = commentary("---\ntitle: A\ndate: 2014-02-27\nsource:\n  publsher: X\n---\n");
-    assert!(d[0].contains(":5:3: unknown key `publsher` in `source`; did you mean `publisher`?"), "{}", d[0]);
+    assert!(
+        d[0].contains(":5:3: unknown key `publsher` in `source`; did you mean `publisher`?"),
+        "{}",
+        d[0]
+    );
 }
 
 #[test]
@@ -79,7 +105,11 @@ fn entry_fields_by_kind() {
     let (e, d) = parse_entry(Path::new("t/beijing.md"), Kind::Treaty, text.into());
     assert!(e.is_none());
     assert_eq!(d.len(), 1);
-    assert!(d[0].to_string().contains(":6:1: unknown key `established`"), "{}", d[0]);
+    assert!(
+        d[0].to_string().contains(":6:1: unknown key `established`"),
+        "{}",
+        d[0]
+    );
     let text = text.replace("established: 2010-01-01\n", "");
     let (e, d) = parse_entry(Path::new("t/beijing.md"), Kind::Treaty, text);
     assert!(d.is_empty(), "{d:?}");
@@ -109,6 +139,15 @@ fn dangling_and_duplicate_slugs_across_files() {
     };
     let d: Vec<String> = check(&content).iter().map(ToString::to_string).collect();
     assert_eq!(d.len(), 2, "{d:#?}");
-    assert!(d[0].contains("b/nsa.md:3:9: `parent` names `dod`, which is not a glossary entry"), "{}", d[0]);
-    assert!(d[1].contains("b/cybercom.md:3:12: `successor` names `nsaa`") && d[1].contains("did you mean `nsa`?"), "{}", d[1]);
+    assert!(
+        d[0].contains("b/nsa.md:3:9: `parent` names `dod`, which is not a glossary entry"),
+        "{}",
+        d[0]
+    );
+    assert!(
+        d[1].contains("b/cybercom.md:3:12: `successor` names `nsaa`")
+            && d[1].contains("did you mean `nsa`?"),
+        "{}",
+        d[1]
+    );
 }

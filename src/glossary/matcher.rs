@@ -197,7 +197,10 @@ mod tests {
         let (m, d) = Matcher::new(&entries);
         assert_eq!(d.len(), 1);
         let msg = d[0].to_string();
-        assert!(msg.starts_with("error: b.md: `the Accord`") && msg.contains("a.md"), "{msg}");
+        assert!(
+            msg.starts_with("error: b.md: `the Accord`") && msg.contains("a.md"),
+            "{msg}"
+        );
         assert!(found(&m, "under the Accord").is_empty());
     }
 

@@ -144,7 +144,11 @@ impl Glossary {
             push("Short form", Some(abbr.clone()), None);
         }
         if let Some(url) = &e.url {
-            push("Official site", Some(url.clone()), Some(FactLink::External(url.clone())));
+            push(
+                "Official site",
+                Some(url.clone()),
+                Some(FactLink::External(url.clone())),
+            );
         }
         facts
     }

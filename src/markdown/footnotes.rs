@@ -25,11 +25,17 @@ fn norm(label: &str) -> String {
 pub type Report<'r> = dyn FnMut(usize, String, bool) + 'r;
 
 /// Numbers the notes and writes the body's HTML and the notes list.
-pub fn render(main: Vec<Event<'_>>, defs: Vec<Def<'_>>, report: &mut Report) -> (String, Vec<Note>) {
+pub fn render(
+    main: Vec<Event<'_>>,
+    defs: Vec<Def<'_>>,
+    report: &mut Report,
+) -> (String, Vec<Note>) {
     let mut by_label: HashMap<String, usize> = HashMap::new();
     for (i, d) in defs.iter().enumerate() {
         let key = norm(&d.label);
-        if by_label.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = by_label.entry(key) {
+            slot.insert(i);
+        } else {
             report(
                 d.offset,
                 format!(
@@ -38,8 +44,6 @@ pub fn render(main: Vec<Event<'_>>, defs: Vec<Def<'_>>, report: &mut Report) -> 
                 ),
                 false,
             );
-        } else {
-            by_label.insert(key, i);
         }
     }
 
@@ -48,9 +52,9 @@ pub fn render(main: Vec<Event<'_>>, defs: Vec<Def<'_>>, report: &mut Report) -> 
     let mut order: Vec<usize> = Vec::new();
     let number = |label: &str, order: &mut Vec<usize>, number_of: &mut HashMap<usize, usize>| {
         if let Some(&def) = by_label.get(&norm(label)) {
-            if !number_of.contains_key(&def) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = number_of.entry(def) {
                 order.push(def);
-                number_of.insert(def, order.len());
+                slot.insert(order.len());
             }
         }
     };
@@ -151,7 +155,10 @@ fn sidenote(n: usize, html: &str) -> String {
         Some(rest) => format!("<p>{number}{rest}"),
         None => format!("{number}{html}"),
     };
-    format!("<aside class=\"sidenote\" role=\"note\">{}</aside>\n", inner.trim_end())
+    format!(
+        "<aside class=\"sidenote\" role=\"note\">{}</aside>\n",
+        inner.trim_end()
+    )
 }
 
 /// HTML of a note's events; references get ids only when `refs` is given (the endnotes list),

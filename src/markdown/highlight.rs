@@ -65,13 +65,21 @@ mod tests {
     #[test]
     fn known_language_gets_classes() {
         let html = code_block("rust", "fn main() {}\n");
-        assert!(html.starts_with(r#"<pre class="code" data-lang="rust"><code><span class="hl-source hl-rust">"#), "{html}");
+        assert!(
+            html.starts_with(
+                r#"<pre class="code" data-lang="rust"><code><span class="hl-source hl-rust">"#
+            ),
+            "{html}"
+        );
     }
 
     #[test]
     fn unknown_language_is_escaped_plain_code() {
         let html = code_block("no-such-lang", "<b>&</b>\n");
-        assert_eq!(html, "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
+        assert_eq!(
+            html,
+            "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
+        );
     }
 
     #[test]

@@ -393,11 +393,15 @@ impl<'i, 'a> Linker<'i, 'a> {
             }
             TagEnd::CodeBlock => {
                 if let Some((lang, code)) = self.code.take() {
-                    self.push(Event::Html(CowStr::from(highlight::code_block(&lang, &code))));
+                    self.push(Event::Html(CowStr::from(highlight::code_block(
+                        &lang, &code,
+                    ))));
                 }
             }
             TagEnd::Link => match self.links.pop() {
-                Some(Open::Replaced | Open::Kept) => self.push(Event::Html(CowStr::Borrowed("</a>"))),
+                Some(Open::Replaced | Open::Kept) => {
+                    self.push(Event::Html(CowStr::Borrowed("</a>")))
+                }
                 _ => self.push(Event::End(end)),
             },
             TagEnd::Image => {
@@ -446,7 +450,9 @@ impl<'i, 'a> Linker<'i, 'a> {
         };
         self.linked[i] = true;
         self.mention(i);
-        self.push(Event::Html(CowStr::from(self.input.glossary.open_tag(i).to_string())));
+        self.push(Event::Html(CowStr::from(
+            self.input.glossary.open_tag(i).to_string(),
+        )));
         if has_pothole {
             self.links.push(Open::Kept);
         } else {
@@ -531,7 +537,7 @@ impl<'i, 'a> Linker<'i, 'a> {
                 continue;
             }
             let rest = &src[at + 2..];
-            let Some(close) = rest.find(|c| c == ']' || c == '[' || c == '\n') else {
+            let Some(close) = rest.find([']', '[', '\n']) else {
                 continue;
             };
             if !rest[close..].starts_with(']') || close == 0 {
@@ -555,10 +561,16 @@ fn safe_url(url: CowStr<'_>, image: bool) -> CowStr<'_> {
         .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
-    let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+    let raster = [
+        "data:image/png",
+        "data:image/jpeg",
+        "data:image/gif",
+        "data:image/webp",
+    ];
     let bad = squashed.starts_with("javascript:")
         || squashed.starts_with("vbscript:")
-        || (squashed.starts_with("data:") && !(image && raster.iter().any(|r| squashed.starts_with(r))));
+        || (squashed.starts_with("data:")
+            && !(image && raster.iter().any(|r| squashed.starts_with(r))));
     if bad {
         CowStr::Borrowed("#")
     } else {

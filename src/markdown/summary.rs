@@ -36,7 +36,10 @@ pub fn cut(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &head[..i],
         _ => head,
     };
-    format!("{}…", head.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c)))
+    format!(
+        "{}…",
+        head.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c))
+    )
 }
 
 /// Byte offsets just after each sentence end in `text`.
@@ -69,8 +72,33 @@ fn sentence_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
             if prev2 == Some('.') {
                 return None;
             }
-            let word_start = text[..i].rfind(|c: char| !c.is_alphanumeric()).map_or(0, |j| j + 1);
-            if matches!(&text[word_start..i], "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "No" | "Art" | "art" | "para" | "e.g" | "i.e" | "cf" | "vs" | "Gen" | "Sen" | "Rep" | "Gov" | "Jr" | "Sr" | "Vol" | "pp" | "p") {
+            let word_start = text[..i]
+                .rfind(|c: char| !c.is_alphanumeric())
+                .map_or(0, |j| j + 1);
+            if matches!(
+                &text[word_start..i],
+                "Mr" | "Mrs"
+                    | "Ms"
+                    | "Dr"
+                    | "St"
+                    | "No"
+                    | "Art"
+                    | "art"
+                    | "para"
+                    | "e.g"
+                    | "i.e"
+                    | "cf"
+                    | "vs"
+                    | "Gen"
+                    | "Sen"
+                    | "Rep"
+                    | "Gov"
+                    | "Jr"
+                    | "Sr"
+                    | "Vol"
+                    | "pp"
+                    | "p"
+            ) {
                 return None;
             }
         }
@@ -125,7 +153,10 @@ mod tests {
         assert_eq!(first_sentence(text), "The U.S. side met Dr. Li in Beijing.");
         let at = text.find("NSA").unwrap();
         assert_eq!(sentence_around(text, at), "The NSA was absent!");
-        assert_eq!(sentence_around(text, 0), "The U.S. side met Dr. Li in Beijing.");
+        assert_eq!(
+            sentence_around(text, 0),
+            "The U.S. side met Dr. Li in Beijing."
+        );
         assert_eq!(sentence_around(text, text.len() - 3), "Nobody said.");
     }
 }

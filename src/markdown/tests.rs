@@ -20,7 +20,9 @@ fn glossary() -> Glossary {
         entry("beijing-convention", Kind::Treaty, "name: 2010 Beijing Convention\naliases: [Beijing Convention]\nsummary: Aviation \"crimes\" treaty."),
         entry("commission", Kind::Body, "name: Commission\nautolink: false"),
     ];
-    let (g, d) = Glossary::new(entries, &Routes::new("/"), |b| summary::first_sentence(&summary::first_paragraph(b)));
+    let (g, d) = Glossary::new(entries, &Routes::new("/"), |b| {
+        summary::first_sentence(&summary::first_paragraph(b))
+    });
     assert!(d.is_empty());
     g
 }
@@ -66,7 +68,10 @@ fn links(html: &str) -> Vec<&str> {
 fn first_mention_only_is_linked() {
     let h = html("The NSA and the NSA again; the National Security Agency too.");
     assert_eq!(links(&h), ["National Security Agency"]);
-    assert!(h.contains(r#"<a class="gl gl-body" href="/glossary/bodies/nsa/""#), "{h}");
+    assert!(
+        h.contains(r#"<a class="gl gl-body" href="/glossary/bodies/nsa/""#),
+        "{h}"
+    );
 }
 
 #[test]
@@ -98,7 +103,10 @@ fn never_in_code_headings_links_or_alt_text() {
 #[test]
 fn explicit_link_then_no_autolink_after_it() {
     let h = html("NSA first. Then [[beijing-convention|the convention]], then Beijing Convention.");
-    assert_eq!(links(&h), ["National Security Agency", "2010 Beijing Convention"]);
+    assert_eq!(
+        links(&h),
+        ["National Security Agency", "2010 Beijing Convention"]
+    );
     assert!(h.contains(">the convention</a>"));
 }
 
@@ -106,7 +114,11 @@ fn explicit_link_then_no_autolink_after_it() {
 fn no_self_links_on_an_entry_page() {
     let g = glossary();
     let own = g.find("nsa");
-    let r = render_with("The NSA and the 2010 Beijing Convention.", AutoLink::First, own);
+    let r = render_with(
+        "The NSA and the 2010 Beijing Convention.",
+        AutoLink::First,
+        own,
+    );
     assert_eq!(links(&r.html), ["2010 Beijing Convention"]);
 }
 
@@ -119,18 +131,31 @@ fn entries_with_autolink_false_need_explicit_links() {
 #[test]
 fn hover_card_attributes_are_escaped() {
     let h = html("[[beijing-convention]]");
-    assert!(h.contains(r#"title="2010 Beijing Convention: Aviation &quot;crimes&quot; treaty.""#), "{h}");
+    assert!(
+        h.contains(r#"title="2010 Beijing Convention: Aviation &quot;crimes&quot; treaty.""#),
+        "{h}"
+    );
     assert!(h.contains(r#"data-kind="treaty""#));
     let h = html("[[nsa]]");
-    assert!(h.contains(r#"data-summary="First sentence of nsa.""#), "{h}");
-    assert!(h.contains(r#"data-facts="Jurisdiction: United States""#), "{h}");
+    assert!(
+        h.contains(r#"data-summary="First sentence of nsa.""#),
+        "{h}"
+    );
+    assert!(
+        h.contains(r#"data-facts="Jurisdiction: United States""#),
+        "{h}"
+    );
 }
 
 #[test]
 fn unknown_explicit_slug_is_an_error_with_position() {
     let d = diags("Text.\n\nSee [[nas]] here.");
     assert_eq!(d.len(), 1);
-    assert!(d[0].starts_with("error: a.md:6:5: `nas` is not a glossary entry; did you mean `nsa`?"), "{}", d[0]);
+    assert!(
+        d[0].starts_with("error: a.md:6:5: `nas` is not a glossary entry; did you mean `nsa`?"),
+        "{}",
+        d[0]
+    );
 }
 
 #[test]
@@ -145,8 +170,12 @@ fn notes_are_numbered_by_first_reference() {
     assert_eq!(nums, [(1, "<p>Note B.</p>"), (2, "<p>Note A.</p>")]);
     assert_eq!(r.notes[0].backrefs, ["fnref-1", "fnref-1-2"]);
     assert_eq!(r.notes[1].backrefs, ["fnref-2"]);
-    assert!(r.html.contains(r##"<a id="fnref-1" href="#fn-1" role="doc-noteref">1</a>"##));
-    assert!(r.html.contains(r##"<a id="fnref-1-2" href="#fn-1" role="doc-noteref">1</a>"##));
+    assert!(r
+        .html
+        .contains(r##"<a id="fnref-1" href="#fn-1" role="doc-noteref">1</a>"##));
+    assert!(r
+        .html
+        .contains(r##"<a id="fnref-1-2" href="#fn-1" role="doc-noteref">1</a>"##));
 }
 
 #[test]
@@ -156,13 +185,20 @@ fn sidenotes_precede_the_block_that_references_them() {
     let claim = h.find("<p>Claim").unwrap();
     let intro = h.find("<p>Intro").unwrap();
     assert!(intro < aside && aside < claim, "{h}");
-    assert!(h.contains(r#"<p><span class="sidenote-number">1</span> Source.</p>"#), "{h}");
+    assert!(
+        h.contains(r#"<p><span class="sidenote-number">1</span> Source.</p>"#),
+        "{h}"
+    );
     assert_eq!(h.matches("id=\"fnref-1\"").count(), 1);
 }
 
 #[test]
 fn labels_match_case_insensitively_and_any_label_is_a_valid_id() {
-    let r = render_with("Text[^Über Note].\n\n[^über note]: N.\n", AutoLink::First, None);
+    let r = render_with(
+        "Text[^Über Note].\n\n[^über note]: N.\n",
+        AutoLink::First,
+        None,
+    );
     assert!(r.diags.is_empty(), "{:?}", r.diags);
     assert_eq!(r.notes.len(), 1);
     assert_eq!(r.notes[0].id, "fn-1");
@@ -172,9 +208,21 @@ fn labels_match_case_insensitively_and_any_label_is_a_valid_id() {
 fn undefined_duplicate_and_unused_notes_are_reported() {
     let d = diags("One[^missing] two[^a].\n\n[^a]: A.\n[^a]: Again.\n[^unused]: U.\n");
     assert_eq!(d.len(), 3, "{d:#?}");
-    assert!(d.iter().any(|m| m.starts_with("error: a.md:4:4: the note `[^missing]` has no definition")), "{d:#?}");
-    assert!(d.iter().any(|m| m.starts_with("error: a.md:7:1: the note `[^a]` is defined twice")), "{d:#?}");
-    assert!(d.iter().any(|m| m.starts_with("warning: a.md:8:1: the note `[^unused]` is never referenced")), "{d:#?}");
+    assert!(
+        d.iter()
+            .any(|m| m.starts_with("error: a.md:4:4: the note `[^missing]` has no definition")),
+        "{d:#?}"
+    );
+    assert!(
+        d.iter()
+            .any(|m| m.starts_with("error: a.md:7:1: the note `[^a]` is defined twice")),
+        "{d:#?}"
+    );
+    assert!(
+        d.iter()
+            .any(|m| m.starts_with("warning: a.md:8:1: the note `[^unused]` is never referenced")),
+        "{d:#?}"
+    );
 }
 
 #[test]
@@ -184,7 +232,11 @@ fn escaped_note_syntax_is_not_a_reference() {
 
 #[test]
 fn notes_referenced_from_notes_come_after() {
-    let r = render_with("A[^a] B[^b].\n\n[^a]: See[^c].\n[^b]: B.\n[^c]: C.\n", AutoLink::First, None);
+    let r = render_with(
+        "A[^a] B[^b].\n\n[^a]: See[^c].\n[^b]: B.\n[^c]: C.\n",
+        AutoLink::First,
+        None,
+    );
     let order: Vec<_> = r.notes.iter().map(|n| n.html.trim().to_string()).collect();
     assert_eq!(order[1], "<p>B.</p>");
     assert!(order[2].contains("C."));
@@ -193,13 +245,23 @@ fn notes_referenced_from_notes_come_after() {
 
 #[test]
 fn glossary_links_inside_notes() {
-    let r = render_with("Text[^n].\n\n[^n]: The NSA said so.\n", AutoLink::First, None);
-    assert!(r.notes[0].html.contains("data-name=\"National Security Agency\""));
+    let r = render_with(
+        "Text[^n].\n\n[^n]: The NSA said so.\n",
+        AutoLink::First,
+        None,
+    );
+    assert!(r.notes[0]
+        .html
+        .contains("data-name=\"National Security Agency\""));
 }
 
 #[test]
 fn mentions_carry_their_sentence() {
-    let r = render_with("Intro here. Then the NSA spoke. Later more.\n\nAnd [[beijing-convention]].", AutoLink::First, None);
+    let r = render_with(
+        "Intro here. Then the NSA spoke. Later more.\n\nAnd [[beijing-convention]].",
+        AutoLink::First,
+        None,
+    );
     let m: Vec<_> = r.mentions.iter().map(|m| m.sentence.as_str()).collect();
     assert_eq!(m, ["Then the NSA spoke.", "And 2010 Beijing Convention."]);
 }
@@ -222,7 +284,11 @@ fn dangerous_link_targets_are_neutralised() {
 
 #[test]
 fn first_paragraph_and_words() {
-    let r = render_with("# T\n\nFirst *para* here[^n].\n\nMore.\n\n[^n]: x\n", AutoLink::First, None);
+    let r = render_with(
+        "# T\n\nFirst *para* here[^n].\n\nMore.\n\n[^n]: x\n",
+        AutoLink::First,
+        None,
+    );
     assert_eq!(r.first_paragraph, "First para here.");
     assert!(r.words >= 5);
 }

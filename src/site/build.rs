@@ -96,7 +96,8 @@ pub fn build(opts: &BuildOptions) -> (Option<Counts>, Vec<Diagnostic>) {
         c
     });
     diags.sort_by(|a, b| {
-        (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        (&a.path, a.line, a.col, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
     });
     diags.dedup();
     let failed = diags.iter().any(Diagnostic::is_error);
@@ -138,7 +139,12 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         pages.retain(|p| !p.draft);
     }
     // Newest first; ties by title then slug, so the order never depends on the file system.
-    commentaries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)).then_with(|| a.slug.cmp(&b.slug)));
+    commentaries.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     pages.sort_by(|a, b| a.title.cmp(&b.title));
 
     let (glossary, gd) = Glossary::new(entries, &routes, |body| {
@@ -183,7 +189,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: None,
             });
             let url = routes.url(&Routes::commentary(&c.slug));
-            let summary = c.summary.clone().unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
+            let summary = c
+                .summary
+                .clone()
+                .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             Article { c, r, url, summary }
         })
         .collect();
@@ -198,7 +207,11 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             })
         })
         .collect();
-    for r in entry_renders.iter().chain(articles.iter().map(|a| &a.r)).chain(&page_renders) {
+    for r in entry_renders
+        .iter()
+        .chain(articles.iter().map(|a| &a.r))
+        .chain(&page_renders)
+    {
         diags.extend(r.diags.iter().cloned());
     }
     if diags.iter().any(Diagnostic::is_error) {
@@ -317,7 +330,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     let mut extra_files: Vec<(String, Vec<u8>)> = vec![
         ("feed.xml".into(), feed.into_bytes()),
         ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
-        ("syntax.css".into(), markdown::highlight::stylesheet().into_bytes()),
+        (
+            "syntax.css".into(),
+            markdown::highlight::stylesheet().into_bytes(),
+        ),
     ];
     match theme.static_files() {
         Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
@@ -355,18 +371,26 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
 }
 
 fn slash(p: &Path) -> String {
-    p.iter().map(|s| s.to_string_lossy()).collect::<Vec<_>>().join("/")
+    p.iter()
+        .map(|s| s.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Groups commentaries by the slug of a tag or author name.
-fn terms(articles: &[Article], names: impl Fn(&Commentary) -> &Vec<String>) -> BTreeMap<String, Term> {
+fn terms(
+    articles: &[Article],
+    names: impl Fn(&Commentary) -> &Vec<String>,
+) -> BTreeMap<String, Term> {
     let mut map: BTreeMap<String, Term> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         for name in names(&a.c) {
-            let t = map.entry(crate::slug::slugify(name)).or_insert_with(|| Term {
-                name: name.clone(),
-                items: Vec::new(),
-            });
+            let t = map
+                .entry(crate::slug::slugify(name))
+                .or_insert_with(|| Term {
+                    name: name.clone(),
+                    items: Vec::new(),
+                });
             if t.items.last() != Some(&i) {
                 t.items.push(i);
             }
@@ -451,7 +475,9 @@ impl Ctx<'_> {
         let a = &self.articles[i];
         let link = |kind: &str, name: &String| Link {
             name: name.clone(),
-            url: self.routes.url(&Routes::term(kind, &crate::slug::slugify(name))),
+            url: self
+                .routes
+                .url(&Routes::term(kind, &crate::slug::slugify(name))),
         };
         CommentaryItem {
             title: a.c.title.clone(),
@@ -488,7 +514,8 @@ impl Ctx<'_> {
             Job::Home(n) => {
                 let per = self.config.paginate;
                 let total = self.articles.len().div_ceil(per).max(1);
-                let items: Vec<CommentaryItem> = (((n - 1) * per)..(n * per).min(self.articles.len()))
+                let items: Vec<CommentaryItem> = (((n - 1) * per)
+                    ..(n * per).min(self.articles.len()))
                     .map(|i| self.item(i))
                     .collect();
                 let paginator = Paginator {
@@ -497,7 +524,10 @@ impl Ctx<'_> {
                     prev_url: (*n > 1).then(|| self.routes.url(&Routes::home(n - 1))),
                     next_url: (*n < total).then(|| self.routes.url(&Routes::home(n + 1))),
                 };
-                theme.render("home.html", context! { site, current_url, commentaries => items, paginator })?
+                theme.render(
+                    "home.html",
+                    context! { site, current_url, commentaries => items, paginator },
+                )?
             }
             Job::Commentary(i) => {
                 let a = &self.articles[*i];
@@ -513,7 +543,10 @@ impl Ctx<'_> {
                     reading_minutes: reading_minutes(a.r.words),
                     extra: a.c.extra.clone(),
                 };
-                theme.render("commentary.html", context! { site, current_url, commentary => view })?
+                theme.render(
+                    "commentary.html",
+                    context! { site, current_url, commentary => view },
+                )?
             }
             Job::GlossaryIndex => {
                 let groups: Vec<Group> = [(Kind::Body, "Bodies"), (Kind::Treaty, "Treaties")]
@@ -580,7 +613,11 @@ impl Ctx<'_> {
                 theme.render("entry.html", context! { site, current_url, entry => view })?
             }
             Job::TermList(kind) => {
-                let map = if *kind == "tags" { self.tags } else { self.authors };
+                let map = if *kind == "tags" {
+                    self.tags
+                } else {
+                    self.authors
+                };
                 let mut terms: Vec<TermView> = map
                     .iter()
                     .map(|(slug, t)| TermView {
@@ -596,7 +633,11 @@ impl Ctx<'_> {
                 )?
             }
             Job::Term(kind, slug) => {
-                let map = if *kind == "tags" { self.tags } else { self.authors };
+                let map = if *kind == "tags" {
+                    self.tags
+                } else {
+                    self.authors
+                };
                 let t = &map[slug];
                 let term = TermView {
                     name: t.name.clone(),
@@ -615,7 +656,10 @@ impl Ctx<'_> {
                 let view = PageView {
                     title: p.title.clone(),
                     url: current_url.clone(),
-                    summary: p.summary.clone().unwrap_or_else(|| summary::cut(&r.first_paragraph, 200)),
+                    summary: p
+                        .summary
+                        .clone()
+                        .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200)),
                     content: Value::from_safe_string(r.html.clone()),
                     notes: Self::notes(r),
                     extra: p.extra.clone(),

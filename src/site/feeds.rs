@@ -50,7 +50,9 @@ fn timestamp(d: Date) -> String {
 pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
     let mut x = String::with_capacity(4096 + items.len() * 8192);
     let feed_url = format!("{}feed.xml", site.base_url);
-    let updated = items.first().map_or("1970-01-01T00:00:00Z".to_string(), |i| timestamp(i.date));
+    let updated = items
+        .first()
+        .map_or("1970-01-01T00:00:00Z".to_string(), |i| timestamp(i.date));
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
@@ -65,22 +67,40 @@ pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
         escape(&feed_url),
         escape(site.base_url)
     ));
-    x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n", escape(&atom_id(site.base_url))));
-    x.push_str(&format!("  <author><name>{}</name></author>\n", escape(site.title)));
+    x.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{updated}</updated>\n",
+        escape(&atom_id(site.base_url))
+    ));
+    x.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        escape(site.title)
+    ));
     x.push_str("  <generator>Scholia</generator>\n");
     for i in items {
         x.push_str("  <entry>\n");
         x.push_str(&format!("    <title>{}</title>\n", escape(i.title)));
-        x.push_str(&format!("    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n", escape(i.url)));
+        x.push_str(&format!(
+            "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n",
+            escape(i.url)
+        ));
         x.push_str(&format!("    <id>{}</id>\n", escape(&atom_id(i.url))));
-        x.push_str(&format!("    <published>{0}</published>\n    <updated>{0}</updated>\n", timestamp(i.date)));
+        x.push_str(&format!(
+            "    <published>{0}</published>\n    <updated>{0}</updated>\n",
+            timestamp(i.date)
+        ));
         for a in i.authors {
-            x.push_str(&format!("    <author><name>{}</name></author>\n", escape(a)));
+            x.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                escape(a)
+            ));
         }
         if !i.summary.is_empty() {
             x.push_str(&format!("    <summary>{}</summary>\n", escape(i.summary)));
         }
-        x.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(i.content)));
+        x.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            escape(i.content)
+        ));
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");

@@ -65,7 +65,10 @@ mod tests {
             r.url(&Routes::entry(Kind::Treaty, "beijing")),
             "https://example.org/policy/commentary/glossary/treaties/beijing/"
         );
-        assert_eq!(r.url(&Routes::home(1)), "https://example.org/policy/commentary/");
+        assert_eq!(
+            r.url(&Routes::home(1)),
+            "https://example.org/policy/commentary/"
+        );
         assert_eq!(Routes::new("/").url(&Routes::home(2)), "/page/2/");
     }
 }

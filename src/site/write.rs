@@ -70,9 +70,9 @@ pub fn guard(out: &Path, root: &Path, home: Option<&Path>) -> Result<(), String>
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory || out_abs.is_file() => Err(format!(
-            "refusing to write the site to `{shown}`: it is a file, not a folder"
-        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory || out_abs.is_file() => Err(
+            format!("refusing to write the site to `{shown}`: it is a file, not a folder"),
+        ),
         Err(e) => Err(format!("cannot use `{shown}` as the output folder: {e}")),
     }
 }
@@ -90,7 +90,10 @@ impl Staging {
         let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
         let tmp = parent.join(format!(".{name}.scholia-tmp-{}", std::process::id()));
         let io = |e: std::io::Error| {
-            Diagnostic::global(format!("cannot create the output next to `{}`: {e}", out.display()))
+            Diagnostic::global(format!(
+                "cannot create the output next to `{}`: {e}",
+                out.display()
+            ))
         };
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(io)?;
@@ -111,11 +114,19 @@ impl Staging {
 
     /// Swaps the finished folder in place of the old output.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        self.write(MARKER, b"This folder is written by Scholia; a build replaces it whole.\n")?;
-        let io = |what: &str, e: std::io::Error| Diagnostic::global(format!("cannot {what} `{}`: {e}", self.target.display()));
+        self.write(
+            MARKER,
+            b"This folder is written by Scholia; a build replaces it whole.\n",
+        )?;
+        let io = |what: &str, e: std::io::Error| {
+            Diagnostic::global(format!("cannot {what} `{}`: {e}", self.target.display()))
+        };
         let old = self.tmp.with_file_name(format!(
             ".{}.scholia-old-{}",
-            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.target.exists();
@@ -148,13 +159,27 @@ mod tests {
     #[test]
     fn refuses_root_home_and_sources() {
         let root = Path::new("/srv/site");
-        assert!(guard(Path::new("/"), root, None).unwrap_err().contains("root of the file system"));
+        assert!(guard(Path::new("/"), root, None)
+            .unwrap_err()
+            .contains("root of the file system"));
         let home = Path::new("/home/ed");
-        assert!(guard(home, Path::new("/home/ed/site"), Some(home)).unwrap_err().contains("home folder"));
-        assert!(guard(Path::new("/srv/site"), root, None).unwrap_err().contains("sources"));
-        assert!(guard(Path::new("/srv"), root, None).unwrap_err().contains("sources"));
-        assert!(guard(Path::new("/srv/site/content/out"), root, None).unwrap_err().contains("`content/`"));
-        assert!(guard(Path::new("/srv/site/./content/../content"), root, None).unwrap_err().contains("`content/`"));
+        assert!(guard(home, Path::new("/home/ed/site"), Some(home))
+            .unwrap_err()
+            .contains("home folder"));
+        assert!(guard(Path::new("/srv/site"), root, None)
+            .unwrap_err()
+            .contains("sources"));
+        assert!(guard(Path::new("/srv"), root, None)
+            .unwrap_err()
+            .contains("sources"));
+        assert!(guard(Path::new("/srv/site/content/out"), root, None)
+            .unwrap_err()
+            .contains("`content/`"));
+        assert!(
+            guard(Path::new("/srv/site/./content/../content"), root, None)
+                .unwrap_err()
+                .contains("`content/`")
+        );
     }
 
     #[test]
@@ -166,8 +191,13 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         assert!(guard(&out, &root, None).is_ok(), "an empty folder is fine");
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        assert!(guard(&out, &root, None).unwrap_err().contains("not written by Scholia"));
+        assert!(guard(&out, &root, None)
+            .unwrap_err()
+            .contains("not written by Scholia"));
         std::fs::write(out.join(MARKER), "").unwrap();
-        assert!(guard(&out, &root, None).is_ok(), "a previous output may be replaced");
+        assert!(
+            guard(&out, &root, None).is_ok(),
+            "a previous output may be replaced"
+        );
     }
 }

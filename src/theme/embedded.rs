@@ -25,7 +25,11 @@ pub fn static_files() -> Vec<(PathBuf, Vec<u8>)> {
 
 fn collect(dir: &Dir<'static>, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     for f in dir.files() {
-        let rel = f.path().strip_prefix("static").unwrap_or(f.path()).to_path_buf();
+        let rel = f
+            .path()
+            .strip_prefix("static")
+            .unwrap_or(f.path())
+            .to_path_buf();
         out.push((rel, f.contents().to_vec()));
     }
     for d in dir.dirs() {

@@ -43,7 +43,12 @@ fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
 
 impl Theme {
     /// Sets up the environment for a site root. `shown_root` is how paths are printed.
-    pub fn new(root: &Path, shown_root: &Path, theme: &str, base_url: &str) -> Result<Theme, Diagnostic> {
+    pub fn new(
+        root: &Path,
+        shown_root: &Path,
+        theme: &str,
+        base_url: &str,
+    ) -> Result<Theme, Diagnostic> {
         let theme_dir = root.join("themes").join(theme);
         let theme_on_disk = theme_dir.is_dir();
         if !theme_on_disk && theme != "default" {
@@ -95,14 +100,20 @@ impl Theme {
             }
             match embedded::template(name) {
                 Some(text) => {
-                    record(&loader_origins, name, PathBuf::from(format!("<default theme>/templates/{name}")));
+                    record(
+                        &loader_origins,
+                        name,
+                        PathBuf::from(format!("<default theme>/templates/{name}")),
+                    );
                     Ok(Some(text.to_string()))
                 }
                 None => Ok(None),
             }
         });
         let base = base_url.to_string();
-        env.add_function("url", move |path: &str| format!("{base}{}", path.trim_start_matches('/')));
+        env.add_function("url", move |path: &str| {
+            format!("{base}{}", path.trim_start_matches('/'))
+        });
         Ok(Theme {
             env,
             origins,
@@ -124,7 +135,11 @@ impl Theme {
         let mut msg = match e.kind() {
             minijinja::ErrorKind::TemplateNotFound => format!(
                 "the template `{in_template}` was not found in {} or the default theme",
-                self.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+                self.dirs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             kind => match e.detail() {
                 Some(d) => format!("template error: {kind}: {d}"),
@@ -153,11 +168,19 @@ impl Theme {
                     return Ok(files);
                 }
                 for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                    let item = item.map_err(|e| Diagnostic::global(format!("cannot read the theme: {e}")))?;
+                    let item = item
+                        .map_err(|e| Diagnostic::global(format!("cannot read the theme: {e}")))?;
                     if item.file_type().is_file() {
-                        let rel = item.path().strip_prefix(&dir).unwrap_or(item.path()).to_path_buf();
+                        let rel = item
+                            .path()
+                            .strip_prefix(&dir)
+                            .unwrap_or(item.path())
+                            .to_path_buf();
                         let bytes = std::fs::read(item.path()).map_err(|e| {
-                            Diagnostic::file(item.path(), format!("cannot read the theme file: {e}"))
+                            Diagnostic::file(
+                                item.path(),
+                                format!("cannot read the theme file: {e}"),
+                            )
                         })?;
                         files.push((rel, bytes));
                     }

@@ -33,7 +33,10 @@ fn writes_every_page_of_the_contract() {
     ] {
         assert!(site.exists(rel), "missing {rel}");
     }
-    assert!(!site.exists("commentaries/draft/index.html"), "drafts are skipped");
+    assert!(
+        !site.exists("commentaries/draft/index.html"),
+        "drafts are skipped"
+    );
     assert!(!site.exists("page/3/index.html"));
 }
 
@@ -45,9 +48,13 @@ fn home_is_newest_first_and_paginated() {
     let links = attrs(&home, "main a[href^='/commentaries/']", "href");
     let mut seen = links.clone();
     seen.dedup();
-    assert_eq!(seen, ["/commentaries/agreement/", "/commentaries/leading-group/"]);
+    assert_eq!(
+        seen,
+        ["/commentaries/agreement/", "/commentaries/leading-group/"]
+    );
     let page2 = site.html("page/2/index.html");
-    assert!(attrs(&page2, "main a[href^='/commentaries/']", "href").contains(&"/commentaries/sunnylands/".to_string()));
+    assert!(attrs(&page2, "main a[href^='/commentaries/']", "href")
+        .contains(&"/commentaries/sunnylands/".to_string()));
     assert_eq!(attrs(&home, "html", "lang"), ["en"]);
 }
 
@@ -60,17 +67,41 @@ fn commentary_links_glossary_entries_once_and_never_in_headings() {
     // In the text (sidenote copies excluded): the first mention of each entry only.
     let body = article_links("main p > a.gl, main li > a.gl");
     assert!(body.contains(&"/glossary/bodies/leading-group/".to_string()));
-    assert_eq!(texts(&doc, "main h2 a.gl").len(), 0, "headings are never linked");
+    assert_eq!(
+        texts(&doc, "main h2 a.gl").len(),
+        0,
+        "headings are never linked"
+    );
     let nsa_links = texts(&doc, "main a.gl[href='/glossary/bodies/nsa/']");
-    assert_eq!(nsa_links, ["National Security Agency"], "first mention only");
-    let gl = doc.select(&sel("a.gl[href='/glossary/bodies/nsa/']")).next().unwrap();
+    assert_eq!(
+        nsa_links,
+        ["National Security Agency"],
+        "first mention only"
+    );
+    let gl = doc
+        .select(&sel("a.gl[href='/glossary/bodies/nsa/']"))
+        .next()
+        .unwrap();
     assert_eq!(gl.value().attr("data-kind"), Some("body"));
-    assert!(gl.value().attr("title").unwrap().starts_with("National Security Agency: The signals intelligence agency"));
-    assert_eq!(gl.value().attr("data-facts"), Some("Jurisdiction: United States · Established: 4 November 1952"));
+    assert!(gl
+        .value()
+        .attr("title")
+        .unwrap()
+        .starts_with("National Security Agency: The signals intelligence agency"));
+    assert_eq!(
+        gl.value().attr("data-facts"),
+        Some("Jurisdiction: United States · Established: 4 November 1952")
+    );
     // The longest name wins, and the explicit link in a note renders too.
     let conv = texts(&doc, "main a.gl-treaty");
-    assert!(conv.contains(&"2010 Beijing Convention".to_string()), "{conv:?}");
-    assert!(conv.contains(&"the convention text".to_string()), "{conv:?}");
+    assert!(
+        conv.contains(&"2010 Beijing Convention".to_string()),
+        "{conv:?}"
+    );
+    assert!(
+        conv.contains(&"the convention text".to_string()),
+        "{conv:?}"
+    );
 }
 
 #[test]
@@ -80,13 +111,25 @@ fn notes_are_sidenotes_and_a_numbered_list_with_backlinks() {
     let doc = site.html("commentaries/leading-group/index.html");
     let refs = attrs(&doc, "a[role='doc-noteref']", "href");
     // Two in the text, none duplicated by the sidenote copies' ids.
-    assert_eq!(attrs(&doc, "a[role='doc-noteref'][id]", "id"), ["fnref-1", "fnref-2"]);
+    assert_eq!(
+        attrs(&doc, "a[role='doc-noteref'][id]", "id"),
+        ["fnref-1", "fnref-2"]
+    );
     assert!(refs.starts_with(&["#fn-1".to_string(), "#fn-2".to_string()]));
-    let items = doc.select(&sel("[role='doc-endnotes'] ol > li")).collect::<Vec<_>>();
+    let items = doc
+        .select(&sel("[role='doc-endnotes'] ol > li"))
+        .collect::<Vec<_>>();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].value().attr("id"), Some("fn-1"));
-    assert!(items[0].text().collect::<String>().contains("Xinhua"), "numbered by first reference");
-    assert_eq!(items[0].select(&sel("p")).count(), 2, "multi-paragraph note");
+    assert!(
+        items[0].text().collect::<String>().contains("Xinhua"),
+        "numbered by first reference"
+    );
+    assert_eq!(
+        items[0].select(&sel("p")).count(),
+        2,
+        "multi-paragraph note"
+    );
     let back = attrs(&doc, "[role='doc-endnotes'] a[role='doc-backlink']", "href");
     assert_eq!(back, ["#fnref-1", "#fnref-2"]);
     let asides = texts(&doc, "aside.sidenote");
@@ -116,7 +159,9 @@ fn article_autolink_false_keeps_explicit_links() {
     site.build_ok(&[]);
     let doc = site.html("commentaries/agreement/index.html");
     assert_eq!(texts(&doc, "main a.gl"), ["National Security Agency"]);
-    assert!(texts(&doc, "main p").iter().any(|p| p.starts_with("The NSA is not linked")));
+    assert!(texts(&doc, "main p")
+        .iter()
+        .any(|p| p.starts_with("The NSA is not linked")));
 }
 
 #[test]
@@ -125,18 +170,39 @@ fn entry_page_has_facts_body_and_backlinks_newest_first() {
     site.build_ok(&[]);
     let doc = site.html("glossary/bodies/nsa/index.html");
     let facts = texts(&doc, "table.facts tr");
-    assert!(facts.iter().any(|f| f.contains("Jurisdiction") && f.contains("United States")), "{facts:?}");
-    assert!(facts.iter().any(|f| f.contains("Established") && f.contains("4 November 1952")));
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.contains("Jurisdiction") && f.contains("United States")),
+        "{facts:?}"
+    );
+    assert!(facts
+        .iter()
+        .any(|f| f.contains("Established") && f.contains("4 November 1952")));
     let back = attrs(&doc, "main a[href^='/commentaries/']", "href");
     let mut back_unique = back.clone();
     back_unique.dedup();
-    assert_eq!(back_unique, ["/commentaries/agreement/", "/commentaries/leading-group/", "/commentaries/sunnylands/"]);
+    assert_eq!(
+        back_unique,
+        [
+            "/commentaries/agreement/",
+            "/commentaries/leading-group/",
+            "/commentaries/sunnylands/"
+        ]
+    );
     let page = doc.root_element().text().collect::<String>();
     let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(page.contains("Observers compared it with the National Security Agency, and the NSA said nothing."), "sentence of the first mention");
+    assert!(
+        page.contains(
+            "Observers compared it with the National Security Agency, and the NSA said nothing."
+        ),
+        "sentence of the first mention"
+    );
     assert!(page.contains("The Leading Group did not exist yet; the NSA did."));
     // No self-link in its own body; the related entry is listed.
-    assert!(attrs(&doc, "a.gl", "href").iter().all(|h| h != "/glossary/bodies/nsa/"));
+    assert!(attrs(&doc, "a.gl", "href")
+        .iter()
+        .all(|h| h != "/glossary/bodies/nsa/"));
     assert!(attrs(&doc, "main a", "href").contains(&"/glossary/bodies/leading-group/".to_string()));
 }
 
@@ -150,8 +216,16 @@ fn glossary_index_groups_kinds_with_mention_counts() {
     let treaties = page.find("Treaties").expect("a Treaties group");
     assert!(bodies < treaties);
     let names = texts(&doc, "main a[href^='/glossary/']");
-    let pos = |n: &str| names.iter().position(|x| x.contains(n)).unwrap_or_else(|| panic!("{n} in {names:?}"));
-    assert!(pos("Central Leading Group") < pos("National Security Agency"), "A–Z");
+    let pos = |n: &str| {
+        names
+            .iter()
+            .position(|x| x.contains(n))
+            .unwrap_or_else(|| panic!("{n} in {names:?}"))
+    };
+    assert!(
+        pos("Central Leading Group") < pos("National Security Agency"),
+        "A–Z"
+    );
     assert!(pos("National Security Agency") < pos("2010 Beijing Convention"));
     let text: String = page.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains('3'), "NSA is mentioned in three commentaries");
@@ -168,7 +242,10 @@ fn tags_and_authors_pages_list_their_commentaries() {
     assert!(!links.contains(&"/commentaries/agreement/".to_string()));
     let authors = site.html("authors/index.html");
     let names = texts(&authors, "main a[href^='/authors/']");
-    assert!(names.iter().any(|n| n.contains("Ada Lee")) && names.iter().any(|n| n.contains("Bo Chen")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.contains("Ada Lee")) && names.iter().any(|n| n.contains("Bo Chen")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -177,13 +254,36 @@ fn feed_is_valid_atom_newest_first_with_content() {
     site.build_ok(&["--base-url", "https://example.org/"]);
     let feed = feed_rs::parser::parse(site.read("feed.xml").as_bytes()).expect("a valid feed");
     assert_eq!(feed.title.unwrap().content, "Fixture Review");
-    let titles: Vec<_> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
-    assert_eq!(titles, ["The September agreement", "A new leading group", "Sunnylands"]);
+    let titles: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "The September agreement",
+            "A new leading group",
+            "Sunnylands"
+        ]
+    );
     let first = &feed.entries[1];
-    assert_eq!(first.links[0].href, "https://example.org/commentaries/leading-group/");
-    assert!(first.content.as_ref().unwrap().body.as_ref().unwrap().contains("doc-noteref"));
+    assert_eq!(
+        first.links[0].href,
+        "https://example.org/commentaries/leading-group/"
+    );
+    assert!(first
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .as_ref()
+        .unwrap()
+        .contains("doc-noteref"));
     let sitemap = site.read("sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/commentaries/leading-group/</loc><lastmod>2014-02-27</lastmod>"));
+    assert!(sitemap.contains(
+        "<loc>https://example.org/commentaries/leading-group/</loc><lastmod>2014-02-27</lastmod>"
+    ));
 }
 
 #[test]
@@ -210,8 +310,13 @@ fn base_url_sub_path_is_honoured_by_every_link() {
                 if url.starts_with('#') || url.starts_with("mailto:") {
                     continue;
                 }
-                let external = url.starts_with("https://") && !url.starts_with("https://example.org/");
-                assert!(external || url.starts_with(base), "{}: {url}", rel.display());
+                let external =
+                    url.starts_with("https://") && !url.starts_with("https://example.org/");
+                assert!(
+                    external || url.starts_with(base),
+                    "{}: {url}",
+                    rel.display()
+                );
                 checked += 1;
             }
         }
@@ -247,5 +352,8 @@ fn site_autolink_all_and_none() {
     site.build_ok(&[]);
     let doc = site.html("commentaries/leading-group/index.html");
     let links = texts(&doc, "main a.gl");
-    assert!(!links.is_empty() && links.iter().all(|t| t == "the convention text"), "only the explicit link in the note (sidenote and endnote): {links:?}");
+    assert!(
+        !links.is_empty() && links.iter().all(|t| t == "the convention text"),
+        "only the explicit link in the note (sidenote and endnote): {links:?}"
+    );
 }

@@ -13,7 +13,10 @@ fn broken_site() -> Site {
         "content/glossary/bodies/nsa.md",
         "---\nname: \"National Security Agency\"\nparent: dod\n---\nText.\n",
     );
-    site.write("content/commentaries/2013-06-08-sunnylands.md", "no front matter\n");
+    site.write(
+        "content/commentaries/2013-06-08-sunnylands.md",
+        "no front matter\n",
+    );
     site
 }
 
@@ -87,17 +90,34 @@ fn refuses_to_overwrite_a_foreign_folder() {
     site.write("elsewhere/precious.txt", "keep me");
     let r = site.run(&["build", "--out", "elsewhere"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("refusing to replace `elsewhere`: it is not empty and was not written by Scholia"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(site.root().join("elsewhere/precious.txt")).unwrap(), "keep me");
+    assert!(
+        r.stderr.contains(
+            "refusing to replace `elsewhere`: it is not empty and was not written by Scholia"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("elsewhere/precious.txt")).unwrap(),
+        "keep me"
+    );
     let r = site.run(&["build", "--out", "content"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("contains the site's sources") || r.stderr.contains("inside the site's `content/`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("contains the site's sources")
+            || r.stderr.contains("inside the site's `content/`"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn duplicate_slugs_name_both_files() {
     let site = Site::fixture("basic");
-    site.write("content/glossary/treaties/nsa.md", "---\nname: Other\n---\n");
+    site.write(
+        "content/glossary/treaties/nsa.md",
+        "---\nname: Other\n---\n",
+    );
     let r = site.run(&["check"]);
     assert_eq!(r.code, 1);
     assert!(
@@ -120,5 +140,10 @@ fn missing_content_folder_is_explained() {
     std::fs::remove_dir(site.root().join("content")).unwrap();
     let r = site.run(&["check"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("is not a folder; run scholia in a site root"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is not a folder; run scholia in a site root"),
+        "{}",
+        r.stderr
+    );
 }

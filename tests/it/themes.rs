@@ -9,8 +9,13 @@ fn a_site_without_themes_uses_the_embedded_default() {
     assert!(!site.root().join("themes").exists());
     site.build_ok(&[]);
     let doc = site.html("commentaries/leading-group/index.html");
-    assert_eq!(texts(&doc, "h1").first().map(String::as_str), Some("A new leading group"));
-    assert!(attrs(&doc, "link[rel='stylesheet']", "href").iter().any(|h| h.ends_with("style.css")));
+    assert_eq!(
+        texts(&doc, "h1").first().map(String::as_str),
+        Some("A new leading group")
+    );
+    assert!(attrs(&doc, "link[rel='stylesheet']", "href")
+        .iter()
+        .any(|h| h.ends_with("style.css")));
 }
 
 #[test]
@@ -21,7 +26,11 @@ fn site_templates_override_single_theme_templates() {
     let doc = site.html("commentaries/sunnylands/index.html");
     assert_eq!(texts(&doc, "p.mine"), ["Sunnylands / Notes & queries"]);
     // Other templates still come from the default theme.
-    assert!(site.html("index.html").select(&sel("main")).next().is_some());
+    assert!(site
+        .html("index.html")
+        .select(&sel("main"))
+        .next()
+        .is_some());
 }
 
 #[test]
@@ -37,16 +46,28 @@ fn theme_key_selects_a_theme_folder() {
     missing.write("scholia.yaml", "theme: nowhere\n");
     let r = missing.run(&["check"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("the theme `nowhere` does not exist"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the theme `nowhere` does not exist"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn template_errors_name_the_file_and_line() {
     let site = Site::fixture("basic");
-    site.write("templates/page.html", "<!doctype html>\n<title>x</title>\n{{ page.no_such_field }}\n");
+    site.write(
+        "templates/page.html",
+        "<!doctype html>\n<title>x</title>\n{{ page.no_such_field }}\n",
+    );
     let r = site.run(&["build"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.starts_with("error: templates/page.html:3:1: template error: undefined value"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: templates/page.html:3:1: template error: undefined value"),
+        "{}",
+        r.stderr
+    );
     assert!(!site.root().join("site").exists(), "nothing written");
 }
 
@@ -62,7 +83,11 @@ fn front_matter_values_are_escaped_in_templates() {
     assert!(!raw.contains("<script>alert(1)</script>"));
     let doc = site.html("commentaries/agreement/index.html");
     assert_eq!(texts(&doc, "h1"), ["<script>alert(1)</script>"]);
-    assert!(site.html("index.html").select(&sel("main b")).next().is_none());
+    assert!(site
+        .html("index.html")
+        .select(&sel("main b"))
+        .next()
+        .is_none());
 }
 
 #[test]
@@ -84,13 +109,24 @@ fn new_writes_files_that_build_and_never_overwrites() {
     let site = Site::fixture("basic");
     let r = site.run(&["new", "body", "Cyberspace Administration of China"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("content/glossary/bodies/cyberspace-administration-of-china.md"), "{}", r.stdout);
-    assert!(r.stdout.contains("/glossary/bodies/cyberspace-administration-of-china/"));
+    assert!(
+        r.stdout
+            .contains("content/glossary/bodies/cyberspace-administration-of-china.md"),
+        "{}",
+        r.stdout
+    );
+    assert!(r
+        .stdout
+        .contains("/glossary/bodies/cyberspace-administration-of-china/"));
     let r = site.run(&["new", "treaty", "Budapest Convention"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = site.run(&["new", "commentary", "Zhōngyāng and the NSA"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("-zhongyang-and-the-nsa.md"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("-zhongyang-and-the-nsa.md"),
+        "{}",
+        r.stdout
+    );
     // The example [[example-body]] link needs that entry: the commentary template is meant
     // for a site made by `init`; here we only check it parses and that new never overwrites.
     let r = site.run(&["new", "body", "Cyberspace Administration of China"]);

@@ -32,7 +32,9 @@ fn copy_dir(from: &Path, to: &Path) {
 impl Site {
     /// A copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> Site {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&src, dir.path());
         Site { dir }
@@ -55,10 +57,6 @@ impl Site {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
         self
-    }
-
-    pub fn remove(&self, rel: &str) {
-        std::fs::remove_file(self.root().join(rel)).unwrap();
     }
 
     /// Runs scholia in the site root with `args`; the temporary root in the output is
@@ -113,7 +111,13 @@ pub fn sel(s: &str) -> Selector {
 /// Texts of the elements matching `css`, whitespace collapsed.
 pub fn texts(doc: &Html, css: &str) -> Vec<String> {
     doc.select(&sel(css))
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
@@ -131,7 +135,12 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v
