@@ -13,10 +13,14 @@
 //!    duplicate and unused ones, and writes the HTML with sidenotes placed before the
 //!    top-level block that references them, and the endnotes list.
 //!
+//! 4. **sanitize** (only with `sanitize_html: true`): the whole HTML goes through ammonia,
+//!    which keeps the markup Scholia itself produced.
+//!
 //! Nothing here reads or writes files.
 
 pub mod footnotes;
 pub mod highlight;
+pub mod sanitize;
 pub mod summary;
 
 use crate::content::Text;
@@ -58,6 +62,8 @@ pub struct Input<'a> {
     pub autolink: AutoLink,
     /// The entry whose page this is: never linked automatically.
     pub own_entry: Option<usize>,
+    /// Clean raw HTML (`sanitize_html: true`): scripts, event handlers, iframes removed.
+    pub sanitize: bool,
 }
 
 /// One note, numbered, rendered.
@@ -116,9 +122,15 @@ pub fn render(input: &Input) -> Rendered {
         words,
         ..
     } = linker;
-    let (html, notes) = footnotes::render(out, defs, &mut |offset, msg, warn| {
+    let (mut html, mut notes) = footnotes::render(out, defs, &mut |offset, msg, warn| {
         diags.push(input_diag(input, offset, msg, warn));
     });
+    if input.sanitize {
+        html = sanitize::clean(&html);
+        for n in &mut notes {
+            n.html = sanitize::clean(&n.html);
+        }
+    }
     Rendered {
         html,
         notes,

@@ -38,6 +38,7 @@ fn render_with(md: &str, autolink: AutoLink, own: Option<usize>) -> Rendered {
         glossary: &glossary(),
         autolink,
         own_entry: own,
+        sanitize: false,
     })
 }
 
@@ -291,4 +292,44 @@ fn first_paragraph_and_words() {
     );
     assert_eq!(r.first_paragraph, "First para here.");
     assert!(r.words >= 5);
+}
+
+#[test]
+fn raw_html_is_kept_unless_sanitized() {
+    let md = "Hi <span onclick=\"x()\">there</span>[^n].\n\n<script>alert(1)</script>\n\n<iframe src=\"https://x.org\"></iframe>\n\n[^n]: The NSA.\n";
+    let raw = html(md);
+    assert!(raw.contains("<script>") && raw.contains("onclick"));
+    let file = Text {
+        path: Path::new("a.md").to_path_buf(),
+        text: format!("---\ntitle: t\n---\n{md}"),
+        body_start: 16,
+    };
+    let g = glossary();
+    let r = render(&Input {
+        file: &file,
+        glossary: &g,
+        autolink: AutoLink::First,
+        own_entry: None,
+        sanitize: true,
+    });
+    for bad in ["<script", "onclick", "<iframe", "alert"] {
+        assert!(!r.html.contains(bad), "{bad} in {}", r.html);
+    }
+    // Scholia's own markup survives.
+    assert!(
+        r.html.contains(r#"<aside class="sidenote" role="note">"#),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains(r##"<a id="fnref-1" href="#fn-1" role="doc-noteref">1</a>"##),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.notes[0].html.contains(r#"data-kind="body""#),
+        "{}",
+        r.notes[0].html
+    );
 }

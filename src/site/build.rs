@@ -176,6 +176,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 glossary: &glossary,
                 autolink: mode(true),
                 own_entry: Some(i),
+                sanitize: config.sanitize_html,
             })
         })
         .collect();
@@ -187,6 +188,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 glossary: &glossary,
                 autolink: mode(c.autolink),
                 own_entry: None,
+                sanitize: config.sanitize_html,
             });
             let url = routes.url(&Routes::commentary(&c.slug));
             let summary = c
@@ -204,6 +206,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 glossary: &glossary,
                 autolink: mode(true),
                 own_entry: None,
+                sanitize: config.sanitize_html,
             })
         })
         .collect();
