@@ -37,6 +37,8 @@ pub struct SiteConfig {
     pub autolink: Autolink,
     /// Clean raw HTML in Markdown.
     pub sanitize_html: bool,
+    /// Largest content file read, in bytes (`max_file_mb`).
+    pub max_file_bytes: u64,
     /// Free map for templates.
     pub extra: Yaml,
 }
@@ -52,6 +54,7 @@ impl Default for SiteConfig {
             paginate: 10,
             autolink: Autolink::First,
             sanitize_html: false,
+            max_file_bytes: 20_000_000,
             extra: Yaml::Null,
         }
     }
@@ -141,6 +144,13 @@ impl SiteConfig {
         }
         if let Some(v) = f.bool("sanitize_html") {
             c.sanitize_html = v;
+        }
+        if let Some(mb) = f.uint("max_file_mb") {
+            if mb == 0 {
+                f.nested_error("max_file_mb", "`max_file_mb` must be at least 1".into());
+            } else {
+                c.max_file_bytes = mb.saturating_mul(1_000_000);
+            }
         }
         c.extra = f.map("extra").unwrap_or(Yaml::Null);
         f.diags.sort_by_key(|d| (d.line, d.col));

@@ -69,7 +69,7 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
 
 /// Walks `root/content`, reads and parses every file. Errors and warnings go to `diags`;
 /// files with errors are left out of the result.
-pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
+pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content {
     let content_dir = root.join("content");
     let mut content = Content::default();
     if !content_dir.is_dir() {
@@ -137,6 +137,9 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
     let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = jobs
         .into_par_iter()
         .map(|(path, display, section)| {
+            if let Some(d) = too_big(&path, &display, max_bytes) {
+                return (None, vec![d]);
+            }
             let text = match read_text(&path, &display) {
                 Ok(t) => t,
                 Err(d) => return (None, vec![d]),
@@ -167,6 +170,22 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
         }
     }
     content
+}
+
+/// An error when a file is over the size cap (`max_file_mb` in scholia.yaml). Checked before
+/// reading, so a huge file costs nothing.
+fn too_big(path: &Path, display: &Path, max_bytes: u64) -> Option<Diagnostic> {
+    let len = std::fs::metadata(path).ok()?.len();
+    (len > max_bytes).then(|| {
+        Diagnostic::file(
+            display,
+            format!(
+                "the file is {:.1} MB, over the {:.1} MB limit; split it, or raise `max_file_mb` in scholia.yaml",
+                len as f64 / 1e6,
+                max_bytes as f64 / 1e6
+            ),
+        )
+    })
 }
 
 /// The path as the user would type it: relative to where they ran scholia when the root is

@@ -179,9 +179,24 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     ))
 }
 
+/// The largest front matter parsed. serde_yaml takes quadratic time on deeply nested input
+/// (400 KB takes ~30 s); real front matter is a few hundred bytes.
+pub const MAX_YAML_BYTES: usize = 64 * 1024;
+
 /// Parses a YAML mapping. `first_line` is the file line of the text's first line, so that
 /// positions come out in file coordinates; an empty text is an empty mapping.
 pub fn parse(yaml: &str, first_line: usize) -> Result<Document, YamlError> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Err(YamlError {
+            line: first_line,
+            col: 1,
+            message: format!(
+                "the YAML is {} KiB, over the {} KiB limit; move long data out of the front matter",
+                yaml.len() / 1024,
+                MAX_YAML_BYTES / 1024
+            ),
+        });
+    }
     let value: yaml_impl::Value = if yaml.trim().is_empty() {
         yaml_impl::Value::Null
     } else {
@@ -398,6 +413,17 @@ mod tests {
     fn non_map_front_matter_is_an_error() {
         let err = parse("- a\n- b\n", 2).unwrap_err();
         assert!(err.message.contains("found a list"));
+    }
+
+    #[test]
+    fn oversized_yaml_is_refused_before_parsing() {
+        let big = format!("extra: \"{}\"\n", "x".repeat(MAX_YAML_BYTES));
+        let err = parse(&big, 2).unwrap_err();
+        assert!(
+            err.message.contains("over the 64 KiB limit"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         }
     }
 
-    let loaded = content::discover(root, diags);
+    let loaded = content::discover(root, config.max_file_bytes, diags);
     diags.extend(content::check(&loaded));
     let content::Content {
         mut commentaries,
