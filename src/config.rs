@@ -1,6 +1,7 @@
 //! `scholia.yaml`: the site configuration. Every key has a default, so the file is optional;
 //! unknown keys are errors, as in front matter.
 
+use crate::codes;
 use crate::content::fields::Fields;
 use crate::content::front_matter::{self, Yaml};
 use crate::error::Diagnostic;
@@ -88,6 +89,7 @@ impl SiteConfig {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let doc = front_matter::parse(text, 1).map_err(|e| {
             vec![Diagnostic::error(
+                codes::YAML,
                 path,
                 e.line,
                 e.col,
@@ -111,6 +113,7 @@ impl SiteConfig {
                 c.theme = v;
             } else {
                 f.nested_error(
+                    codes::CONFIG,
                     "theme",
                     format!("`theme` must be a folder name under themes/, not `{v}`"),
                 );
@@ -118,7 +121,11 @@ impl SiteConfig {
         }
         if let Some(v) = f.uint("paginate") {
             if v == 0 {
-                f.nested_error("paginate", "`paginate` must be at least 1".into());
+                f.nested_error(
+                    codes::CONFIG,
+                    "paginate",
+                    "`paginate` must be at least 1".into(),
+                );
             } else {
                 c.paginate = v as usize;
             }
@@ -130,6 +137,7 @@ impl SiteConfig {
                 "none" => Autolink::None,
                 other => {
                     f.nested_error(
+                        codes::CONFIG,
                         "autolink",
                         format!("`autolink` must be `first`, `all` or `none`, not `{other}`"),
                     );
@@ -147,7 +155,11 @@ impl SiteConfig {
         }
         if let Some(mb) = f.uint("max_file_mb") {
             if mb == 0 {
-                f.nested_error("max_file_mb", "`max_file_mb` must be at least 1".into());
+                f.nested_error(
+                    codes::CONFIG,
+                    "max_file_mb",
+                    "`max_file_mb` must be at least 1".into(),
+                );
             } else {
                 c.max_file_bytes = mb.saturating_mul(1_000_000);
             }

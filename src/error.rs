@@ -4,6 +4,7 @@
 //! run reports every problem at once; `main` picks the exit code at the end. Byte offsets are
 //! turned into 1-based line and column by [`LineIndex`], the one place that does it.
 
+pub use crate::codes::Code;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -28,44 +29,69 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column in characters, 0 when unknown.
     pub col: usize,
-    /// What is wrong, and how to fix it.
+    /// What is wrong, and how to fix it: by convention "problem; fix", the part after the
+    /// first `; ` being the help (see [`Diagnostic::parts`]).
     pub message: String,
+    /// The stable code (`E0012`), documented in `docs/diagnostics.md`.
+    pub code: &'static str,
 }
 
 impl Diagnostic {
     /// An error at a file position.
-    pub fn error(path: &Path, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: Code,
+        path: &Path,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: Some(path.to_path_buf()),
             line,
             col,
             message: message.into(),
+            code: code.id,
         }
     }
 
     /// A warning at a file position.
-    pub fn warning(path: &Path, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: Code,
+        path: &Path,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(path, line, col, message)
+            ..Diagnostic::error(code, path, line, col, message)
         }
     }
 
     /// An error that belongs to no file (e.g. the output folder is refused).
-    pub fn global(message: impl Into<String>) -> Self {
+    pub fn global(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: None,
             line: 0,
             col: 0,
             message: message.into(),
+            code: code.id,
         }
     }
 
     /// An error about a whole file, or about a file with no better position.
-    pub fn file(path: &Path, message: impl Into<String>) -> Self {
-        Diagnostic::error(path, 0, 0, message)
+    pub fn file(code: Code, path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic::error(code, path, 0, 0, message)
+    }
+
+    /// The message split into the problem and the help: "problem; fix" → ("problem", "fix").
+    pub fn parts(&self) -> (&str, Option<&str>) {
+        match self.message.split_once("; ") {
+            Some((problem, help)) => (problem, Some(help)),
+            None => (&self.message, None),
+        }
     }
 
     /// Is this an error (as opposed to a warning)?
@@ -210,11 +236,12 @@ mod tests {
 
     #[test]
     fn display_has_path_line_col() {
-        let d = Diagnostic::error(Path::new("content/a.md"), 3, 1, "bad");
+        use crate::codes::*;
+        let d = Diagnostic::error(YAML, Path::new("content/a.md"), 3, 1, "bad");
         assert_eq!(d.to_string(), "error: content/a.md:3:1: bad");
-        let d = Diagnostic::file(Path::new("x.md"), "unreadable");
+        let d = Diagnostic::file(IO, Path::new("x.md"), "unreadable");
         assert_eq!(d.to_string(), "error: x.md: unreadable");
-        assert_eq!(Diagnostic::global("no").to_string(), "error: no");
+        assert_eq!(Diagnostic::global(OUTPUT, "no").to_string(), "error: no");
     }
 
     #[test]

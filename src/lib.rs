@@ -17,6 +17,7 @@
 //! Problems are collected as [`error::Diagnostic`]s in a sink and reported together.
 
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -4,6 +4,7 @@
 //! templates out so that a site can change them.
 
 use crate::cli::NewKind;
+use crate::codes;
 use crate::content::Date;
 use crate::error::Diagnostic;
 use crate::slug::slugify;
@@ -57,15 +58,18 @@ pub fn entry_text(kind: NewKind, name: &str) -> String {
 fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     if path.exists() {
         return Err(Diagnostic::file(
+            codes::EXISTS,
             path,
             "already exists; scholia new never overwrites a file (choose another title)",
         ));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Diagnostic::file(dir, format!("cannot create the folder: {e}")))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Diagnostic::file(codes::IO, dir, format!("cannot create the folder: {e}"))
+        })?;
     }
-    std::fs::write(path, text).map_err(|e| Diagnostic::file(path, format!("cannot write: {e}")))
+    std::fs::write(path, text)
+        .map_err(|e| Diagnostic::file(codes::IO, path, format!("cannot write: {e}")))
 }
 
 /// `scholia new KIND TITLE`: writes the file and says where, and the URL it will have.
@@ -109,6 +113,7 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
             .unwrap_or(true)
     {
         return Err(vec![Diagnostic::file(
+            codes::EXISTS,
             dir,
             "is not empty; scholia init only creates new sites (choose a new folder)",
         )]);

@@ -5,6 +5,7 @@
 //! parsers keep the text for rendering and for positions in diagnostics.
 
 use super::{parse_commentary, parse_entry, parse_page, Commentary, Entry, Kind, Page};
+use crate::codes;
 use crate::error::Diagnostic;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -53,12 +54,13 @@ fn classify(rel: &Path) -> Result<Option<Section>, String> {
 /// Reads a file as UTF-8, with a message that says where the bad bytes are.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::file(display, format!("cannot read the file: {e}")))?;
+        .map_err(|e| Diagnostic::file(codes::IO, display, format!("cannot read the file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
         let col = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
         Diagnostic::error(
+            codes::NOT_UTF8,
             display,
             line,
             col,
@@ -73,7 +75,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
     let content_dir = root.join("content");
     let mut content = Content::default();
     if !content_dir.is_dir() {
-        diags.push(Diagnostic::global(format!(
+        diags.push(Diagnostic::global(codes::NO_CONTENT, format!(
             "{} is not a folder; run scholia in a site root (one with a `content/` folder) or pass --root",
             shown(root, Path::new("content")).display()
         )));
@@ -90,6 +92,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
                 let p = e.path().unwrap_or(&content_dir).to_path_buf();
                 let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
                 diags.push(Diagnostic::file(
+                    codes::IO,
                     &shown(root, &rel),
                     format!("cannot read: {e}"),
                 ));
@@ -108,6 +111,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
         }
         if ft.is_symlink() {
             diags.push(Diagnostic::warning(
+                codes::SYMLINK,
                 &display,
                 0,
                 0,
@@ -125,7 +129,13 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
         match classify(in_content) {
             Ok(Some(section)) => jobs.push((path.to_path_buf(), display, section)),
             Ok(None) => {}
-            Err(msg) => diags.push(Diagnostic::warning(&display, 0, 0, msg)),
+            Err(msg) => diags.push(Diagnostic::warning(
+                codes::OUTSIDE_SECTION,
+                &display,
+                0,
+                0,
+                msg,
+            )),
         }
     }
 
@@ -177,7 +187,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
 fn too_big(path: &Path, display: &Path, max_bytes: u64) -> Option<Diagnostic> {
     let len = std::fs::metadata(path).ok()?.len();
     (len > max_bytes).then(|| {
-        Diagnostic::file(
+        Diagnostic::file(codes::TOO_LARGE, 
             display,
             format!(
                 "the file is {:.1} MB, over the {:.1} MB limit; split it, or raise `max_file_mb` in scholia.yaml",

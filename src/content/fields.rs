@@ -6,6 +6,7 @@
 
 use super::date::Date;
 use super::front_matter::{Document, Yaml};
+use crate::codes::{self, Code};
 use crate::error::{did_you_mean, Diagnostic};
 use std::path::Path;
 
@@ -25,6 +26,7 @@ impl<'a> Fields<'a> {
             if !allowed.contains(&key.as_str()) {
                 let loc = doc.loc(key);
                 diags.push(Diagnostic::error(
+                    codes::UNKNOWN_KEY,
                     path,
                     loc.line,
                     loc.col,
@@ -39,9 +41,10 @@ impl<'a> Fields<'a> {
         Fields { doc, path, diags }
     }
 
-    fn err_at(&mut self, key: &str, message: String) {
+    fn err_at(&mut self, code: Code, key: &str, message: String) {
         let loc = self.doc.loc(key);
         self.diags.push(Diagnostic::error(
+            code,
             self.path,
             loc.line,
             loc.value_col,
@@ -64,6 +67,7 @@ impl<'a> Fields<'a> {
             _ => "",
         };
         self.err_at(
+            codes::WRONG_TYPE,
             key,
             format!(
                 "`{key}` must be {expected}, found {}{hint}",
@@ -75,12 +79,17 @@ impl<'a> Fields<'a> {
     /// An error for a key that must be present (and not empty).
     pub fn missing(&mut self, key: &str, what: &str) {
         let present = self.doc.get(key).is_some();
+        let code = if present {
+            codes::WRONG_TYPE
+        } else {
+            codes::MISSING_KEY
+        };
         let msg = if present {
             format!("`{key}` is empty; it must be {what}")
         } else {
             format!("missing required key `{key}` ({what})")
         };
-        self.err_at(key, msg);
+        self.err_at(code, key, msg);
     }
 
     /// A string value; a non-string is an error.
@@ -88,6 +97,7 @@ impl<'a> Fields<'a> {
         match self.value(key)? {
             Yaml::String(s) if s.trim().is_empty() => {
                 self.err_at(
+                    codes::WRONG_TYPE,
                     key,
                     format!("`{key}` is an empty string; remove the key or give it a value"),
                 );
@@ -123,7 +133,7 @@ impl<'a> Fields<'a> {
         match Date::parse(&text) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err_at(key, format!("`{key}`: {e}"));
+                self.err_at(codes::BAD_DATE, key, format!("`{key}`: {e}"));
                 None
             }
         }
@@ -185,6 +195,7 @@ impl<'a> Fields<'a> {
                                     ""
                                 };
                             self.err_at(
+                                codes::WRONG_TYPE,
                                 key,
                                 format!(
                                     "every item of `{key}` must be a string, found {found}{hint}"
@@ -221,6 +232,7 @@ impl<'a> Fields<'a> {
                     if !allowed.contains(&k.as_str()) {
                         let loc = self.doc.loc(&format!("{key}.{k}"));
                         self.diags.push(Diagnostic::error(
+                            codes::UNKNOWN_KEY,
                             self.path,
                             loc.line,
                             loc.col,
@@ -242,8 +254,8 @@ impl<'a> Fields<'a> {
     }
 
     /// Reports a problem with a nested value `key.sub`.
-    pub fn nested_error(&mut self, path: &str, message: String) {
-        self.err_at(path, message);
+    pub fn nested_error(&mut self, code: Code, path: &str, message: String) {
+        self.err_at(code, path, message);
     }
 
     /// The position of a key, for checks done after reading (dangling slugs).

@@ -14,6 +14,7 @@ pub use date::Date;
 pub use discover::{discover, Content};
 pub use front_matter::Yaml;
 
+use crate::codes;
 use crate::error::{did_you_mean, Diagnostic};
 use crate::slug::is_safe_segment;
 use fields::Fields;
@@ -226,10 +227,11 @@ const SOURCE_KEYS: &[&str] = &["publisher", "url", "date"];
 
 /// Splits off and parses the front matter; on failure the diagnostics say why.
 fn front_matter(path: &Path, text: &str) -> Result<(front_matter::Document, usize), Diagnostic> {
-    let split =
-        front_matter::split(text).map_err(|(line, msg)| Diagnostic::error(path, line, 1, msg))?;
+    let split = front_matter::split(text)
+        .map_err(|(line, msg)| Diagnostic::error(codes::FRONT_MATTER, path, line, 1, msg))?;
     let doc = front_matter::parse(split.yaml, split.yaml_line).map_err(|e| {
         Diagnostic::error(
+            codes::YAML,
             path,
             e.line,
             e.col,
@@ -257,9 +259,10 @@ fn check_slug(f: &mut Fields, slug: &str, from_key: bool) {
             slug.escape_debug()
         );
         if from_key {
-            f.nested_error("slug", msg);
+            f.nested_error(codes::BAD_SLUG, "slug", msg);
         } else {
             f.diags.push(Diagnostic::error(
+                codes::BAD_SLUG,
                 &PathBuf::new(),
                 0,
                 0,
@@ -299,6 +302,7 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
     if let Some(a) = f.string("author") {
         if doc.get("authors").is_some() {
             f.nested_error(
+                codes::WRONG_TYPE,
                 "author",
                 "give either `author` or `authors`, not both".into(),
             );
@@ -317,9 +321,10 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
                 ("url", Yaml::String(x)) => s.url = Some(x),
                 ("date", Yaml::String(x)) => match Date::parse(&x) {
                     Ok(d) => s.date = Some(d),
-                    Err(e) => f.nested_error(&key, format!("`{key}`: {e}")),
+                    Err(e) => f.nested_error(codes::BAD_DATE, &key, format!("`{key}`: {e}")),
                 },
                 (k, v) if SOURCE_KEYS.contains(&k) && v != Yaml::Null => f.nested_error(
+                    codes::WRONG_TYPE,
                     &key,
                     format!("`{key}` must be a string, found {}", v.type_name()),
                 ),
@@ -440,6 +445,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             if let (Some(a), Some(b)) = (e.established, e.dissolved) {
                 if b < a {
                     f.nested_error(
+                        codes::BAD_DATE,
                         "dissolved",
                         format!("`dissolved` ({b}) is before `established` ({a})"),
                     );
@@ -454,6 +460,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             if let (Some(a), Some(b)) = (e.adopted, e.in_force) {
                 if b < a {
                     f.nested_error(
+                        codes::BAD_DATE,
                         "in_force",
                         format!("`in_force` ({b}) is before `adopted` ({a})"),
                     );
@@ -493,9 +500,10 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
             RESERVED.join(", ")
         );
         if slug_key.is_some() {
-            f.nested_error("slug", msg);
+            f.nested_error(codes::BAD_SLUG, "slug", msg);
         } else {
             f.diags.push(Diagnostic::file(
+                codes::BAD_SLUG,
                 path,
                 msg + " (rename the file or set `slug:`)",
             ));
@@ -582,6 +590,7 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
                 // A depositary may be free text ("Secretary-General of the United Nations").
                 ("depositary", _) => {}
                 (_, None) => diags.push(Diagnostic::error(
+                    codes::UNKNOWN_ENTRY,
                     path,
                     r.line,
                     r.col,
@@ -593,6 +602,7 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
                     ),
                 )),
                 ("parent" | "successor", Some(Kind::Treaty)) => diags.push(Diagnostic::error(
+                    codes::BAD_RELATION,
                     path,
                     r.line,
                     r.col,
@@ -602,6 +612,7 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
                     ),
                 )),
                 _ if r.slug == e.slug => diags.push(Diagnostic::error(
+                    codes::BAD_RELATION,
                     path,
                     r.line,
                     r.col,
@@ -624,6 +635,7 @@ fn duplicates<'a>(
     for (slug, path) in items {
         if let Some(first) = seen.get(slug) {
             diags.push(Diagnostic::file(
+                codes::DUPLICATE_SLUG,
                 path,
                 format!(
                     "the {what} slug `{slug}` is already used by {}; {fix}",

@@ -5,6 +5,7 @@
 //! the whole-word test ("Beijing Conventions") does not hide a shorter one that passes; the
 //! candidates are then chosen leftmost-longest without overlap.
 
+use crate::codes;
 use crate::content::Entry;
 use crate::error::Diagnostic;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -54,7 +55,7 @@ impl Matcher {
                     }
                     Some(&j) if j == i => {}
                     Some(&j) => {
-                        diags.push(Diagnostic::file(
+                        diags.push(Diagnostic::file(codes::SHARED_NAME, 
                             &e.file.path,
                             format!(
                                 "`{s}` is a name, abbreviation or alias of both this entry and {}; automatic links cannot choose, so remove it from one (or set `autolink: false` on one)",

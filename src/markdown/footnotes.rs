@@ -9,6 +9,7 @@
 //! note's first reference in the text, so that a right float lines up with that block.
 
 use super::{Def, Note};
+use crate::codes::{self, Code};
 use pulldown_cmark::{html, CowStr, Event};
 use std::collections::{HashMap, HashSet};
 
@@ -21,8 +22,8 @@ fn norm(label: &str) -> String {
         .to_lowercase()
 }
 
-/// Reports problems: (offset in the body, message, is a warning).
-pub type Report<'r> = dyn FnMut(usize, String, bool) + 'r;
+/// Reports problems: (offset in the body, code, message).
+pub type Report<'r> = dyn FnMut(usize, Code, String) + 'r;
 
 /// Numbers the notes and writes the body's HTML and the notes list.
 pub fn render(
@@ -38,11 +39,11 @@ pub fn render(
         } else {
             report(
                 d.offset,
+                codes::DUPLICATE_NOTE,
                 format!(
                     "the note `[^{}]` is defined twice; keep one definition or rename one label",
                     d.label
                 ),
-                false,
             );
         }
     }
@@ -76,11 +77,11 @@ pub fn render(
         if !number_of.contains_key(&i) && by_label.get(&norm(&d.label)) == Some(&i) {
             report(
                 d.offset,
+                codes::UNUSED_NOTE,
                 format!(
                     "the note `[^{}]` is never referenced; cite it with `[^{}]` in the text or remove it",
                     d.label, d.label
                 ),
-                true,
             );
         }
     }

@@ -23,6 +23,7 @@ pub mod highlight;
 pub mod sanitize;
 pub mod summary;
 
+use crate::codes::{self, Code};
 use crate::content::Text;
 use crate::error::{Diagnostic, LineIndex};
 use crate::glossary::Glossary;
@@ -122,8 +123,8 @@ pub fn render(input: &Input) -> Rendered {
         words,
         ..
     } = linker;
-    let (mut html, mut notes) = footnotes::render(out, defs, &mut |offset, msg, warn| {
-        diags.push(input_diag(input, offset, msg, warn));
+    let (mut html, mut notes) = footnotes::render(out, defs, &mut |offset, code, msg| {
+        diags.push(input_diag(input, offset, code, msg));
     });
     if input.sanitize {
         html = sanitize::clean(&html);
@@ -141,13 +142,14 @@ pub fn render(input: &Input) -> Rendered {
     }
 }
 
-fn input_diag(input: &Input, body_offset: usize, msg: String, warning: bool) -> Diagnostic {
+/// A diagnostic at a body offset; `W…` codes are warnings.
+fn input_diag(input: &Input, body_offset: usize, code: Code, msg: String) -> Diagnostic {
     let text = &input.file.text;
     let (line, col) = LineIndex::new(text).line_col(text, input.file.body_start + body_offset);
-    if warning {
-        Diagnostic::warning(&input.file.path, line, col, msg)
+    if code.id.starts_with('W') {
+        Diagnostic::warning(code, &input.file.path, line, col, msg)
     } else {
-        Diagnostic::error(&input.file.path, line, col, msg)
+        Diagnostic::error(code, &input.file.path, line, col, msg)
     }
 }
 
@@ -255,8 +257,8 @@ impl<'i, 'a> Linker<'i, 'a> {
             .map_or(self.out.len(), |d| d.events.len())
     }
 
-    fn error(&mut self, offset: usize, msg: String) {
-        self.diags.push(input_diag(self.input, offset, msg, false));
+    fn error(&mut self, offset: usize, code: Code, msg: String) {
+        self.diags.push(input_diag(self.input, offset, code, msg));
     }
 
     /// Ends the current block of plain text: pending mentions take their sentence from it.
@@ -454,7 +456,7 @@ impl<'i, 'a> Linker<'i, 'a> {
                 "{}; write `[[slug]]` with the file name of an entry under content/glossary/",
                 self.input.glossary.unknown(slug)
             );
-            self.error(range.start, msg);
+            self.error(range.start, codes::UNKNOWN_LINK, msg);
             // Render the text unlinked; the build fails anyway.
             self.links.push(Open::Kept);
             self.push(Event::Html(CowStr::Borrowed("<a>")));
@@ -559,7 +561,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             let msg = format!(
                 "the note `[^{label}]` has no definition; add a line `[^{label}]: …` to the file"
             );
-            self.error(range.start + at, msg);
+            self.error(range.start + at, codes::UNDEFINED_NOTE, msg);
         }
     }
 }

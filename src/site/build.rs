@@ -6,6 +6,7 @@
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
 use super::write::Staging;
+use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
 use crate::content::discover::shown;
 use crate::content::{self, Commentary, Date, Kind, Page};
@@ -122,7 +123,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     if opts.write {
         let home = std::env::var_os("HOME").map(PathBuf::from);
         if let Err(msg) = super::write::guard(&out, root, home.as_deref()) {
-            diags.push(Diagnostic::global(msg));
+            diags.push(Diagnostic::global(codes::OUTPUT, msg));
         }
     }
 
@@ -346,6 +347,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         match std::fs::read(src) {
             Ok(b) => extra_files.push((slash(rel), b)),
             Err(e) => diags.push(Diagnostic::file(
+                codes::IO,
                 &shown(shown_root, src.strip_prefix(root).unwrap_or(src)),
                 format!("cannot read the static file: {e}"),
             )),

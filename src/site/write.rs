@@ -6,6 +6,7 @@
 //! file-system root, the home folder, the site root or its sources, and any non-empty folder
 //! without the marker file a previous build left.
 
+use crate::codes;
 use crate::error::Diagnostic;
 use std::path::{Component, Path, PathBuf};
 
@@ -81,7 +82,7 @@ impl Staging {
     /// Checks the target with [`guard`] and creates the temporary sibling folder.
     pub fn begin(out: &Path, root: &Path) -> Result<Staging, Diagnostic> {
         let home = std::env::var_os("HOME").map(PathBuf::from);
-        guard(out, root, home.as_deref()).map_err(Diagnostic::global)?;
+        guard(out, root, home.as_deref()).map_err(|m| Diagnostic::global(codes::OUTPUT, m))?;
         let target = absolute(out);
         let name = target
             .file_name()
@@ -90,10 +91,10 @@ impl Staging {
         let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
         let tmp = parent.join(format!(".{name}.scholia-tmp-{}", std::process::id()));
         let io = |e: std::io::Error| {
-            Diagnostic::global(format!(
-                "cannot create the output next to `{}`: {e}",
-                out.display()
-            ))
+            Diagnostic::global(
+                codes::IO,
+                format!("cannot create the output next to `{}`: {e}", out.display()),
+            )
         };
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(io)?;
@@ -105,7 +106,8 @@ impl Staging {
     /// Writes one file at `rel` (forward slashes, no leading `/`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.tmp.join(rel);
-        let io = |e: std::io::Error| Diagnostic::global(format!("cannot write {rel}: {e}"));
+        let io =
+            |e: std::io::Error| Diagnostic::global(codes::IO, format!("cannot write {rel}: {e}"));
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
@@ -119,7 +121,10 @@ impl Staging {
             b"This folder is written by Scholia; a build replaces it whole.\n",
         )?;
         let io = |what: &str, e: std::io::Error| {
-            Diagnostic::global(format!("cannot {what} `{}`: {e}", self.target.display()))
+            Diagnostic::global(
+                codes::IO,
+                format!("cannot {what} `{}`: {e}", self.target.display()),
+            )
         };
         let old = self.tmp.with_file_name(format!(
             ".{}.scholia-old-{}",

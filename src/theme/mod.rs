@@ -10,6 +10,7 @@
 pub mod context;
 pub mod embedded;
 
+use crate::codes;
 use crate::error::Diagnostic;
 use minijinja::{Environment, UndefinedBehavior};
 use std::collections::HashMap;
@@ -52,7 +53,7 @@ impl Theme {
         let theme_dir = root.join("themes").join(theme);
         let theme_on_disk = theme_dir.is_dir();
         if !theme_on_disk && theme != "default" {
-            return Err(Diagnostic::file(
+            return Err(Diagnostic::file(codes::THEME, 
                 &crate::content::discover::shown(shown_root, Path::new("scholia.yaml")),
                 format!(
                     "the theme `{theme}` does not exist: there is no folder themes/{theme}/ (remove `theme:` to use the built-in default theme)"
@@ -151,9 +152,14 @@ impl Theme {
             msg.push_str(&format!(": {s}"));
             source = s.source();
         }
+        let code = if e.kind() == minijinja::ErrorKind::TemplateNotFound {
+            codes::THEME
+        } else {
+            codes::TEMPLATE
+        };
         match path {
-            Some(p) => Diagnostic::error(&p, e.line().unwrap_or(0), 1, msg),
-            None => Diagnostic::global(msg),
+            Some(p) => Diagnostic::error(code, &p, e.line().unwrap_or(0), 1, msg),
+            None => Diagnostic::global(code, msg),
         }
     }
 
@@ -168,8 +174,9 @@ impl Theme {
                     return Ok(files);
                 }
                 for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                    let item = item
-                        .map_err(|e| Diagnostic::global(format!("cannot read the theme: {e}")))?;
+                    let item = item.map_err(|e| {
+                        Diagnostic::global(codes::IO, format!("cannot read the theme: {e}"))
+                    })?;
                     if item.file_type().is_file() {
                         let rel = item
                             .path()
@@ -178,6 +185,7 @@ impl Theme {
                             .to_path_buf();
                         let bytes = std::fs::read(item.path()).map_err(|e| {
                             Diagnostic::file(
+                                codes::IO,
                                 item.path(),
                                 format!("cannot read the theme file: {e}"),
                             )

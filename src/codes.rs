@@ -1,0 +1,158 @@
+//! Stable diagnostic codes. Each has a title, an example and the fix; `docs/diagnostics.md`
+//! is generated from this table (a test keeps it in step), so a code is never renamed or
+//! reused: add new ones at the end of their group.
+
+/// One diagnostic code and its documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// `E0012`, `W0031`.
+    pub id: &'static str,
+    /// What it means, in a few words.
+    pub title: &'static str,
+    /// A message it prints.
+    pub example: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $title:literal, $example:literal, $fix:literal;)*) => {
+        $(
+            #[doc = $title]
+            pub const $name: Code = Code { id: $id, title: $title, example: $example, fix: $fix };
+        )*
+        /// Every code, in documentation order.
+        pub const ALL: &[Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    IO = "E0001", "A file or folder cannot be read or written",
+        "error: content/commentaries/a.md: cannot read the file: Permission denied (os error 13)",
+        "Check the file's permissions and that the disk is not full.";
+    NOT_UTF8 = "E0002", "A content file is not UTF-8",
+        "error: content/commentaries/a.md:5:4: the file is not valid UTF-8; save it with UTF-8 encoding",
+        "Re-save the file as UTF-8 in your editor; the position shows the first bad byte.";
+    TOO_LARGE = "E0003", "A file is over the size limit",
+        "error: content/commentaries/a.md: the file is 52.4 MB, over the 20.0 MB limit; split it, or raise `max_file_mb` in scholia.yaml",
+        "Split the article, move data out of it, or raise `max_file_mb` in scholia.yaml.";
+    NO_CONTENT = "E0004", "There is no content folder",
+        "error: content is not a folder; run scholia in a site root (one with a `content/` folder) or pass --root",
+        "Run scholia in the site root, pass `--root DIR`, or create a site with `scholia init DIR`.";
+    FRONT_MATTER = "E0010", "Front matter is missing or not closed",
+        "error: content/commentaries/a.md:1:1: the file does not start with front matter; start it with a `---` line, the YAML keys, and a closing `---` line",
+        "Start the file with a line `---`, the keys, and another line `---`.";
+    YAML = "E0011", "The YAML is invalid",
+        "error: content/commentaries/a.md:4:7: invalid front matter: did not find expected ',' or ']'",
+        "Fix the YAML at the position shown: quote values containing `: `, `#`, `@` or a leading `*`, and indent with spaces.";
+    UNKNOWN_KEY = "E0012", "An unknown key",
+        "error: content/commentaries/a.md:4:1: unknown key `titel`; did you mean `title`?; allowed keys: title, date, …",
+        "Correct the spelling, or move free-form data under `extra:`.";
+    WRONG_TYPE = "E0013", "A value of the wrong type, or empty",
+        "error: content/commentaries/a.md:4:7: `tags` must be a list of strings, found a number",
+        "Write the value in the form the message asks for; quote values YAML would read as numbers or booleans.";
+    MISSING_KEY = "E0014", "A required key is missing",
+        "error: content/commentaries/a.md:1:1: missing required key `date` (a date, YYYY-MM-DD)",
+        "Add the key: commentaries need `title` and `date`, glossary entries `name`, pages `title`.";
+    BAD_DATE = "E0015", "A date is not a real YYYY-MM-DD date",
+        "error: content/commentaries/a.md:3:7: `date`: `2015-02-29` is not a real date: February 2015 has 28 days",
+        "Write dates as YYYY-MM-DD with a month and day that exist.";
+    BAD_SLUG = "E0016", "A slug cannot be a URL segment",
+        "error: content/commentaries/a.md:4:7: the slug `../x` cannot be a URL segment; use letters, digits, `-`, `_` or `.`, not starting with `.`",
+        "Use letters, digits, `-`, `_` and `.` only; for a page, avoid the names of the site's sections.";
+    DUPLICATE_SLUG = "E0017", "Two files have the same slug",
+        "error: content/glossary/treaties/nsa.md: the glossary entry slug `nsa` is already used by content/glossary/bodies/nsa.md; …",
+        "Rename one file, or set a different `slug:` (commentaries and pages).";
+    UNKNOWN_ENTRY = "E0018", "A slug names no glossary entry",
+        "error: content/glossary/bodies/nsa.md:3:9: `parent` names `dod`, which is not a glossary entry; did you mean `dhs`?",
+        "Use the file name (without `.md`) of an entry under content/glossary/, or create the entry with `scholia new body`.";
+    BAD_RELATION = "E0019", "A relation that cannot be",
+        "error: content/glossary/bodies/nsa.md:3:9: `parent` names the entry itself; remove `nsa`",
+        "`parent` and `successor` name another body; no entry relates to itself.";
+    SHARED_NAME = "E0020", "Two entries share a name, abbreviation or alias",
+        "error: content/glossary/bodies/b.md: `the Accord` is a name, abbreviation or alias of both this entry and content/glossary/bodies/a.md; …",
+        "Remove the surface from one entry, or set `autolink: false` on one.";
+    CONFIG = "E0021", "A setting of scholia.yaml is invalid",
+        "error: scholia.yaml:2:11: `autolink` must be `first`, `all` or `none`, not `some`",
+        "Use one of the values the message lists.";
+    UNKNOWN_LINK = "E0030", "A `[[slug]]` link names no entry",
+        "error: content/commentaries/a.md:6:5: `nsaa` is not a glossary entry; did you mean `nsa`?; …",
+        "Use the file name of a glossary entry, e.g. `[[nsa]]` or `[[nsa|the agency]]`.";
+    UNDEFINED_NOTE = "E0031", "A note is referenced but never defined",
+        "error: content/commentaries/a.md:6:24: the note `[^nope]` has no definition; add a line `[^nope]: …` to the file",
+        "Add the definition `[^label]: text` anywhere in the file, or fix the label.";
+    DUPLICATE_NOTE = "E0032", "A note label is defined twice",
+        "error: content/commentaries/a.md:7:1: the note `[^a]` is defined twice; keep one definition or rename one label",
+        "Labels match regardless of case: keep one definition.";
+    UNUSED_NOTE = "W0033", "A note is defined but never referenced",
+        "warning: content/commentaries/a.md:8:1: the note `[^unused]` is never referenced; cite it with `[^unused]` in the text or remove it",
+        "Reference it with `[^label]` where it belongs, or delete it.";
+    TEMPLATE = "E0040", "A template failed to render",
+        "error: templates/page.html:3:1: template error: undefined value",
+        "Fix the template at the line shown; docs/templates.md lists every variable a template receives.";
+    THEME = "E0041", "A theme or template does not exist",
+        "error: scholia.yaml: the theme `nowhere` does not exist: there is no folder themes/nowhere/",
+        "Create `themes/NAME/` or remove `theme:` to use the built-in theme.";
+    OUTPUT = "E0050", "The output folder is refused",
+        "error: refusing to replace `elsewhere`: it is not empty and was not written by Scholia (no .scholia-output file); …",
+        "Choose a new or empty folder with `--out`, or delete the folder yourself if it is disposable.";
+    OUTSIDE_SECTION = "W0060", "A file sits outside every section",
+        "warning: content/notes.md: this Markdown file is in no section (…) and is ignored; move it or rename it",
+        "Move the file under commentaries/, glossary/bodies/, glossary/treaties/ or pages/.";
+    SYMLINK = "W0061", "A symbolic link is skipped",
+        "warning: content/commentaries/link.md: symbolic links are not followed; this one is skipped (copy the file instead)",
+        "Copy the file into the site instead of linking to it.";
+    EXISTS = "E0070", "`new` or `init` would overwrite",
+        "error: content/glossary/bodies/nsa.md: already exists; scholia new never overwrites a file (choose another title)",
+        "Choose another title or folder.";
+    UNUSED_ENTRY = "W0080", "A glossary entry no commentary mentions",
+        "warning: content/glossary/bodies/nsa.md: no commentary mentions `National Security Agency`; link it or remove the entry",
+        "Mention it in a commentary (by name, abbreviation, alias or `[[slug]]`), or remove it.";
+    NO_SUMMARY = "W0081", "A commentary has no summary",
+        "warning: content/commentaries/a.md:2:1: the commentary has no `summary:`; lists and feeds will use its first paragraph",
+        "Add `summary:` with one or two sentences.";
+    PLAIN_MENTION = "W0082", "An explicit-only entry is also mentioned plainly",
+        "warning: content/commentaries/a.md:9:12: `Commission` is linked explicitly elsewhere in this article but mentioned here without a link",
+        "Entries with `autolink: false` are only linked by `[[slug]]`: link this mention too, or reword it.";
+}
+
+/// The documentation page, `docs/diagnostics.md`.
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# Diagnostics\n\n<!-- Generated from src/codes.rs by `SCHOLIA_BLESS=1 cargo test codes`; do not edit. -->\n\n\
+         Every error (`E…`) and warning (`W…`) Scholia reports has a stable code. On a terminal,\n\
+         `scholia build` and `scholia check` show the offending line with a caret; `--message-format short`\n\
+         prints one line per problem (`error: PATH:LINE:COL: message`), and `--message-format json` one\n\
+         JSON object per line for editors and CI. `scholia check --strict` turns warnings into errors.\n\n",
+    );
+    for c in ALL {
+        s.push_str(&format!(
+            "## {}: {}\n\n```text\n{}\n```\n\n{}\n\n",
+            c.id, c.title, c.example, c.fix
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_docs_are_current() {
+        let mut ids: Vec<_> = ALL.iter().map(|c| c.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), ALL.len(), "duplicate code");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md");
+        let want = markdown();
+        if std::env::var_os("SCHOLIA_BLESS").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/diagnostics.md is stale: run SCHOLIA_BLESS=1 cargo test codes"
+        );
+    }
+}
