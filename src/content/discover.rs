@@ -187,7 +187,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
 fn too_big(path: &Path, display: &Path, max_bytes: u64) -> Option<Diagnostic> {
     let len = std::fs::metadata(path).ok()?.len();
     (len > max_bytes).then(|| {
-        Diagnostic::file(codes::TOO_LARGE, 
+        Diagnostic::file(codes::TOO_LARGE,
             display,
             format!(
                 "the file is {:.1} MB, over the {:.1} MB limit; split it, or raise `max_file_mb` in scholia.yaml",

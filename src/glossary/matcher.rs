@@ -55,7 +55,7 @@ impl Matcher {
                     }
                     Some(&j) if j == i => {}
                     Some(&j) => {
-                        diags.push(Diagnostic::file(codes::SHARED_NAME, 
+                        diags.push(Diagnostic::file(codes::SHARED_NAME,
                             &e.file.path,
                             format!(
                                 "`{s}` is a name, abbreviation or alias of both this entry and {}; automatic links cannot choose, so remove it from one (or set `autolink: false` on one)",

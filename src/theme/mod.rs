@@ -53,7 +53,7 @@ impl Theme {
         let theme_dir = root.join("themes").join(theme);
         let theme_on_disk = theme_dir.is_dir();
         if !theme_on_disk && theme != "default" {
-            return Err(Diagnostic::file(codes::THEME, 
+            return Err(Diagnostic::file(codes::THEME,
                 &crate::content::discover::shown(shown_root, Path::new("scholia.yaml")),
                 format!(
                     "the theme `{theme}` does not exist: there is no folder themes/{theme}/ (remove `theme:` to use the built-in default theme)"
