@@ -3,6 +3,7 @@
 //! clap itself exits 2 on bad usage.
 
 use crate::error::{Diagnostic, Severity};
+use crate::report::{self, Format};
 use crate::site::{self, BuildOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -34,8 +35,11 @@ pub enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// How to print problems: human (default on a terminal), short, or json.
+        #[arg(long, value_enum)]
+        message_format: Option<Format>,
     },
-    /// Validate the site and report every problem, writing nothing.
+    /// Validate the site and report every problem and the editorial state, writing nothing.
     Check {
         /// The site root.
         #[arg(long, default_value = ".")]
@@ -43,6 +47,12 @@ pub enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Treat warnings as errors (for CI).
+        #[arg(long)]
+        strict: bool,
+        /// How to print problems: human (default on a terminal), short, or json.
+        #[arg(long, value_enum)]
+        message_format: Option<Format>,
     },
     /// Create a commentary or glossary entry with complete front matter.
     New {
@@ -80,19 +90,35 @@ pub fn run(cli: Cli) -> i32 {
             out,
             base_url,
             drafts,
-        } => build(BuildOptions {
-            out: Some(out.unwrap_or_else(|| root.join("site"))),
+            message_format,
+        } => build(
+            BuildOptions {
+                out: Some(out.unwrap_or_else(|| root.join("site"))),
+                root,
+                base_url,
+                drafts,
+                write: true,
+                ..BuildOptions::default()
+            },
+            Format::resolve(message_format),
+            false,
+        ),
+        Command::Check {
             root,
-            base_url,
             drafts,
-            write: true,
-        }),
-        Command::Check { root, drafts } => build(BuildOptions {
-            root,
-            drafts,
-            write: false,
-            ..BuildOptions::default()
-        }),
+            strict,
+            message_format,
+        } => build(
+            BuildOptions {
+                root,
+                drafts,
+                write: false,
+                editorial: true,
+                ..BuildOptions::default()
+            },
+            Format::resolve(message_format),
+            strict,
+        ),
         Command::New { kind, title, root } => {
             report_simple(crate::scaffold::new(&root, kind, &title))
         }
@@ -100,22 +126,36 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-fn print_diagnostics(diags: &[Diagnostic]) {
+fn print_diagnostics(diags: &[Diagnostic], format: Format) {
+    let color = report::use_color();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for d in diags {
-        let _ = writeln!(err, "{d}");
+        let _ = write!(
+            err,
+            "{}",
+            report::render(d, format, color, &report::read_source)
+        );
     }
 }
 
-fn build(opts: BuildOptions) -> i32 {
-    let (counts, diags) = site::build(&opts);
-    print_diagnostics(&diags);
+fn build(opts: BuildOptions, format: Format, strict: bool) -> i32 {
+    let (mut counts, mut diags) = site::build(&opts);
+    if strict && !diags.is_empty() {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+        counts = None;
+    }
+    print_diagnostics(&diags, format);
     let warnings = diags
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
     let errors = diags.len() - warnings;
+    if format == Format::Json {
+        return i32::from(counts.is_none());
+    }
     match counts {
         Some(c) if opts.write => {
             println!(
@@ -160,7 +200,7 @@ fn report_simple(result: Result<Vec<String>, Vec<Diagnostic>>) -> i32 {
             0
         }
         Err(diags) => {
-            print_diagnostics(&diags);
+            print_diagnostics(&diags, Format::resolve(None));
             1
         }
     }

@@ -23,6 +23,7 @@ pub mod content;
 pub mod error;
 pub mod glossary;
 pub mod markdown;
+pub mod report;
 pub mod scaffold;
 pub mod site;
 pub mod slug;

@@ -6,6 +6,7 @@
 //! every name, abbreviation and alias of every entry is one pattern of a single Aho–Corasick
 //! automaton ([`matcher::Matcher`]).
 
+pub mod coverage;
 pub mod matcher;
 
 use crate::content::{Entry, Kind};

@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Write the output (`build`) or only check (`check`).
     pub write: bool,
+    /// Also report the editorial state (`check`): unused entries, missing summaries, plain
+    /// mentions of explicit-only entries, glossary coverage.
+    pub editorial: bool,
 }
 
 /// Pages written, by kind.
