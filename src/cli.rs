@@ -3,6 +3,7 @@
 //! clap itself exits 2 on bad usage.
 
 use crate::error::{Diagnostic, Severity};
+use crate::glossary::coverage::Suggest;
 use crate::report::{self, Format};
 use crate::site::{self, BuildOptions};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -156,6 +157,9 @@ fn build(opts: BuildOptions, format: Format, strict: bool) -> i32 {
     if format == Format::Json {
         return i32::from(counts.is_none());
     }
+    if let Some(c) = &counts {
+        print_coverage(&c.coverage);
+    }
     match counts {
         Some(c) if opts.write => {
             println!(
@@ -188,6 +192,25 @@ fn build(opts: BuildOptions, format: Format, strict: bool) -> i32 {
             );
             1
         }
+    }
+}
+
+/// The glossary coverage section of `check`.
+fn print_coverage(coverage: &[(String, Suggest, usize)]) {
+    if coverage.is_empty() {
+        return;
+    }
+    println!(
+        "glossary coverage: {} name{} in several commentaries match no glossary entry",
+        coverage.len(),
+        if coverage.len() == 1 { "" } else { "s" }
+    );
+    for (name, kind, n) in coverage {
+        let kind = match kind {
+            Suggest::Body => "body",
+            Suggest::Treaty => "treaty",
+        };
+        println!("  {name} ({n} commentaries): scholia new {kind} \"{name}\"");
     }
 }
 

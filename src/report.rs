@@ -42,7 +42,12 @@ pub fn use_color() -> bool {
 
 /// Renders one diagnostic in `format`. `source` gives the text of the file a diagnostic
 /// points into (the caller reads it; tests pass literals).
-pub fn render(d: &Diagnostic, format: Format, color: bool, source: &dyn Fn(&Diagnostic) -> Option<String>) -> String {
+pub fn render(
+    d: &Diagnostic,
+    format: Format,
+    color: bool,
+    source: &dyn Fn(&Diagnostic) -> Option<String>,
+) -> String {
     match format {
         Format::Short => format!("{d}\n"),
         Format::Json => json(d) + "\n",
@@ -115,7 +120,13 @@ fn span(line: &str, col: usize) -> Range<usize> {
         rest.find(|c: char| c.is_whitespace() || c == ':')
             .unwrap_or(rest.len())
     };
-    start..start + len.max(if rest.is_empty() { 0 } else { rest.chars().next().map_or(0, char::len_utf8) })
+    start
+        ..start
+            + len.max(if rest.is_empty() {
+                0
+            } else {
+                rest.chars().next().map_or(0, char::len_utf8)
+            })
 }
 
 fn human(d: &Diagnostic, color: bool, source: Option<&str>) -> String {
@@ -129,9 +140,15 @@ fn human(d: &Diagnostic, color: bool, source: Option<&str>) -> String {
     if let Some(h) = help {
         diag = diag.with_notes(vec![format!("help: {h}")]);
     }
-    let line_text = source.and_then(|s| s.lines().nth(d.line.checked_sub(1)?)).map(|l| l.trim_end_matches('\r').to_string());
+    let line_text = source
+        .and_then(|s| s.lines().nth(d.line.checked_sub(1)?))
+        .map(|l| l.trim_end_matches('\r').to_string());
     let files = OneLine {
-        name: d.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        name: d
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         line: d.line,
         text: line_text.clone().unwrap_or_default(),
     };
@@ -187,7 +204,9 @@ mod tests {
     #[test]
     fn human_shows_the_line_and_a_caret() {
         let src = "---\ntitle: A\ndate: 2014-02-27\ntitel: x\n---\n";
-        let out = render(&unknown_key(), Format::Human, false, &|_| Some(src.to_string()));
+        let out = render(&unknown_key(), Format::Human, false, &|_| {
+            Some(src.to_string())
+        });
         assert_eq!(
             out,
             "error[E0012]: unknown key `titel`\n  ┌─ content/a.md:4:1\n  │\n4 │ titel: x\n  │ ^^^^^\n  │\n  = help: did you mean `title`?\n\n"
@@ -196,16 +215,34 @@ mod tests {
 
     #[test]
     fn human_underlines_a_bracketed_construct_whole() {
-        let d = Diagnostic::error(codes::UNKNOWN_LINK, Path::new("a.md"), 1, 5, "`nsaa` is not a glossary entry");
-        let out = render(&d, Format::Human, false, &|_| Some("See [[nsaa]] here.".into()));
-        assert!(out.contains("1 │ See [[nsaa]] here.\n  │     ^^^^^^^^\n"), "{out}");
+        let d = Diagnostic::error(
+            codes::UNKNOWN_LINK,
+            Path::new("a.md"),
+            1,
+            5,
+            "`nsaa` is not a glossary entry",
+        );
+        let out = render(&d, Format::Human, false, &|_| {
+            Some("See [[nsaa]] here.".into())
+        });
+        assert!(
+            out.contains("1 │ See [[nsaa]] here.\n  │     ^^^^^^^^\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn human_without_a_source_line_keeps_the_place() {
-        let d = Diagnostic::file(codes::DUPLICATE_SLUG, Path::new("b.md"), "the slug is taken; rename it");
+        let d = Diagnostic::file(
+            codes::DUPLICATE_SLUG,
+            Path::new("b.md"),
+            "the slug is taken; rename it",
+        );
         let out = render(&d, Format::Human, false, &|_| None);
-        assert_eq!(out, "error[E0017]: b.md: the slug is taken\n = help: rename it\n\n");
+        assert_eq!(
+            out,
+            "error[E0017]: b.md: the slug is taken\n = help: rename it\n\n"
+        );
     }
 
     #[test]
@@ -229,7 +266,10 @@ mod tests {
         assert_eq!(v["message"], "unknown key `titel`");
         assert_eq!(v["help"], "did you mean `title`?");
         let global = json(&Diagnostic::global(codes::OUTPUT, "refused"));
-        assert_eq!(global, r#"{"code":"E0050","column":null,"help":null,"line":null,"message":"refused","path":null,"severity":"error"}"#);
+        assert_eq!(
+            global,
+            r#"{"code":"E0050","column":null,"help":null,"line":null,"message":"refused","path":null,"severity":"error"}"#
+        );
     }
 
     #[test]

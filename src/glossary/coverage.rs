@@ -3,6 +3,7 @@
 //! Two shapes are collected from the plain text of each commentary: acronyms (`ICAO`, two to
 //! eight capitals) and capitalised multi-word names that end in an institution or treaty word
 //! (`Cyber Working Group`, `Tokyo Convention`), the second rule keeping people's names out.
+//! Notes are left out: they are mostly citations, whose publishers need no entry.
 //! `check` counts in how many commentaries each appears and lists those the glossary does
 //! not cover, most frequent first.
 
@@ -10,25 +11,64 @@ use std::collections::BTreeMap;
 
 /// Words that make a capitalised phrase an institution.
 const BODY_WORDS: &[&str] = &[
-    "Administration", "Agency", "Army", "Assembly", "Association", "Authority", "Bank",
-    "Board", "Bureau", "Center", "Centre", "Command", "Commission", "Committee", "Conference",
-    "Congress", "Council", "Court", "Department", "Directorate", "Exchange", "Force", "Forum",
-    "Group", "Institute", "Ministry", "Office", "Organisation", "Organization", "Parliament",
-    "Party", "Secretariat", "Service", "Team", "Tribunal", "Union", "Unit",
+    "Administration",
+    "Agency",
+    "Army",
+    "Assembly",
+    "Association",
+    "Authority",
+    "Bank",
+    "Board",
+    "Bureau",
+    "Center",
+    "Centre",
+    "Command",
+    "Commission",
+    "Committee",
+    "Conference",
+    "Congress",
+    "Council",
+    "Court",
+    "Department",
+    "Directorate",
+    "Exchange",
+    "Force",
+    "Forum",
+    "Group",
+    "Institute",
+    "Ministry",
+    "Office",
+    "Organisation",
+    "Organization",
+    "Parliament",
+    "Party",
+    "Secretariat",
+    "Service",
+    "Team",
+    "Tribunal",
+    "Union",
+    "Unit",
 ];
 /// Words that make a capitalised phrase a treaty.
 const TREATY_WORDS: &[&str] = &[
-    "Accord", "Agreement", "Charter", "Convention", "Covenant", "Declaration", "Pact",
-    "Protocol", "Treaty",
+    "Accord",
+    "Agreement",
+    "Charter",
+    "Convention",
+    "Covenant",
+    "Declaration",
+    "Pact",
+    "Protocol",
+    "Treaty",
 ];
 /// Small words allowed inside a name.
 const JOINERS: &[&str] = &["of", "for", "and", "on", "the", "de", "in", "against"];
 /// Capitalised words that start sentences rather than names.
 const STARTERS: &[&str] = &[
-    "The", "A", "An", "In", "On", "At", "For", "But", "And", "After", "Before", "When",
-    "While", "This", "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "As",
-    "By", "From", "To", "With", "Under", "Since", "If", "Although", "Yet", "So", "Then",
-    "Both", "Each", "Every", "Neither", "No", "Only", "Unlike", "Like", "Why", "How", "What",
+    "The", "A", "An", "In", "On", "At", "For", "But", "And", "After", "Before", "When", "While",
+    "This", "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "As", "By", "From",
+    "To", "With", "Under", "Since", "If", "Although", "Yet", "So", "Then", "Both", "Each", "Every",
+    "Neither", "No", "Only", "Unlike", "Like", "Why", "How", "What",
 ];
 
 /// Which `scholia new` kind a candidate suggests.
@@ -49,6 +89,19 @@ fn is_acronym(w: &str) -> bool {
     (2..=8).contains(&w.len())
         && w.chars().all(|c| c.is_ascii_uppercase())
         && !w.chars().all(|c| "IVXLCDM".contains(c))
+}
+
+/// Whether `words[j]` joins the capitalised words around it into one name: "of", "for"…
+/// always; "the" only after one of those ("Convention for the Suppression"); "and" only
+/// before a capitalised word ("Industry and Information Technology", not "NSA and the").
+fn joins(words: &[&str], j: usize) -> bool {
+    match words[j] {
+        "the" => j > 0 && ["of", "for", "on", "against"].contains(&words[j - 1]),
+        "and" => words
+            .get(j + 1)
+            .is_some_and(|w| is_capitalised(w) || is_acronym(w)),
+        w => JOINERS.contains(&w),
+    }
 }
 
 /// The institution or treaty name in a run of capitalised words, if any: the run up to its
@@ -82,7 +135,7 @@ fn institution(run: &[&str]) -> Option<(String, Suggest)> {
 /// The candidates in one text, each once, in order of appearance.
 pub fn candidates(text: &str) -> Vec<(String, Suggest)> {
     let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
         .collect();
     let mut out: Vec<(String, Suggest)> = Vec::new();
     let mut push = |name: String, kind| {
@@ -104,7 +157,7 @@ pub fn candidates(text: &str) -> Vec<(String, Suggest)> {
         while j < words.len() {
             if is_capitalised(words[j]) || is_acronym(words[j]) {
                 end = j + 1;
-            } else if !JOINERS.contains(&words[j]) {
+            } else if !joins(&words, j) {
                 break;
             }
             j += 1;
@@ -170,7 +223,10 @@ mod tests {
             names("Under the Convention for the Suppression of Unlawful Seizure of Aircraft, and In Beijing."),
             ["Convention for the Suppression of Unlawful Seizure of Aircraft"]
         );
-        assert_eq!(names("The Ministry of Public Security said"), ["Ministry of Public Security"]);
+        assert_eq!(
+            names("The Ministry of Public Security said"),
+            ["Ministry of Public Security"]
+        );
     }
 
     #[test]
@@ -178,7 +234,11 @@ mod tests {
         let a = candidates("ICAO and the ITU and the WTO");
         let b = candidates("ICAO again, ITU too");
         let c = candidates("ICAO");
-        let r = report([a.as_slice(), b.as_slice(), c.as_slice()].into_iter(), 2, |n| n == "ITU");
+        let r = report(
+            [a.as_slice(), b.as_slice(), c.as_slice()].into_iter(),
+            2,
+            |n| n == "ITU",
+        );
         assert_eq!(r, [("ICAO".to_string(), Suggest::Body, 3)]);
     }
 }

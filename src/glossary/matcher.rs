@@ -32,12 +32,17 @@ impl Matcher {
     /// Builds the automaton over the surfaces of `entries` (indexes as in the slice). A surface
     /// claimed by two entries is an error naming both files; it links to neither.
     pub fn new(entries: &[Entry]) -> (Matcher, Vec<Diagnostic>) {
+        Matcher::select(entries, |e| e.autolink)
+    }
+
+    /// The same over the entries `keep` selects (e.g. the explicit-only ones, for `check`).
+    pub fn select(entries: &[Entry], keep: impl Fn(&Entry) -> bool) -> (Matcher, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut owner_of: HashMap<&str, usize> = HashMap::new();
         let mut clashes: Vec<&str> = Vec::new();
         let mut patterns: Vec<&str> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
-            if !e.autolink {
+            if !keep(e) {
                 continue;
             }
             let surfaces = std::iter::once(e.name.as_str())
@@ -68,7 +73,24 @@ impl Matcher {
             }
         }
         patterns.retain(|p| !clashes.contains(p));
-        let owners = patterns.iter().map(|p| owner_of[p]).collect();
+        let mut owners: Vec<usize> = patterns.iter().map(|p| owner_of[p]).collect();
+        // Smart punctuation turns `'` into `’` in the text: match either spelling.
+        let mut variants: Vec<String> = Vec::new();
+        for (p, &o) in patterns.iter().zip(owners.clone().iter()) {
+            for (from, to) in [('\'', '’'), ('’', '\'')] {
+                if p.contains(from) {
+                    let v = p.replace(from, &to.to_string());
+                    if !owner_of.contains_key(v.as_str()) {
+                        variants.push(v);
+                        owners.push(o);
+                    }
+                }
+            }
+        }
+        let patterns: Vec<&str> = patterns
+            .into_iter()
+            .chain(variants.iter().map(String::as_str))
+            .collect();
         let automaton = if patterns.is_empty() {
             None
         } else {
@@ -81,9 +103,19 @@ impl Matcher {
     }
 
     /// Every whole-word, non-overlapping, leftmost-longest occurrence of a surface in `text`.
+    /// A line break counts as a space (names are written with spaces, and a soft break in the
+    /// source must not hide them).
     pub fn find(&self, text: &str) -> Vec<Found> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
+        };
+        let spaced;
+        let text = if text.contains('\n') {
+            // Same length, so offsets stay valid in the original.
+            spaced = text.replace('\n', " ");
+            spaced.as_str()
+        } else {
+            text
         };
         let mut candidates: Vec<Found> = ac
             .find_overlapping_iter(text)
@@ -181,6 +213,13 @@ mod tests {
             found(&m, "the Beijing Convention on Aviations"),
             [("Beijing Convention".to_string(), 0)]
         );
+    }
+
+    #[test]
+    fn straight_and_curly_apostrophes_and_line_breaks_match() {
+        let (m, _) = Matcher::new(&[entry("pla", "name: \"People's Liberation Army\"")]);
+        assert_eq!(found(&m, "the People’s Liberation Army").len(), 1);
+        assert_eq!(found(&m, "the People's\nLiberation Army").len(), 1);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Glossary {
     pub urls: Vec<String>,
     /// Finds names in text.
     pub matcher: Matcher,
+    /// Finds the names of entries with `autolink: false` (for `check`'s plain-mention report).
+    pub quiet: Matcher,
 }
 
 impl Glossary {
@@ -76,6 +78,7 @@ impl Glossary {
             .map(|e| routes.url(&Routes::entry(e.kind, &e.slug)))
             .collect();
         let (matcher, diags) = Matcher::new(&entries);
+        let (quiet, _) = Matcher::select(&entries, |e| !e.autolink);
         let mut g = Glossary {
             entries,
             by_slug,
@@ -83,6 +86,7 @@ impl Glossary {
             open_tags: Vec::new(),
             urls,
             matcher,
+            quiet,
         };
         g.open_tags = (0..g.entries.len()).map(|i| g.build_open_tag(i)).collect();
         (g, diags)

@@ -26,6 +26,7 @@ pub mod summary;
 use crate::codes::{self, Code};
 use crate::content::Text;
 use crate::error::{Diagnostic, LineIndex};
+use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
@@ -65,6 +66,9 @@ pub struct Input<'a> {
     pub own_entry: Option<usize>,
     /// Clean raw HTML (`sanitize_html: true`): scripts, event handlers, iframes removed.
     pub sanitize: bool,
+    /// Collect the editorial report (`check`): coverage candidates, plain mentions of
+    /// explicit-only entries.
+    pub editorial: bool,
 }
 
 /// One note, numbered, rendered.
@@ -104,6 +108,8 @@ pub struct Rendered {
     pub words: usize,
     /// Problems found.
     pub diags: Vec<Diagnostic>,
+    /// Names that may deserve a glossary entry (only with `editorial`).
+    pub candidates: Vec<(String, Suggest)>,
 }
 
 /// Renders one Markdown body.
@@ -121,8 +127,18 @@ pub fn render(input: &Input) -> Rendered {
         mentions,
         first_paragraph,
         words,
+        explicit,
+        plain_mentions,
+        candidates,
         ..
     } = linker;
+    for (entry, offset) in plain_mentions {
+        if explicit.contains(&entry) {
+            let name = &input.glossary.entries[entry].name;
+            let msg = format!("`{name}` is linked explicitly elsewhere in this article but mentioned here without a link; link this mention too (`[[{}]]`), or reword it", input.glossary.entries[entry].slug);
+            diags.push(input_diag(input, offset, codes::PLAIN_MENTION, msg));
+        }
+    }
     let (mut html, mut notes) = footnotes::render(out, defs, &mut |offset, code, msg| {
         diags.push(input_diag(input, offset, code, msg));
     });
@@ -139,6 +155,7 @@ pub fn render(input: &Input) -> Rendered {
         first_paragraph: first_paragraph.unwrap_or_default(),
         words,
         diags,
+        candidates,
     }
 }
 
@@ -153,12 +170,18 @@ fn input_diag(input: &Input, body_offset: usize, code: Code, msg: String) -> Dia
     }
 }
 
-/// Joins runs of text events (the parser splits text at brackets, quotes, entities).
+/// Joins runs of text events (the parser splits text at brackets, quotes, entities), soft
+/// line breaks included as `\n` (which renders the same), so that a name broken across
+/// source lines is still one piece of text.
 fn merge_text<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
 ) -> Vec<(Event<'a>, Range<usize>)> {
     let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::new();
     for (ev, range) in events {
+        let ev = match ev {
+            Event::SoftBreak => Event::Text(CowStr::Borrowed("\n")),
+            other => other,
+        };
         if let Event::Text(t) = &ev {
             if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
                 let mut s = prev.to_string();
@@ -217,6 +240,12 @@ struct Linker<'i, 'a> {
     depth: usize,
     first_paragraph: Option<String>,
     words: usize,
+    /// Entries linked with `[[slug]]`.
+    explicit: HashSet<usize>,
+    /// Unlinked mentions of explicit-only entries: (entry, body offset). Editorial only.
+    plain_mentions: Vec<(usize, usize)>,
+    /// Coverage candidates. Editorial only.
+    candidates: Vec<(String, Suggest)>,
 }
 
 impl<'i, 'a> Linker<'i, 'a> {
@@ -241,6 +270,9 @@ impl<'i, 'a> Linker<'i, 'a> {
             depth: 0,
             first_paragraph: None,
             words: 0,
+            explicit: HashSet::new(),
+            plain_mentions: Vec::new(),
+            candidates: Vec::new(),
         }
     }
 
@@ -263,10 +295,18 @@ impl<'i, 'a> Linker<'i, 'a> {
 
     /// Ends the current block of plain text: pending mentions take their sentence from it.
     fn end_block(&mut self) {
+        // Notes are mostly citations: their publishers need no glossary entries.
+        if self.input.editorial && self.current_def.is_none() && !self.plain.is_empty() {
+            for c in coverage::candidates(&self.plain) {
+                if !self.candidates.iter().any(|(n, _)| *n == c.0) {
+                    self.candidates.push(c);
+                }
+            }
+        }
         for (entry, at) in self.pending.drain(..) {
             self.mentions.push(Mention {
                 entry,
-                sentence: summary::sentence_around(&self.plain, at),
+                sentence: summary::sentence_around(&self.plain, at).replace('\n', " "),
             });
         }
         self.plain.clear();
@@ -391,7 +431,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             }
             TagEnd::Paragraph => {
                 if self.first_paragraph.is_none() && self.current_def.is_none() && self.depth == 0 {
-                    self.first_paragraph = Some(self.plain.trim().to_string());
+                    self.first_paragraph = Some(self.plain.trim().replace('\n', " "));
                 }
                 self.end_block();
                 self.push(Event::End(end));
@@ -463,6 +503,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             return;
         };
         self.linked[i] = true;
+        self.explicit.insert(i);
         self.mention(i);
         self.push(Event::Html(CowStr::from(
             self.input.glossary.open_tag(i).to_string(),
@@ -496,11 +537,17 @@ impl<'i, 'a> Linker<'i, 'a> {
         if let Some((_, h)) = &mut self.heading {
             h.push_str(&text);
         }
-        let linkable = self.input.autolink != AutoLink::Off
-            && self.heading.is_none()
+        let prose = self.heading.is_none()
             && self.links.is_empty()
             && self.images == 0
             && self.raw_anchors == 0;
+        if self.input.editorial && prose {
+            for f in self.input.glossary.quiet.find(&text) {
+                self.plain_mentions
+                    .push((f.entry, range.start + f.start.min(range.len())));
+            }
+        }
+        let linkable = self.input.autolink != AutoLink::Off && prose;
         if !linkable {
             self.plain.push_str(&text);
             self.push(Event::Text(text));

@@ -39,6 +39,7 @@ fn render_with(md: &str, autolink: AutoLink, own: Option<usize>) -> Rendered {
         autolink,
         own_entry: own,
         sanitize: false,
+        editorial: true,
     })
 }
 
@@ -125,8 +126,22 @@ fn no_self_links_on_an_entry_page() {
 
 #[test]
 fn entries_with_autolink_false_need_explicit_links() {
-    let h = html("The Commission met. [[commission]].");
-    assert_eq!(links(&h), ["Commission"]);
+    let r = render_with("The Commission met. [[commission]].", AutoLink::First, None);
+    assert_eq!(links(&r.html), ["Commission"]);
+    // `check` points at the plain mention of an entry linked explicitly elsewhere.
+    let d: Vec<String> = r.diags.iter().map(ToString::to_string).collect();
+    assert_eq!(d, ["warning: a.md:4:5: `Commission` is linked explicitly elsewhere in this article but mentioned here without a link; link this mention too (`[[commission]]`), or reword it"]);
+}
+
+#[test]
+fn coverage_candidates_are_collected_in_check_mode() {
+    let r = render_with(
+        "The ICAO met the NSA and the Cyber Working Group.\n\n```\nFBI\n```\n",
+        AutoLink::First,
+        None,
+    );
+    let names: Vec<_> = r.candidates.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["ICAO", "NSA", "Cyber Working Group"]);
 }
 
 #[test]
@@ -311,6 +326,7 @@ fn raw_html_is_kept_unless_sanitized() {
         autolink: AutoLink::First,
         own_entry: None,
         sanitize: true,
+        editorial: false,
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);

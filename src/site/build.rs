@@ -11,6 +11,7 @@ use crate::config::{self, Autolink, SiteConfig};
 use crate::content::discover::shown;
 use crate::content::{self, Commentary, Date, Kind, Page};
 use crate::error::Diagnostic;
+use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::{FactLink, Glossary};
 use crate::markdown::{self, summary, AutoLink, Input, Rendered};
 use crate::theme::context::*;
@@ -56,6 +57,9 @@ pub struct Counts {
     pub statics: usize,
     /// Time taken.
     pub elapsed: Duration,
+    /// `check` only: names in at least two commentaries that no entry covers, with the
+    /// number of commentaries, most frequent first.
+    pub coverage: Vec<(String, Suggest, usize)>,
 }
 
 impl Counts {
@@ -181,6 +185,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 autolink: mode(true),
                 own_entry: Some(i),
                 sanitize: config.sanitize_html,
+                editorial: opts.editorial,
             })
         })
         .collect();
@@ -193,6 +198,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 autolink: mode(c.autolink),
                 own_entry: None,
                 sanitize: config.sanitize_html,
+                editorial: opts.editorial,
             });
             let url = routes.url(&Routes::commentary(&c.slug));
             let summary = c
@@ -211,6 +217,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 autolink: mode(true),
                 own_entry: None,
                 sanitize: config.sanitize_html,
+                editorial: opts.editorial,
             })
         })
         .collect();
@@ -232,6 +239,18 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         for m in &a.r.mentions {
             backlinks[m.entry].push((ai, &m.sentence));
         }
+    }
+    let mut coverage = Vec::new();
+    if opts.editorial {
+        diags.extend(editorial(&glossary, &articles, &backlinks));
+        let covered = |name: &str| {
+            !glossary.matcher.find(name).is_empty() || !glossary.quiet.find(name).is_empty()
+        };
+        coverage = coverage::report(
+            articles.iter().map(|a| a.r.candidates.as_slice()),
+            2,
+            covered,
+        );
     }
     let tags = terms(&articles, |c| &c.tags);
     let authors = terms(&articles, |c| &c.authors);
@@ -292,7 +311,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             Ok((job, lastmod))
         })
         .collect();
-    let mut counts = Counts::default();
+    let mut counts = Counts {
+        coverage,
+        ..Counts::default()
+    };
     let mut sitemap = Vec::new();
     for r in results {
         match r {
@@ -376,6 +398,42 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         }
     }
     Some(counts)
+}
+
+/// `check`'s editorial warnings: entries no commentary mentions, commentaries without a
+/// summary.
+fn editorial(
+    glossary: &Glossary,
+    articles: &[Article],
+    backlinks: &[Vec<(usize, &str)>],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, e) in glossary.entries.iter().enumerate() {
+        if backlinks[i].is_empty() {
+            out.push(Diagnostic::warning(
+                codes::UNUSED_ENTRY,
+                &e.file.path,
+                0,
+                0,
+                format!(
+                    "no commentary mentions `{}`; link it from a commentary or remove the entry",
+                    e.name
+                ),
+            ));
+        }
+    }
+    for a in articles {
+        if a.c.summary.is_none() {
+            out.push(Diagnostic::warning(
+                codes::NO_SUMMARY,
+                &a.c.file.path,
+                1,
+                1,
+                "the commentary has no `summary:`; lists and feeds use its first paragraph, cut at 200 characters (add one or two sentences)",
+            ));
+        }
+    }
+    out
 }
 
 fn slash(p: &Path) -> String {
