@@ -14,8 +14,15 @@ fn yaml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The text of a new commentary.
-pub fn commentary_text(title: &str, today: Date) -> String {
+/// The text of a new commentary. `entry` is the slug of a glossary entry of the site to show
+/// an explicit link with (a link to a missing entry would break the build).
+pub fn commentary_text(title: &str, today: Date, entry: Option<&str>) -> String {
+    let links = match entry {
+        Some(slug) => format!(
+            "link an entry\nexplicitly with its slug, like [[{slug}]], or with other text: [[{slug}|this entry]]."
+        ),
+        None => "link an entry\nexplicitly with `[[slug]]` (the file name of an entry under content/glossary/),\nor with other text: `[[slug|shown text]]`.".to_string(),
+    };
     format!(
         r#"---
 title: {title}
@@ -30,9 +37,7 @@ tags: ["analysis"]
 # extra: {{}}            # free-form data for templates
 ---
 
-Write the commentary here. Names in the glossary are linked automatically; link an entry
-explicitly with its slug, like [[example-body]], or with other text:
-[[example-body|the agency]].
+Write the commentary here. Names in the glossary are linked automatically; {links}
 
 Annotate a claim with a footnote.[^source]
 
@@ -72,6 +77,24 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::file(codes::IO, path, format!("cannot write: {e}")))
 }
 
+/// The slug of the site's first glossary entry (bodies first, by name), if any.
+fn first_entry(root: &Path) -> Option<String> {
+    ["bodies", "treaties"].iter().find_map(|kind| {
+        let dir = root.join("content/glossary").join(kind);
+        let mut stems: Vec<String> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let p = e.path();
+                (p.extension()? == "md").then_some(())?;
+                Some(p.file_stem()?.to_string_lossy().into_owned())
+            })
+            .collect();
+        stems.sort();
+        stems.into_iter().next()
+    })
+}
+
 /// `scholia new KIND TITLE`: writes the file and says where, and the URL it will have.
 pub fn new(root: &Path, kind: NewKind, title: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
     let slug = slugify(title);
@@ -82,7 +105,7 @@ pub fn new(root: &Path, kind: NewKind, title: &str) -> Result<Vec<String>, Vec<D
                 root.join("content/commentaries")
                     .join(format!("{today}-{slug}.md")),
                 format!("/commentaries/{slug}/"),
-                commentary_text(title, today),
+                commentary_text(title, today, first_entry(root).as_deref()),
             )
         }
         NewKind::Body => (
@@ -126,7 +149,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
         ),
         (
             format!("content/commentaries/{today}-welcome.md").into(),
-            commentary_text("Welcome", today).replace("tags: [\"analysis\"]", "tags: [\"meta\"]"),
+            commentary_text("Welcome", today, Some("example-body"))
+                .replace("tags: [\"analysis\"]", "tags: [\"meta\"]")
+                .replace(
+                    "Annotate a claim",
+                    "The Example Agency and the Example Convention are linked by name.\n\nAnnotate a claim",
+                ),
         ),
         (
             "content/glossary/bodies/example-body.md".into(),

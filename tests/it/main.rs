@@ -4,6 +4,7 @@
 //! `util` copies a fixture from `tests/fixtures/` into a fresh temporary folder per test, so
 //! tests can change files and run in parallel.
 
+mod authoring;
 mod build;
 mod errors;
 mod themes;

@@ -98,8 +98,8 @@ fn init_then_build_then_check_is_clean() {
     let r = site.run(&["build", "--root", "fresh"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
-    let r = site.run(&["check", "--root", "fresh"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let r = site.run(&["check", "--strict", "--root", "fresh"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
     let r = site.run(&["init", "fresh"]);
     assert_eq!(r.code, 1, "init refuses a non-empty folder");
 }

@@ -1,0 +1,131 @@
+//! Authoring: the rendered diagnostics (human and JSON), `check`'s editorial report and
+//! glossary coverage, `--strict`.
+
+use crate::util::*;
+
+fn broken() -> Site {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/commentaries/2015-09-25-agreement.md",
+        "---\ntitle: T\ndate: 2015-09-25\nsumary: x\n---\n\nSee [[nsaa]] here.\n",
+    );
+    site
+}
+
+#[test]
+fn human_diagnostics_show_the_line_with_a_caret_and_help() {
+    let r = broken().run(&["check", "--message-format", "human"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "error[E0012]: unknown key `sumary`
+  ┌─ content/commentaries/2015-09-25-agreement.md:4:1
+  │
+4 │ sumary: x
+  │ ^^^^^^
+  │
+  = help: did you mean `summary`?; allowed keys: title, date, authors, author, summary, tags, source, slug, draft, autolink, extra (put free-form data under `extra:`)
+
+1 error found; see above
+"
+    );
+}
+
+#[test]
+fn json_diagnostics_are_one_object_per_line() {
+    let site = broken();
+    site.write(
+        "content/commentaries/2015-09-25-agreement.md",
+        "---\ntitle: T\ndate: 2015-09-25\nsummary: x\n---\n\nSee [[nsaa]] here.\n",
+    );
+    let r = site.run(&["check", "--message-format", "json"]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<serde_json::Value> = r
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", r.stderr);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({
+            "severity": "error",
+            "code": "E0030",
+            "path": "content/commentaries/2015-09-25-agreement.md",
+            "line": 7,
+            "column": 5,
+            "message": "`nsaa` is not a glossary entry",
+            "help": "did you mean `nsa`?; write `[[slug]]` with the file name of an entry under content/glossary/"
+        })
+    );
+    assert_eq!(r.stdout, "");
+}
+
+fn coverage_site() -> Site {
+    let site = Site::fixture("basic");
+    for (i, day) in ["01", "02", "03"].iter().enumerate() {
+        site.write(
+            &format!("content/commentaries/2016-01-{day}-c{i}.md"),
+            &format!(
+                "---\ntitle: C{i}\ndate: 2016-01-{day}\nsummary: s\n---\n\nThe ICAO and the Cyber Working Group met{}.\n",
+                if i == 0 { " under the Tokyo Convention" } else { "" }
+            ),
+        );
+    }
+    site.write(
+        "content/commentaries/2016-01-04-d.md",
+        "---\ntitle: D\ndate: 2016-01-04\nsummary: s\n---\n\nThe Tokyo Convention, again; the NSA.\n",
+    );
+    site
+}
+
+#[test]
+fn check_lists_uncovered_names_by_frequency() {
+    let r = coverage_site().run(&["check"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(
+        r.stdout,
+        "glossary coverage: 3 names in several commentaries match no glossary entry
+  Cyber Working Group (3 commentaries): scholia new body \"Cyber Working Group\"
+  ICAO (3 commentaries): scholia new body \"ICAO\"
+  Tokyo Convention (2 commentaries): scholia new treaty \"Tokyo Convention\"
+"
+    );
+    // A build stays quiet: the report is check's.
+    let b = coverage_site().run(&["build"]);
+    assert!(b.stdout.starts_with("built "), "{}", b.stdout);
+}
+
+#[test]
+fn editorial_warnings_and_strict() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/glossary/bodies/unused.md",
+        "---\nname: Quiet Office\n---\nNobody mentions it.\n",
+    );
+    site.write(
+        "content/commentaries/2016-02-01-x.md",
+        "---\ntitle: X\ndate: 2016-02-01\n---\n\nNo summary here.\n",
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "warnings alone pass");
+    assert_eq!(
+        r.stderr.lines().collect::<Vec<_>>(),
+        [
+            "warning: content/commentaries/2016-02-01-x.md:1:1: the commentary has no `summary:`; lists and feeds use its first paragraph, cut at 200 characters (add one or two sentences)",
+            "warning: content/glossary/bodies/unused.md: no commentary mentions `Quiet Office`; link it from a commentary or remove the entry",
+        ]
+    );
+    let strict = site.run(&["check", "--strict"]);
+    assert_eq!(strict.code, 1);
+    assert!(
+        strict
+            .stderr
+            .starts_with("error: content/commentaries/2016-02-01-x.md:1:1:"),
+        "{}",
+        strict.stderr
+    );
+    // build does not report editorial warnings.
+    let b = site.run(&["build"]);
+    assert_eq!((b.code, b.stderr.as_str()), (0, ""));
+}
