@@ -13,7 +13,7 @@ use crate::content::{self, Commentary, Date, Kind, Page};
 use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::{FactLink, Glossary};
-use crate::markdown::{self, summary, AutoLink, Input, Rendered};
+use crate::markdown::{self, summary, AutoLink, Input, Mention, Rendered};
 use crate::theme::context::*;
 use crate::theme::Theme;
 use minijinja::{context, Value};
@@ -69,13 +69,21 @@ impl Counts {
     }
 }
 
-/// Rendered Markdown of a commentary plus what lists need.
+/// What lists, backlinks and the feed need of a commentary once its page is written. The
+/// page's HTML is not kept (the site is streamed out), except for the feed's newest entries.
 struct Article {
+    /// Front matter; the file text is dropped after rendering.
     c: Commentary,
-    r: Rendered,
     url: String,
     summary: String,
+    mentions: Vec<Mention>,
+    candidates: Vec<(String, Suggest)>,
+    /// Body HTML, for the newest `FEED_LEN` commentaries only.
+    feed_html: Option<String>,
 }
+
+/// Commentaries in the Atom feed.
+const FEED_LEN: usize = 20;
 
 /// A tag or an author, with its commentaries (indexes into the newest-first list).
 struct Term {
@@ -86,7 +94,6 @@ struct Term {
 /// One HTML page to render.
 enum Job {
     Home(usize),
-    Commentary(usize),
     GlossaryIndex,
     Entry(usize),
     TermList(&'static str),
@@ -189,9 +196,33 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             })
         })
         .collect();
-    let articles: Vec<Article> = commentaries
+    // Commentary pages are rendered and written as soon as their Markdown is: the whole
+    // site's HTML is never held at once. Writing starts only when nothing failed so far;
+    // a later error throws the staging folder away.
+    let site_value = Value::from_serialize(site_view(&config, &routes, &pages));
+    let staging = match (
+        &theme,
+        opts.write && !diags.iter().any(Diagnostic::is_error),
+    ) {
+        (Some(_), true) => match Staging::begin(&out, root) {
+            Ok(s) => Some(s),
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        },
+        _ => None,
+    };
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        match &staging {
+            Some(s) => s.write(rel, bytes),
+            None => Ok(()),
+        }
+    };
+    let rendered: Vec<(Article, Vec<Diagnostic>)> = commentaries
         .into_par_iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, mut c)| {
             let r = markdown::render(&Input {
                 file: &c.file,
                 glossary: &glossary,
@@ -200,14 +231,40 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
             });
+            c.file.text = String::new();
             let url = routes.url(&Routes::commentary(&c.slug));
             let summary = c
                 .summary
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
-            Article { c, r, url, summary }
+            let mut diags = r.diags.clone();
+            if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
+                let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
+                    .and_then(|(rel, html)| write(&rel, html.as_bytes()));
+                diags.extend(page.err());
+            }
+            let Rendered {
+                html,
+                mentions,
+                candidates,
+                ..
+            } = r;
+            let article = Article {
+                c,
+                url,
+                summary,
+                mentions,
+                candidates,
+                feed_html: (i < FEED_LEN).then_some(html),
+            };
+            (article, diags)
         })
         .collect();
+    let mut articles = Vec::with_capacity(rendered.len());
+    for (a, d) in rendered {
+        diags.extend(d);
+        articles.push(a);
+    }
     let page_renders: Vec<Rendered> = pages
         .par_iter()
         .map(|p| {
@@ -221,22 +278,20 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             })
         })
         .collect();
-    for r in entry_renders
-        .iter()
-        .chain(articles.iter().map(|a| &a.r))
-        .chain(&page_renders)
-    {
+    for r in entry_renders.iter().chain(&page_renders) {
         diags.extend(r.diags.iter().cloned());
     }
-    if diags.iter().any(Diagnostic::is_error) {
+    let (Some(theme), false) = (theme, diags.iter().any(Diagnostic::is_error)) else {
+        if let Some(s) = staging {
+            s.abort();
+        }
         return None;
-    }
-    let theme = theme?;
+    };
 
     // Backlinks: newest commentary first, because `articles` is.
     let mut backlinks: Vec<Vec<(usize, &str)>> = vec![Vec::new(); glossary.entries.len()];
     for (ai, a) in articles.iter().enumerate() {
-        for m in &a.r.mentions {
+        for m in &a.mentions {
             backlinks[m.entry].push((ai, &m.sentence));
         }
     }
@@ -246,11 +301,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         let covered = |name: &str| {
             !glossary.matcher.find(name).is_empty() || !glossary.quiet.find(name).is_empty()
         };
-        coverage = coverage::report(
-            articles.iter().map(|a| a.r.candidates.as_slice()),
-            2,
-            covered,
-        );
+        coverage = coverage::report(articles.iter().map(|a| a.candidates.as_slice()), 2, covered);
     }
     let tags = terms(&articles, |c| &c.tags);
     let authors = terms(&articles, |c| &c.authors);
@@ -266,12 +317,11 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         backlinks: &backlinks,
         tags: &tags,
         authors: &authors,
-        site: Value::from_serialize(site_view(&config, &routes, &pages)),
+        site: site_value,
     };
 
     let home_pages = articles.len().div_ceil(config.paginate).max(1);
     let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
-    jobs.extend((0..articles.len()).map(Job::Commentary));
     jobs.push(Job::GlossaryIndex);
     jobs.extend((0..glossary.entries.len()).map(Job::Entry));
     jobs.push(Job::TermList("tags"));
@@ -281,48 +331,29 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     jobs.extend((0..pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
 
-    let staging = if opts.write {
-        match Staging::begin(&out, root) {
-            Ok(s) => Some(s),
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        }
-    } else {
-        None
-    };
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        match &staging {
-            Some(s) => s.write(rel, bytes),
-            None => Ok(()),
-        }
-    };
-
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             let (rel, html) = ctx.render(&theme, &job)?;
             write(&rel, html.as_bytes())?;
-            let lastmod = match &job {
-                Job::Commentary(i) => Some(articles[*i].c.date),
-                _ => None,
-            };
-            Ok((job, lastmod))
+            Ok((job, None))
         })
         .collect();
     let mut counts = Counts {
         coverage,
+        commentaries: articles.len(),
         ..Counts::default()
     };
-    let mut sitemap = Vec::new();
+    let mut sitemap: Vec<(String, Option<Date>)> = articles
+        .iter()
+        .map(|a| (a.url.clone(), Some(a.c.date)))
+        .collect();
     for r in results {
         match r {
             Err(d) => diags.push(d),
             Ok((job, lastmod)) => {
                 match &job {
                     Job::Home(_) => counts.home += 1,
-                    Job::Commentary(_) => counts.commentaries += 1,
                     Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
                     Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
                     Job::Page(_) | Job::NotFound => counts.pages += 1,
@@ -337,14 +368,14 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     // Feed, sitemap, stylesheets, static files.
     let feed_items: Vec<FeedItem> = articles
         .iter()
-        .take(20)
+        .take(FEED_LEN)
         .map(|a| FeedItem {
             title: &a.c.title,
             url: &a.url,
             date: a.c.date,
             authors: &a.c.authors,
             summary: &a.summary,
-            content: &a.r.html,
+            content: a.feed_html.as_deref().unwrap_or_default(),
         })
         .collect();
     let feed = feeds::atom(
@@ -398,6 +429,51 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         }
     }
     Some(counts)
+}
+
+/// A commentary as lists show it.
+fn commentary_item(routes: &Routes, c: &Commentary, url: &str, summary: &str) -> CommentaryItem {
+    let link = |kind: &str, name: &String| Link {
+        name: name.clone(),
+        url: routes.url(&Routes::term(kind, &crate::slug::slugify(name))),
+    };
+    CommentaryItem {
+        title: c.title.clone(),
+        url: url.to_string(),
+        date: c.date.into(),
+        authors: c.authors.iter().map(|n| link("authors", n)).collect(),
+        tags: c.tags.iter().map(|n| link("tags", n)).collect(),
+        summary: summary.to_string(),
+    }
+}
+
+/// A commentary's page: (output file, HTML).
+fn render_commentary(
+    theme: &Theme,
+    site: &Value,
+    routes: &Routes,
+    c: &Commentary,
+    url: &str,
+    summary: &str,
+    r: &Rendered,
+) -> Result<(String, String), Diagnostic> {
+    let view = CommentaryView {
+        item: commentary_item(routes, c, url, summary),
+        content: Value::from_safe_string(r.html.clone()),
+        notes: r.notes.iter().map(NoteView::from).collect(),
+        source: c.source.as_ref().map(|s| SourceView {
+            publisher: s.publisher.clone(),
+            url: s.url.clone(),
+            date: s.date.map(DateView::from),
+        }),
+        reading_minutes: reading_minutes(r.words),
+        extra: c.extra.clone(),
+    };
+    let html = theme.render(
+        "commentary.html",
+        context! { site, current_url => url, commentary => view },
+    )?;
+    Ok((format!("{}index.html", Routes::commentary(&c.slug)), html))
 }
 
 /// `check`'s editorial warnings: entries no commentary mentions, commentaries without a
@@ -520,7 +596,6 @@ impl Ctx<'_> {
     fn path_of(&self, job: &Job) -> String {
         match job {
             Job::Home(n) => Routes::home(*n),
-            Job::Commentary(i) => Routes::commentary(&self.articles[*i].c.slug),
             Job::GlossaryIndex => "glossary/".into(),
             Job::Entry(i) => {
                 let e = &self.glossary.entries[*i];
@@ -539,20 +614,7 @@ impl Ctx<'_> {
 
     fn item(&self, i: usize) -> CommentaryItem {
         let a = &self.articles[i];
-        let link = |kind: &str, name: &String| Link {
-            name: name.clone(),
-            url: self
-                .routes
-                .url(&Routes::term(kind, &crate::slug::slugify(name))),
-        };
-        CommentaryItem {
-            title: a.c.title.clone(),
-            url: a.url.clone(),
-            date: a.c.date.into(),
-            authors: a.c.authors.iter().map(|n| link("authors", n)).collect(),
-            tags: a.c.tags.iter().map(|n| link("tags", n)).collect(),
-            summary: a.summary.clone(),
-        }
+        commentary_item(self.routes, &a.c, &a.url, &a.summary)
     }
 
     fn entry_item(&self, i: usize) -> EntryItem {
@@ -593,25 +655,6 @@ impl Ctx<'_> {
                 theme.render(
                     "home.html",
                     context! { site, current_url, commentaries => items, paginator },
-                )?
-            }
-            Job::Commentary(i) => {
-                let a = &self.articles[*i];
-                let view = CommentaryView {
-                    item: self.item(*i),
-                    content: Value::from_safe_string(a.r.html.clone()),
-                    notes: Self::notes(&a.r),
-                    source: a.c.source.as_ref().map(|s| SourceView {
-                        publisher: s.publisher.clone(),
-                        url: s.url.clone(),
-                        date: s.date.map(DateView::from),
-                    }),
-                    reading_minutes: reading_minutes(a.r.words),
-                    extra: a.c.extra.clone(),
-                };
-                theme.render(
-                    "commentary.html",
-                    context! { site, current_url, commentary => view },
                 )?
             }
             Job::GlossaryIndex => {
