@@ -1,9 +1,10 @@
 //! Finding glossary names in text: whole words, longest match first.
 //!
 //! One Aho–Corasick automaton holds every surface (name, abbreviation, alias) of every entry
-//! that allows automatic links. It runs in overlapping mode so that a long surface that fails
-//! the whole-word test ("Beijing Conventions") does not hide a shorter one that passes; the
-//! candidates are then chosen leftmost-longest without overlap.
+//! that allows automatic links, searched leftmost-longest (fast: it uses prefilters). When the
+//! longest match fails the whole-word test ("Beijing Conventions"), a second automaton over
+//! the same surfaces, in overlapping mode, looks for a shorter surface that passes at the same
+//! place; that is rare, so its slower search costs nothing in practice.
 
 use crate::codes;
 use crate::content::Entry;
@@ -24,7 +25,10 @@ pub struct Found {
 
 /// The automaton and which entry each pattern belongs to.
 pub struct Matcher {
+    /// Leftmost-longest, for the common case.
     automaton: Option<AhoCorasick>,
+    /// Overlapping (standard semantics), for the fallback.
+    overlapping: Option<AhoCorasick>,
     owners: Vec<usize>,
 }
 
@@ -91,15 +95,29 @@ impl Matcher {
             .into_iter()
             .chain(variants.iter().map(String::as_str))
             .collect();
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .ok()
+        let build = |kind| {
+            (!patterns.is_empty())
+                .then(|| {
+                    AhoCorasick::builder()
+                        .match_kind(kind)
+                        // A full DFA: the fastest search, at some memory (a few MB for
+                        // thousands of names), built once per build.
+                        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                        .build(&patterns)
+                        .ok()
+                })
+                .flatten()
         };
-        (Matcher { automaton, owners }, diags)
+        let automaton = build(MatchKind::LeftmostLongest);
+        let overlapping = build(MatchKind::Standard);
+        (
+            Matcher {
+                automaton,
+                overlapping,
+                owners,
+            },
+            diags,
+        )
     }
 
     /// Every whole-word, non-overlapping, leftmost-longest occurrence of a surface in `text`.
@@ -117,27 +135,46 @@ impl Matcher {
         } else {
             text
         };
-        let mut candidates: Vec<Found> = ac
-            .find_overlapping_iter(text)
-            .filter(|m| is_word_boundary(text, m.start(), m.end()))
-            .map(|m| Found {
-                start: m.start(),
-                end: m.end(),
-                entry: self.owners[m.pattern().as_usize()],
-            })
-            .collect();
-        if candidates.len() > 1 {
-            candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        }
-        let mut out = Vec::with_capacity(candidates.len());
+        let mut out = Vec::new();
         let mut pos = 0;
-        for c in candidates {
-            if c.start >= pos {
-                pos = c.end;
-                out.push(c);
+        while pos < text.len() {
+            let Some(m) = ac.find(aho_corasick::Input::new(text).span(pos..text.len())) else {
+                break;
+            };
+            if is_word_boundary(text, m.start(), m.end()) {
+                out.push(self.found(m));
+                pos = m.end();
+                continue;
+            }
+            match self.shorter_at(text, m.start(), m.end()) {
+                Some(f) => {
+                    pos = f.end;
+                    out.push(f);
+                }
+                // Nothing starts here: try from the next character.
+                None => {
+                    pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8)
+                }
             }
         }
         out
+    }
+
+    fn found(&self, m: aho_corasick::Match) -> Found {
+        Found {
+            start: m.start(),
+            end: m.end(),
+            entry: self.owners[m.pattern().as_usize()],
+        }
+    }
+
+    /// The longest whole-word surface starting at `start` and ending before `end`.
+    fn shorter_at(&self, text: &str, start: usize, end: usize) -> Option<Found> {
+        let ac = self.overlapping.as_ref()?;
+        ac.find_overlapping_iter(aho_corasick::Input::new(text).span(start..end))
+            .filter(|m| m.start() == start && is_word_boundary(text, m.start(), m.end()))
+            .max_by_key(|m| m.end())
+            .map(|m| self.found(m))
     }
 }
 

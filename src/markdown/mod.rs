@@ -516,7 +516,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             if let Some((_, h)) = &mut self.heading {
                 h.push_str(&name);
             }
-            self.words += name.split_whitespace().count();
+            self.words += count_words(&name);
             self.push(Event::Text(CowStr::from(name)));
             self.links.push(Open::Replaced);
         }
@@ -533,7 +533,7 @@ impl<'i, 'a> Linker<'i, 'a> {
         if text.contains("[^") {
             self.undefined_notes(&range);
         }
-        self.words += text.split_whitespace().count();
+        self.words += count_words(&text);
         if let Some((_, h)) = &mut self.heading {
             h.push_str(&text);
         }
@@ -611,6 +611,19 @@ impl<'i, 'a> Linker<'i, 'a> {
             self.error(range.start + at, codes::UNDEFINED_NOTE, msg);
         }
     }
+}
+
+/// Words in `s`, counting runs of non-space bytes (ASCII spaces only: a byte loop, because
+/// this runs over every text of every page).
+fn count_words(s: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in s.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
 }
 
 /// `javascript:`, `vbscript:` and `data:` targets become `#` (images may keep raster
