@@ -318,6 +318,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         tags: &tags,
         authors: &authors,
         site: site_value,
+        items: articles
+            .par_iter()
+            .map(|a| Value::from_serialize(commentary_item(&routes, &a.c, &a.url, &a.summary)))
+            .collect(),
     };
 
     let home_pages = articles.len().div_ceil(config.paginate).max(1);
@@ -578,6 +582,8 @@ struct Ctx<'a> {
     tags: &'a BTreeMap<String, Term>,
     authors: &'a BTreeMap<String, Term>,
     site: Value,
+    /// `CommentaryItem` of each article, serialised once.
+    items: Vec<Value>,
 }
 
 fn taxonomy_view(kind: &'static str) -> TaxonomyView {
@@ -612,9 +618,9 @@ impl Ctx<'_> {
         self.routes.url(&self.path_of(job))
     }
 
-    fn item(&self, i: usize) -> CommentaryItem {
-        let a = &self.articles[i];
-        commentary_item(self.routes, &a.c, &a.url, &a.summary)
+    /// A commentary as lists show it: built once, shared by every list page.
+    fn item(&self, i: usize) -> Value {
+        self.items[i].clone()
     }
 
     fn entry_item(&self, i: usize) -> EntryItem {
@@ -642,8 +648,7 @@ impl Ctx<'_> {
             Job::Home(n) => {
                 let per = self.config.paginate;
                 let total = self.articles.len().div_ceil(per).max(1);
-                let items: Vec<CommentaryItem> = (((n - 1) * per)
-                    ..(n * per).min(self.articles.len()))
+                let items: Vec<Value> = (((n - 1) * per)..(n * per).min(self.articles.len()))
                     .map(|i| self.item(i))
                     .collect();
                 let paginator = Paginator {
@@ -753,7 +758,7 @@ impl Ctx<'_> {
                     url: current_url.clone(),
                     count: t.items.len(),
                 };
-                let items: Vec<CommentaryItem> = t.items.iter().map(|&i| self.item(i)).collect();
+                let items: Vec<Value> = t.items.iter().map(|&i| self.item(i)).collect();
                 theme.render(
                     "taxonomy_term.html",
                     context! { site, current_url, taxonomy => taxonomy_view(kind), term, commentaries => items },

@@ -74,6 +74,21 @@ impl Theme {
                 minijinja::AutoEscape::None
             }
         });
+        // minijinja's HTML escaping also escapes `/`, which bloats every URL (`&#x2f;`) for
+        // nothing: escape strings ourselves, the five characters that matter.
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
+                if let Some(s) = value.as_str() {
+                    return out.write_str(&crate::glossary::escape(s)).map_err(|_| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::WriteFailure,
+                            "cannot write the page",
+                        )
+                    });
+                }
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         let loader_dirs = dirs.clone();
         let loader_origins = origins.clone();
         let shown: Vec<PathBuf> = dirs
