@@ -87,6 +87,9 @@ codes! {
     UNUSED_NOTE = "W0033", "A note is defined but never referenced",
         "warning: content/commentaries/a.md:8:1: the note `[^unused]` is never referenced; cite it with `[^unused]` in the text or remove it",
         "Reference it with `[^label]` where it belongs, or delete it.";
+    TOO_DEEP = "E0034", "Blocks or HTML elements nested too deep to sanitize",
+        "error: content/commentaries/a.md:9:1: blocks are nested more than 512 deep here; with `sanitize_html: true` Scholia refuses such pages, because cleaning them takes time that grows with the square of the depth; flatten the quotes, lists or HTML",
+        "Flatten the nesting: no reader can follow 500 levels of quotes or lists, and browsers stop nesting at 512.";
     TEMPLATE = "E0040", "A template failed to render",
         "error: templates/page.html:3:1: template error: undefined value",
         "Fix the template at the line shown; docs/templates.md lists every variable a template receives.";

@@ -130,6 +130,7 @@ pub fn render(input: &Input) -> Rendered {
         explicit,
         plain_mentions,
         candidates,
+        deep_at,
         ..
     } = linker;
     for (entry, offset) in plain_mentions {
@@ -142,7 +143,17 @@ pub fn render(input: &Input) -> Rendered {
     let (mut html, mut notes) = footnotes::render(out, defs, &mut |offset, code, msg| {
         diags.push(input_diag(input, offset, code, msg));
     });
-    if input.sanitize {
+    if input.sanitize && (deep_at.is_some() || sanitize::too_deep(&html)) {
+        let msg = format!("blocks are nested more than {} deep here; with `sanitize_html: true` Scholia refuses such pages, because cleaning them takes time that grows with the square of the depth; flatten the quotes, lists or HTML", sanitize::MAX_DEPTH);
+        diags.push(input_diag(
+            input,
+            deep_at.unwrap_or(0),
+            codes::TOO_DEEP,
+            msg,
+        ));
+        html.clear();
+        notes.clear();
+    } else if input.sanitize {
         html = sanitize::clean(&html);
         for n in &mut notes {
             n.html = sanitize::clean(&n.html);
@@ -238,6 +249,8 @@ struct Linker<'i, 'a> {
     heading_ids: HashSet<String>,
     code: Option<(String, String)>,
     depth: usize,
+    /// Where blocks first nest deeper than the sanitizer can bear.
+    deep_at: Option<usize>,
     first_paragraph: Option<String>,
     words: usize,
     /// Entries linked with `[[slug]]`.
@@ -268,6 +281,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             heading_ids: HashSet::new(),
             code: None,
             depth: 0,
+            deep_at: None,
             first_paragraph: None,
             words: 0,
             explicit: HashSet::new(),
@@ -352,6 +366,9 @@ impl<'i, 'a> Linker<'i, 'a> {
 
     fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
         self.depth += 1;
+        if self.depth > sanitize::MAX_DEPTH && self.deep_at.is_none() {
+            self.deep_at = Some(range.start);
+        }
         match tag {
             Tag::FootnoteDefinition(label) => {
                 self.end_block();

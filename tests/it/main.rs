@@ -7,5 +7,6 @@
 mod authoring;
 mod build;
 mod errors;
+mod robustness;
 mod themes;
 mod util;
