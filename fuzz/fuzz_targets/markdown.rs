@@ -123,18 +123,19 @@ fuzz_target!(|data: &[u8]| {
     };
     let g = glossary();
     let modes = [
-        (AutoLink::Off, None, false),
-        (AutoLink::First, None, false),
-        (AutoLink::All, None, false),
-        (AutoLink::First, g.find("nsa"), true),
+        (AutoLink::Off, None, false, false),
+        (AutoLink::First, None, false, true),
+        (AutoLink::All, None, false, false),
+        (AutoLink::First, g.find("nsa"), true, false),
     ];
-    for (autolink, own_entry, sanitize) in modes {
+    for (autolink, own_entry, sanitize, editorial) in modes {
         let r = render(&Input {
             file: &file,
             glossary: g,
             autolink,
             own_entry,
             sanitize,
+            editorial,
         });
         if !body.contains('<') {
             if let Err(e) = check_html(&r.html) {

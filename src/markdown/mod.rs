@@ -670,4 +670,6 @@ fn safe_url(url: CowStr<'_>, image: bool) -> CowStr<'_> {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

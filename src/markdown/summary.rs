@@ -73,8 +73,9 @@ fn sentence_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
                 return None;
             }
             let word_start = text[..i]
-                .rfind(|c: char| !c.is_alphanumeric())
-                .map_or(0, |j| j + 1);
+                .char_indices()
+                .rfind(|(_, c)| !c.is_alphanumeric())
+                .map_or(0, |(j, c)| j + c.len_utf8());
             if matches!(
                 &text[word_start..i],
                 "Mr" | "Mrs"
@@ -158,5 +159,12 @@ mod tests {
             "The U.S. side met Dr. Li in Beijing."
         );
         assert_eq!(sentence_around(text, text.len() - 3), "Nobody said.");
+    }
+
+    /// Found by the property tests: a curly apostrophe (three bytes) before the period.
+    #[test]
+    fn sentences_after_multibyte_punctuation() {
+        assert_eq!(first_sentence("NSA’s. NSA"), "NSA’s.");
+        assert_eq!(first_sentence("Über’. Then"), "Über’.");
     }
 }

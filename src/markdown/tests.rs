@@ -5,6 +5,10 @@ use crate::content::{parse_entry, Kind, Text};
 use crate::site::routes::Routes;
 use std::path::{Path, PathBuf};
 
+pub(super) fn glossary_for_tests() -> Glossary {
+    glossary()
+}
+
 fn glossary() -> Glossary {
     let entry = |slug: &str, kind, fm: &str| {
         let (e, d) = parse_entry(
@@ -28,6 +32,17 @@ fn glossary() -> Glossary {
 }
 
 fn render_with(md: &str, autolink: AutoLink, own: Option<usize>) -> Rendered {
+    render_input(md, &glossary(), autolink, own, false)
+}
+
+/// Renders `md` as the body of `a.md`.
+pub(super) fn render_input(
+    md: &str,
+    g: &Glossary,
+    autolink: AutoLink,
+    own: Option<usize>,
+    sanitize: bool,
+) -> Rendered {
     let file = Text {
         path: Path::new("a.md").to_path_buf(),
         text: format!("---\ntitle: t\n---\n{md}"),
@@ -35,10 +50,10 @@ fn render_with(md: &str, autolink: AutoLink, own: Option<usize>) -> Rendered {
     };
     render(&Input {
         file: &file,
-        glossary: &glossary(),
+        glossary: g,
         autolink,
         own_entry: own,
-        sanitize: false,
+        sanitize,
         editorial: true,
     })
 }
