@@ -364,3 +364,23 @@ fn raw_html_is_kept_unless_sanitized() {
         r.notes[0].html
     );
 }
+
+/// Inputs the fuzzer crashed on (`tests/fuzz-regressions/markdown/`, one file each): they must
+/// render in every mode without a panic.
+#[test]
+fn fuzz_regressions_render() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/markdown");
+    let g = glossary();
+    let mut seen = 0;
+    for file in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let md = String::from_utf8_lossy(&bytes);
+        for mode in [AutoLink::Off, AutoLink::First, AutoLink::All] {
+            for sanitize in [false, true] {
+                render_input(&md, &g, mode, g.find("nsa"), sanitize);
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no regression inputs found");
+}
