@@ -231,7 +231,10 @@ struct Linker<'i, 'a> {
     input: &'i Input<'i>,
     out: Vec<Event<'a>>,
     defs: Vec<Def<'a>>,
-    current_def: Option<Def<'a>>,
+    /// Definitions being read: the parser lets a definition open inside another (`> [^a]:
+    /// > [^b]: …`), so they nest, and each keeps exactly the events between its own start and
+    /// end, balanced.
+    open_defs: Vec<Def<'a>>,
     diags: Vec<Diagnostic>,
     /// Entries linked so far (for `first`).
     linked: Vec<bool>,
@@ -267,7 +270,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             input,
             out: Vec::new(),
             defs: Vec::new(),
-            current_def: None,
+            open_defs: Vec::new(),
             diags: Vec::new(),
             linked: vec![false; input.glossary.entries.len()],
             mentioned: HashSet::new(),
@@ -291,14 +294,15 @@ impl<'i, 'a> Linker<'i, 'a> {
     }
 
     fn push(&mut self, ev: Event<'a>) {
-        match &mut self.current_def {
+        match self.open_defs.last_mut() {
             Some(d) => d.events.push(ev),
             None => self.out.push(ev),
         }
     }
 
     fn stream_len(&self) -> usize {
-        self.current_def
+        self.open_defs
+            .last()
             .as_ref()
             .map_or(self.out.len(), |d| d.events.len())
     }
@@ -310,7 +314,7 @@ impl<'i, 'a> Linker<'i, 'a> {
     /// Ends the current block of plain text: pending mentions take their sentence from it.
     fn end_block(&mut self) {
         // Notes are mostly citations: their publishers need no glossary entries.
-        if self.input.editorial && self.current_def.is_none() && !self.plain.is_empty() {
+        if self.input.editorial && self.open_defs.is_empty() && !self.plain.is_empty() {
             for c in coverage::candidates(&self.plain) {
                 if !self.candidates.iter().any(|(n, _)| *n == c.0) {
                     self.candidates.push(c);
@@ -372,10 +376,7 @@ impl<'i, 'a> Linker<'i, 'a> {
         match tag {
             Tag::FootnoteDefinition(label) => {
                 self.end_block();
-                if let Some(d) = self.current_def.take() {
-                    self.defs.push(d);
-                }
-                self.current_def = Some(Def {
+                self.open_defs.push(Def {
                     label: label.to_string(),
                     offset: range.start,
                     events: Vec::new(),
@@ -442,12 +443,12 @@ impl<'i, 'a> Linker<'i, 'a> {
         match end {
             TagEnd::FootnoteDefinition => {
                 self.end_block();
-                if let Some(d) = self.current_def.take() {
+                if let Some(d) = self.open_defs.pop() {
                     self.defs.push(d);
                 }
             }
             TagEnd::Paragraph => {
-                if self.first_paragraph.is_none() && self.current_def.is_none() && self.depth == 0 {
+                if self.first_paragraph.is_none() && self.open_defs.is_empty() && self.depth == 0 {
                     self.first_paragraph = Some(self.plain.trim().replace('\n', " "));
                 }
                 self.end_block();
@@ -487,7 +488,7 @@ impl<'i, 'a> Linker<'i, 'a> {
         let Some((at, text)) = self.heading.take() else {
             return;
         };
-        let stream = match &mut self.current_def {
+        let stream = match self.open_defs.last_mut() {
             Some(d) => &mut d.events,
             None => &mut self.out,
         };

@@ -1,7 +1,7 @@
 //! Property tests: over arbitrary prose built from glossary names, Markdown punctuation and
 //! notes, autolinking never changes what a reader sees, and never unbalances the HTML.
 
-use super::tests::{glossary_for_tests, render_input};
+use super::tests::{glossary_for_tests, parse_errors, render_input};
 use super::*;
 use proptest::prelude::*;
 use scraper::Html;
@@ -74,15 +74,6 @@ fn prose() -> impl Strategy<Value = String> {
 
 fn visible_text(html: &str) -> String {
     Html::parse_fragment(html).root_element().text().collect()
-}
-
-/// What html5ever had to repair: unclosed or stray tags, bad nesting.
-fn parse_errors(html: &str) -> Vec<String> {
-    Html::parse_fragment(html)
-        .errors
-        .iter()
-        .map(ToString::to_string)
-        .collect()
 }
 
 proptest! {
