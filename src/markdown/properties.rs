@@ -61,6 +61,10 @@ const PIECES: &[&str] = &[
     "\n\n---\n\n",
     "\n\n[^a]: ",
     "\n\n[^b]: ",
+    "\n\n> [^b]: ",
+    "\n\n- [^a]: ",
+    "> [^b]: ",
+    "- [^a]: ",
 ];
 
 fn prose() -> impl Strategy<Value = String> {
