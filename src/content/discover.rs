@@ -131,7 +131,7 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         return None;
     }
     let mut scan = Scan::default();
-        for item in WalkDir::new(&content_dir)
+    for item in WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
     {
@@ -170,9 +170,7 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         }
         if in_content.starts_with("static") {
             let out = in_content.strip_prefix("static").unwrap_or(in_content);
-            scan
-                .statics
-                .push((path.to_path_buf(), out.to_path_buf()));
+            scan.statics.push((path.to_path_buf(), out.to_path_buf()));
             continue;
         }
         match classify(in_content) {

@@ -574,25 +574,18 @@ pub fn check_parts<'a>(
         &mut diags,
     );
     duplicates(
-        entries
-            .iter()
-            .map(|e| (e.slug.as_str(), &e.file.path)),
+        entries.iter().map(|e| (e.slug.as_str(), &e.file.path)),
         "glossary entry",
         "slugs are unique across bodies and treaties; rename one file",
         &mut diags,
     );
     duplicates(
-        pages
-            .iter()
-            .map(|p| (p.slug.as_str(), &p.file.path)),
+        pages.iter().map(|p| (p.slug.as_str(), &p.file.path)),
         "page",
         "set a different `slug:` in one of them",
         &mut diags,
     );
-    let kinds: HashMap<&str, Kind> = entries
-        .iter()
-        .map(|e| (e.slug.as_str(), e.kind))
-        .collect();
+    let kinds: HashMap<&str, Kind> = entries.iter().map(|e| (e.slug.as_str(), e.kind)).collect();
     for e in entries {
         for r in &e.refs {
             let target = kinds.get(r.slug.as_str());

@@ -436,7 +436,12 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
 }
 
 /// A commentary as lists show it.
-pub(super) fn commentary_item(routes: &Routes, c: &Commentary, url: &str, summary: &str) -> CommentaryItem {
+pub(super) fn commentary_item(
+    routes: &Routes,
+    c: &Commentary,
+    url: &str,
+    summary: &str,
+) -> CommentaryItem {
     let link = |kind: &str, name: &String| Link {
         name: name.clone(),
         url: routes.url(&Routes::term(kind, &crate::slug::slugify(name))),

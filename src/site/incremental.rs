@@ -8,10 +8,10 @@
 //! file already written. The output is byte-for-byte that of a full build with the same
 //! options (tests/it/serve.rs checks it after every kind of edit).
 
+use super::affected;
 use super::build::{
     commentary_item, render_commentary, site_view, slash, terms, Article, Ctx, Job, FEED_LEN,
 };
-use super::affected;
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
 use crate::codes;
@@ -32,6 +32,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// What changed on disk since a file was last read: modification time and size.
 type Stamp = (Option<SystemTime>, u64);
+
+/// An output file to write: (path in the output, bytes, key).
+type OutFile = (String, Vec<u8>, u64);
 
 /// One content file as last read.
 struct FileState {
@@ -136,7 +139,11 @@ fn stamp(path: &Path) -> Stamp {
 fn tree_hash(dirs: &[PathBuf]) -> u64 {
     let mut h = DefaultHasher::new();
     for d in dirs {
-        for e in walkdir::WalkDir::new(d).sort_by_file_name().into_iter().flatten() {
+        for e in walkdir::WalkDir::new(d)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             e.path().hash(&mut h);
             if let Ok(m) = e.metadata() {
                 m.modified().ok().hash(&mut h);
@@ -263,7 +270,10 @@ impl Session {
             .par_iter()
             .map(|(path, display, section)| {
                 let st = stamp(path);
-                if old.get(path).is_some_and(|f| f.stamp == st && st.0.is_some()) {
+                if old
+                    .get(path)
+                    .is_some_and(|f| f.stamp == st && st.0.is_some())
+                {
                     return (path.clone(), None);
                 }
                 let (parsed, d) = discover::load(path, display, *section, max);
@@ -301,7 +311,9 @@ impl Session {
         let entry_list: Vec<Entry> = entries.iter().map(|(e, _)| (*e).clone()).collect();
         let mut page_list: Vec<Page> = pages.iter().map(|(p, _)| (*p).clone()).collect();
         diags.extend(content::check_parts(
-            commentaries.iter().map(|(c, _)| (c.slug.as_str(), &c.file.path)),
+            commentaries
+                .iter()
+                .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
             &entry_list,
             &page_list,
         ));
@@ -454,7 +466,8 @@ impl Session {
                 (a, m)
             })
             .collect();
-        let mut new_meta: HashMap<PathBuf, ArticleMeta> = HashMap::with_capacity(commentaries.len());
+        let mut new_meta: HashMap<PathBuf, ArticleMeta> =
+            HashMap::with_capacity(commentaries.len());
         let mut articles: Vec<Article> = Vec::with_capacity(commentaries.len());
         let mut fresh: HashMap<PathBuf, (Article, ArticleMeta)> = fresh
             .into_iter()
@@ -510,7 +523,10 @@ impl Session {
         }
         let tags = terms(&articles, |c| &c.tags);
         let authors = terms(&articles, |c| &c.authors);
-        let metas: Vec<&ArticleMeta> = articles.iter().map(|a| &self.meta[&a.c.file.path]).collect();
+        let metas: Vec<&ArticleMeta> = articles
+            .iter()
+            .map(|a| &self.meta[&a.c.file.path])
+            .collect();
         let ctx = Ctx {
             config,
             routes,
@@ -525,10 +541,8 @@ impl Session {
             site: site_value.clone(),
             items: metas.iter().map(|m| m.item.clone()).collect(),
         };
-        let page_hashes: HashMap<&str, u64> = pages
-            .iter()
-            .map(|(p, h)| (p.slug.as_str(), *h))
-            .collect();
+        let page_hashes: HashMap<&str, u64> =
+            pages.iter().map(|(p, h)| (p.slug.as_str(), *h)).collect();
         let home_pages = articles.len().div_ceil(config.paginate).max(1);
         let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
         jobs.push(Job::GlossaryIndex);
@@ -607,7 +621,7 @@ impl Session {
             .collect();
         let mut all_files: HashSet<String> = HashSet::new();
         all_files.extend(commentary_jobs.iter().map(|(_, rel, _)| rel.clone()));
-        let mut results: Vec<Result<(String, Vec<u8>, u64), Diagnostic>> = commentary_jobs
+        let mut results: Vec<Result<OutFile, Diagnostic>> = commentary_jobs
             .into_par_iter()
             .filter(|(_, rel, key)| written.get(rel) != Some(key))
             .map(|(i, _, key)| {
