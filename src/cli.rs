@@ -55,6 +55,26 @@ pub enum Command {
         #[arg(long, value_enum)]
         message_format: Option<Format>,
     },
+    /// Preview the site: build it into a temporary folder, serve it over HTTP, and rebuild
+    /// (incrementally) and reload open pages on every save.
+    Serve {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port; when taken, the next ones are tried. 0 lets the system choose.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but a loopback address shares the preview with
+        /// the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the preview in a browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a commentary or glossary entry with complete front matter.
     New {
         /// What to create.
@@ -120,6 +140,19 @@ pub fn run(cli: Cli) -> i32 {
             Format::resolve(message_format),
             strict,
         ),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        } => crate::serve::serve(crate::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        }),
         Command::New { kind, title, root } => {
             report_simple(crate::scaffold::new(&root, kind, &title))
         }

@@ -71,28 +71,28 @@ impl Counts {
 
 /// What lists, backlinks and the feed need of a commentary once its page is written. The
 /// page's HTML is not kept (the site is streamed out), except for the feed's newest entries.
-struct Article {
+pub(super) struct Article {
     /// Front matter; the file text is dropped after rendering.
-    c: Commentary,
-    url: String,
-    summary: String,
-    mentions: Vec<Mention>,
-    candidates: Vec<(String, Suggest)>,
+    pub(super) c: Commentary,
+    pub(super) url: String,
+    pub(super) summary: String,
+    pub(super) mentions: Vec<Mention>,
+    pub(super) candidates: Vec<(String, Suggest)>,
     /// Body HTML, for the newest `FEED_LEN` commentaries only.
-    feed_html: Option<String>,
+    pub(super) feed_html: Option<String>,
 }
 
 /// Commentaries in the Atom feed.
-const FEED_LEN: usize = 20;
+pub(super) const FEED_LEN: usize = 20;
 
 /// A tag or an author, with its commentaries (indexes into the newest-first list).
-struct Term {
-    name: String,
-    items: Vec<usize>,
+pub(super) struct Term {
+    pub(super) name: String,
+    pub(super) items: Vec<usize>,
 }
 
 /// One HTML page to render.
-enum Job {
+pub(super) enum Job {
     Home(usize),
     GlossaryIndex,
     Entry(usize),
@@ -436,7 +436,12 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
 }
 
 /// A commentary as lists show it.
-fn commentary_item(routes: &Routes, c: &Commentary, url: &str, summary: &str) -> CommentaryItem {
+pub(super) fn commentary_item(
+    routes: &Routes,
+    c: &Commentary,
+    url: &str,
+    summary: &str,
+) -> CommentaryItem {
     let link = |kind: &str, name: &String| Link {
         name: name.clone(),
         url: routes.url(&Routes::term(kind, &crate::slug::slugify(name))),
@@ -452,7 +457,7 @@ fn commentary_item(routes: &Routes, c: &Commentary, url: &str, summary: &str) ->
 }
 
 /// A commentary's page: (output file, HTML).
-fn render_commentary(
+pub(super) fn render_commentary(
     theme: &Theme,
     site: &Value,
     routes: &Routes,
@@ -516,7 +521,7 @@ fn editorial(
     out
 }
 
-fn slash(p: &Path) -> String {
+pub(super) fn slash(p: &Path) -> String {
     p.iter()
         .map(|s| s.to_string_lossy())
         .collect::<Vec<_>>()
@@ -524,7 +529,7 @@ fn slash(p: &Path) -> String {
 }
 
 /// Groups commentaries by the slug of a tag or author name.
-fn terms(
+pub(super) fn terms(
     articles: &[Article],
     names: impl Fn(&Commentary) -> &Vec<String>,
 ) -> BTreeMap<String, Term> {
@@ -545,7 +550,7 @@ fn terms(
     map
 }
 
-fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
+pub(super) fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -570,20 +575,20 @@ fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
 }
 
 /// Everything page rendering reads, shared by the parallel jobs.
-struct Ctx<'a> {
-    config: &'a SiteConfig,
-    routes: &'a Routes,
-    glossary: &'a Glossary,
-    articles: &'a [Article],
-    entry_renders: &'a [Rendered],
-    pages: &'a [Page],
-    page_renders: &'a [Rendered],
-    backlinks: &'a [Vec<(usize, &'a str)>],
-    tags: &'a BTreeMap<String, Term>,
-    authors: &'a BTreeMap<String, Term>,
-    site: Value,
+pub(super) struct Ctx<'a> {
+    pub(super) config: &'a SiteConfig,
+    pub(super) routes: &'a Routes,
+    pub(super) glossary: &'a Glossary,
+    pub(super) articles: &'a [Article],
+    pub(super) entry_renders: &'a [Rendered],
+    pub(super) pages: &'a [Page],
+    pub(super) page_renders: &'a [Rendered],
+    pub(super) backlinks: &'a [Vec<(usize, &'a str)>],
+    pub(super) tags: &'a BTreeMap<String, Term>,
+    pub(super) authors: &'a BTreeMap<String, Term>,
+    pub(super) site: Value,
     /// `CommentaryItem` of each article, serialised once.
-    items: Vec<Value>,
+    pub(super) items: Vec<Value>,
 }
 
 fn taxonomy_view(kind: &'static str) -> TaxonomyView {
@@ -599,7 +604,7 @@ fn reading_minutes(words: usize) -> usize {
 
 impl Ctx<'_> {
     /// The output path (no leading `/`, ending in `/` for pages) of a job.
-    fn path_of(&self, job: &Job) -> String {
+    pub(super) fn path_of(&self, job: &Job) -> String {
         match job {
             Job::Home(n) => Routes::home(*n),
             Job::GlossaryIndex => "glossary/".into(),
@@ -614,7 +619,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn url_of(&self, job: &Job) -> String {
+    pub(super) fn url_of(&self, job: &Job) -> String {
         self.routes.url(&self.path_of(job))
     }
 
@@ -640,7 +645,7 @@ impl Ctx<'_> {
         r.notes.iter().map(NoteView::from).collect()
     }
 
-    fn render(&self, theme: &Theme, job: &Job) -> Result<(String, String), Diagnostic> {
+    pub(super) fn render(&self, theme: &Theme, job: &Job) -> Result<(String, String), Diagnostic> {
         let path = self.path_of(job);
         let current_url = self.routes.url(&path);
         let site = &self.site;

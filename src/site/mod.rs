@@ -3,8 +3,10 @@
 //! [`build::build`] calls each stage in turn; [`routes`] is the URL plan, [`write`] the only
 //! writer, [`feeds`] the Atom feed and the sitemap.
 
+pub mod affected;
 pub mod build;
 pub mod feeds;
+pub mod incremental;
 pub mod routes;
 pub mod write;
 

@@ -8,5 +8,6 @@ mod authoring;
 mod build;
 mod errors;
 mod robustness;
+mod serve;
 mod themes;
 mod util;

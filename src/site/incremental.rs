@@ -1,0 +1,806 @@
+//! Incremental rebuilds for `serve`: the stages of [`super::build`], with what they produced
+//! kept between rebuilds.
+//!
+//! A rebuild re-reads only the files whose modification time or size changed, re-renders the
+//! Markdown of only the commentaries whose output can change (see [`affected`]), and renders
+//! only the pages whose inputs changed: each output file has a key, a hash of everything its
+//! template reads, and a page is rendered again only when its key differs from the key of the
+//! file already written. The output is byte-for-byte that of a full build with the same
+//! options (tests/it/serve.rs checks it after every kind of edit).
+
+use super::affected;
+use super::build::{
+    commentary_item, render_commentary, site_view, slash, terms, Article, Ctx, Job, FEED_LEN,
+};
+use super::feeds::{self, FeedItem, FeedSite};
+use super::routes::Routes;
+use crate::codes;
+use crate::config::{self, Autolink, SiteConfig};
+use crate::content::discover::{self, shown, Parsed, Section};
+use crate::content::{self, Commentary, Entry, Page};
+use crate::error::Diagnostic;
+use crate::glossary::Glossary;
+use crate::markdown::{self, summary, AutoLink, Input, Note, Rendered};
+use crate::theme::Theme;
+use minijinja::Value;
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What changed on disk since a file was last read: modification time and size.
+type Stamp = (Option<SystemTime>, u64);
+
+/// An output file to write: (path in the output, bytes, key).
+type OutFile = (String, Vec<u8>, u64);
+
+/// One content file as last read.
+struct FileState {
+    stamp: Stamp,
+    parsed: Option<Parsed>,
+    diags: Vec<Diagnostic>,
+    /// Hash of the parsed value (front matter and text).
+    hash: u64,
+}
+
+/// What a commentary's Markdown render left besides its [`Article`].
+struct ArticleMeta {
+    /// `FileState::hash` of the file it was rendered from.
+    source: u64,
+    /// Hash of the page body (HTML, notes, words).
+    render: u64,
+    item: Value,
+    item_hash: u64,
+    notes: Vec<Note>,
+    words: usize,
+    diags: Vec<Diagnostic>,
+}
+
+/// The result of one rebuild.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every diagnostic, sorted as `build` sorts them.
+    pub diags: Vec<Diagnostic>,
+    /// Whether the output was updated (no errors).
+    pub ok: bool,
+    /// Output files written (forward slashes), sorted.
+    pub written: Vec<String>,
+    /// Output files deleted.
+    pub removed: Vec<String>,
+    /// Commentaries whose Markdown was rendered again.
+    pub markdown_renders: usize,
+    /// HTML pages rendered again.
+    pub pages_rendered: usize,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// A site kept in memory between rebuilds, written to `out`.
+pub struct Session {
+    root: PathBuf,
+    out: PathBuf,
+    drafts: bool,
+    base_url: Option<String>,
+    config_hash: Option<u64>,
+    config: SiteConfig,
+    config_diags: Vec<Diagnostic>,
+    routes: Routes,
+    theme_hash: Option<u64>,
+    theme_epoch: u64,
+    theme: Option<Theme>,
+    theme_diag: Option<Diagnostic>,
+    files: HashMap<PathBuf, FileState>,
+    glossary_hash: Option<u64>,
+    glossary: Option<Glossary>,
+    glossary_diags: Vec<Diagnostic>,
+    entry_renders: Vec<Rendered>,
+    pages_hash: Option<u64>,
+    page_renders: Vec<Rendered>,
+    /// Newest first, like `build`'s.
+    articles: Vec<Article>,
+    meta: HashMap<PathBuf, ArticleMeta>,
+    statics: HashMap<PathBuf, (Stamp, Vec<u8>)>,
+    /// Key of every file in `out`.
+    written: HashMap<String, u64>,
+}
+
+fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// Hashes a value's `Debug` text without building the string: parsed content has no `Hash`,
+/// and its `Debug` shows every field.
+fn hash_debug<T: std::fmt::Debug>(v: &T) -> u64 {
+    struct W(DefaultHasher);
+    impl std::fmt::Write for W {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut w = W(DefaultHasher::new());
+    let _ = std::fmt::write(&mut w, format_args!("{v:?}"));
+    w.0.finish()
+}
+
+fn stamp(path: &Path) -> Stamp {
+    match std::fs::metadata(path) {
+        Ok(m) => (m.modified().ok(), m.len()),
+        Err(_) => (None, u64::MAX),
+    }
+}
+
+/// Hash of the name, time and size of every file under `dirs`: templates and theme files
+/// are read lazily by minijinja, so any change there means a new theme.
+fn tree_hash(dirs: &[PathBuf]) -> u64 {
+    let mut h = DefaultHasher::new();
+    for d in dirs {
+        for e in walkdir::WalkDir::new(d)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            e.path().hash(&mut h);
+            if let Ok(m) = e.metadata() {
+                m.modified().ok().hash(&mut h);
+                m.len().hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+impl Session {
+    /// A session that has built nothing yet. `out` must be a folder only this session
+    /// writes; `base_url` overrides the config's, as `build --base-url` does.
+    pub fn new(root: &Path, out: &Path, drafts: bool, base_url: Option<String>) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            drafts,
+            base_url,
+            config_hash: None,
+            config: SiteConfig::default(),
+            config_diags: Vec::new(),
+            routes: Routes::new("/"),
+            theme_hash: None,
+            theme_epoch: 0,
+            theme: None,
+            theme_diag: None,
+            files: HashMap::new(),
+            glossary_hash: None,
+            glossary: None,
+            glossary_diags: Vec::new(),
+            entry_renders: Vec::new(),
+            pages_hash: None,
+            page_renders: Vec::new(),
+            articles: Vec::new(),
+            meta: HashMap::new(),
+            statics: HashMap::new(),
+            written: HashMap::new(),
+        }
+    }
+
+    /// The folder the site is written to.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Brings the output up to date with the files on disk.
+    pub fn rebuild(&mut self) -> Outcome {
+        let start = Instant::now();
+        let mut out = self.run();
+        out.diags.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        });
+        out.diags.dedup();
+        out.ok = !out.diags.iter().any(Diagnostic::is_error);
+        out.elapsed = start.elapsed();
+        out
+    }
+
+    /// Forgets everything derived from the configuration (it changed).
+    fn reset(&mut self) {
+        let written = std::mem::take(&mut self.written);
+        *self = Session::new(&self.root, &self.out, self.drafts, self.base_url.take());
+        self.written = written;
+    }
+
+    fn run(&mut self) -> Outcome {
+        let root = self.root.clone();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let mut outcome = Outcome::default();
+
+        // Configuration: any change starts over (it can change every page).
+        let config_path = root.join("scholia.yaml");
+        let config_hash = hash_of(&std::fs::read(&config_path).ok());
+        if self.config_hash != Some(config_hash) {
+            self.reset();
+            self.config_hash = Some(config_hash);
+            let mut cd = Vec::new();
+            let mut config = SiteConfig::load(&root, &shown(&root, Path::new("scholia.yaml")))
+                .unwrap_or_else(|d| {
+                    cd.extend(d);
+                    SiteConfig::default()
+                });
+            if let Some(b) = &self.base_url {
+                config.base_url = config::normalize_base_url(b);
+            }
+            self.routes = Routes::new(&config.base_url);
+            self.config = config;
+            self.config_diags = cd;
+        }
+        diags.extend(self.config_diags.iter().cloned());
+
+        // Theme and templates.
+        let theme_hash = hash_of(&(
+            tree_hash(&[root.join("themes"), root.join("templates")]),
+            &self.config.theme,
+        ));
+        if self.theme_hash != Some(theme_hash) {
+            self.theme_hash = Some(theme_hash);
+            self.theme_epoch += 1;
+            match Theme::new(&root, &root, &self.config.theme, self.routes.base()) {
+                Ok(t) => {
+                    self.theme = Some(t);
+                    self.theme_diag = None;
+                }
+                Err(d) => {
+                    self.theme = None;
+                    self.theme_diag = Some(d);
+                }
+            }
+        }
+        diags.extend(self.theme_diag.clone());
+
+        // Content: stat every file, read the changed ones.
+        let Some(scan) = discover::scan(&root, &mut diags) else {
+            outcome.diags = diags;
+            return outcome;
+        };
+        let max = self.config.max_file_bytes;
+        let mut old = std::mem::take(&mut self.files);
+        let loaded: Vec<(PathBuf, Option<FileState>)> = scan
+            .files
+            .par_iter()
+            .map(|(path, display, section)| {
+                let st = stamp(path);
+                if old
+                    .get(path)
+                    .is_some_and(|f| f.stamp == st && st.0.is_some())
+                {
+                    return (path.clone(), None);
+                }
+                let (parsed, d) = discover::load(path, display, *section, max);
+                let hash = hash_debug(&parsed);
+                let state = FileState {
+                    stamp: st,
+                    parsed,
+                    diags: d,
+                    hash,
+                };
+                (path.clone(), Some(state))
+            })
+            .collect();
+        // Unchanged states are moved over, not cloned.
+        for (p, s) in loaded {
+            if let Some(state) = s.or_else(|| old.remove(&p)) {
+                self.files.insert(p, state);
+            }
+        }
+        drop(old);
+
+        let mut commentaries: Vec<(&Commentary, u64)> = Vec::new();
+        let mut entries: Vec<(&Entry, u64)> = Vec::new();
+        let mut pages: Vec<(&Page, u64)> = Vec::new();
+        for (path, _, section) in &scan.files {
+            let f = &self.files[path];
+            diags.extend(f.diags.iter().cloned());
+            match (&f.parsed, section) {
+                (Some(Parsed::C(c)), _) => commentaries.push((c, f.hash)),
+                (Some(Parsed::E(e)), _) => entries.push((e, f.hash)),
+                (Some(Parsed::P(p)), _) => pages.push((p, f.hash)),
+                (None, Section::Commentary | Section::Entry(_) | Section::Page) => {}
+            }
+        }
+        let entry_list: Vec<Entry> = entries.iter().map(|(e, _)| (*e).clone()).collect();
+        let mut page_list: Vec<Page> = pages.iter().map(|(p, _)| (*p).clone()).collect();
+        diags.extend(content::check_parts(
+            commentaries
+                .iter()
+                .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
+            &entry_list,
+            &page_list,
+        ));
+        if !self.drafts {
+            commentaries.retain(|(c, _)| !c.draft);
+            page_list.retain(|p| !p.draft);
+        }
+        page_list.sort_by(|a, b| a.title.cmp(&b.title));
+
+        // Glossary.
+        let glossary_hash = hash_of(&entries.iter().map(|(_, h)| *h).collect::<Vec<_>>());
+        let mut all_markdown = false;
+        let mut changed_entries: Vec<usize> = Vec::new();
+        if self.glossary_hash != Some(glossary_hash) || self.glossary.is_none() {
+            let (g, gd) = Glossary::new(entry_list, &self.routes, |body| {
+                summary::first_sentence(&summary::first_paragraph(body))
+            });
+            match &self.glossary {
+                Some(old) => match affected::changed_entries(old, &g) {
+                    Some(c) => changed_entries = c,
+                    None => all_markdown = true,
+                },
+                None => all_markdown = true,
+            }
+            self.glossary = Some(g);
+            self.glossary_diags = gd;
+            self.glossary_hash = Some(glossary_hash);
+        }
+        diags.extend(self.glossary_diags.iter().cloned());
+        let glossary = self.glossary.as_ref().expect("set above");
+        let config = &self.config;
+        let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
+            (Autolink::None, _) | (_, false) => AutoLink::Off,
+            (Autolink::First, true) => AutoLink::First,
+            (Autolink::All, true) => AutoLink::All,
+        };
+        let glossary_changed = all_markdown || !changed_entries.is_empty();
+        if glossary_changed || self.entry_renders.len() != glossary.entries.len() {
+            self.entry_renders = glossary
+                .entries
+                .par_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    markdown::render(&Input {
+                        file: &e.file,
+                        glossary,
+                        autolink: mode(true),
+                        own_entry: Some(i),
+                        sanitize: config.sanitize_html,
+                        editorial: false,
+                    })
+                })
+                .collect();
+        }
+        let pages_hash = hash_of(&(
+            glossary_hash,
+            pages.iter().map(|(_, h)| *h).collect::<Vec<_>>(),
+            self.drafts,
+        ));
+        if glossary_changed || self.pages_hash != Some(pages_hash) {
+            self.pages_hash = Some(pages_hash);
+            self.page_renders = page_list
+                .par_iter()
+                .map(|p| {
+                    markdown::render(&Input {
+                        file: &p.file,
+                        glossary,
+                        autolink: mode(true),
+                        own_entry: None,
+                        sanitize: config.sanitize_html,
+                        editorial: false,
+                    })
+                })
+                .collect();
+        }
+
+        // Commentaries: render again those whose output can change.
+        let touched = affected::Touched::new(glossary, &changed_entries);
+        let mut old_articles: HashMap<PathBuf, Article> = std::mem::take(&mut self.articles)
+            .into_iter()
+            .map(|a| (a.c.file.path.clone(), a))
+            .collect();
+        let meta = &self.meta;
+        let routes = &self.routes;
+        let todo: Vec<(usize, &Commentary, u64)> = commentaries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, (c, h))| {
+                let Some(m) = meta.get(&c.file.path) else {
+                    return true;
+                };
+                if all_markdown || m.source != *h || !old_articles.contains_key(&c.file.path) {
+                    return true;
+                }
+                let a = &old_articles[&c.file.path];
+                touched.hits(&a.mentions, &c.file.text)
+            })
+            .map(|(i, (c, h))| (i, *c, *h))
+            .collect();
+        outcome.markdown_renders = todo.len();
+        let fresh: Vec<(Article, ArticleMeta)> = todo
+            .par_iter()
+            .map(|&(_, c, source)| {
+                let r = markdown::render(&Input {
+                    file: &c.file,
+                    glossary,
+                    autolink: mode(c.autolink),
+                    own_entry: None,
+                    sanitize: config.sanitize_html,
+                    editorial: false,
+                });
+                let url = routes.url(&Routes::commentary(&c.slug));
+                let summary = c
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
+                let item = commentary_item(routes, c, &url, &summary);
+                let item_hash = hash_of(&serde_json::to_string(&item).unwrap_or_default());
+                let render = hash_of(&(
+                    &r.html,
+                    r.notes
+                        .iter()
+                        .map(|n| (n.number, &n.id, &n.html, &n.backrefs))
+                        .collect::<Vec<_>>(),
+                    r.words,
+                ));
+                let m = ArticleMeta {
+                    source,
+                    render,
+                    item: Value::from_serialize(&item),
+                    item_hash,
+                    notes: r.notes.clone(),
+                    words: r.words,
+                    diags: r.diags.clone(),
+                };
+                let Rendered {
+                    html,
+                    mentions,
+                    candidates,
+                    ..
+                } = r;
+                let a = Article {
+                    c: c.clone(),
+                    url,
+                    summary,
+                    mentions,
+                    candidates,
+                    feed_html: Some(html),
+                };
+                (a, m)
+            })
+            .collect();
+        let mut new_meta: HashMap<PathBuf, ArticleMeta> =
+            HashMap::with_capacity(commentaries.len());
+        let mut articles: Vec<Article> = Vec::with_capacity(commentaries.len());
+        let mut fresh: HashMap<PathBuf, (Article, ArticleMeta)> = fresh
+            .into_iter()
+            .map(|(a, m)| (a.c.file.path.clone(), (a, m)))
+            .collect();
+        let mut old_meta = std::mem::take(&mut self.meta);
+        for (c, _) in &commentaries {
+            let p = &c.file.path;
+            let (a, m) = match fresh.remove(p) {
+                Some(am) => am,
+                None => match (old_articles.remove(p), old_meta.remove(p)) {
+                    (Some(a), Some(m)) => (a, m),
+                    _ => continue,
+                },
+            };
+            diags.extend(m.diags.iter().cloned());
+            new_meta.insert(p.clone(), m);
+            articles.push(a);
+        }
+        articles.sort_by(|a, b| {
+            b.c.date
+                .cmp(&a.c.date)
+                .then_with(|| a.c.title.cmp(&b.c.title))
+                .then_with(|| a.c.slug.cmp(&b.c.slug))
+        });
+        self.meta = new_meta;
+        for r in self.entry_renders.iter().chain(&self.page_renders) {
+            diags.extend(r.diags.iter().cloned());
+        }
+        let theme = match (&self.theme, diags.iter().any(Diagnostic::is_error)) {
+            (Some(t), false) => t,
+            _ => {
+                self.articles = articles;
+                outcome.diags = diags;
+                return outcome;
+            }
+        };
+
+        // Pages: render those whose key changed.
+        let site = site_view(config, routes, &page_list);
+        let global = hash_of(&(
+            self.theme_epoch,
+            config_hash,
+            &self.base_url,
+            serde_json::to_string(&site).unwrap_or_default(),
+        ));
+        let site_value = Value::from_serialize(&site);
+        let mut backlinks: Vec<Vec<(usize, &str)>> = vec![Vec::new(); glossary.entries.len()];
+        for (ai, a) in articles.iter().enumerate() {
+            for m in &a.mentions {
+                backlinks[m.entry].push((ai, &m.sentence));
+            }
+        }
+        let tags = terms(&articles, |c| &c.tags);
+        let authors = terms(&articles, |c| &c.authors);
+        let metas: Vec<&ArticleMeta> = articles
+            .iter()
+            .map(|a| &self.meta[&a.c.file.path])
+            .collect();
+        let ctx = Ctx {
+            config,
+            routes,
+            glossary,
+            articles: &articles,
+            entry_renders: &self.entry_renders,
+            pages: &page_list,
+            page_renders: &self.page_renders,
+            backlinks: &backlinks,
+            tags: &tags,
+            authors: &authors,
+            site: site_value.clone(),
+            items: metas.iter().map(|m| m.item.clone()).collect(),
+        };
+        let page_hashes: HashMap<&str, u64> =
+            pages.iter().map(|(p, h)| (p.slug.as_str(), *h)).collect();
+        let home_pages = articles.len().div_ceil(config.paginate).max(1);
+        let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
+        jobs.push(Job::GlossaryIndex);
+        jobs.extend((0..glossary.entries.len()).map(Job::Entry));
+        jobs.push(Job::TermList("tags"));
+        jobs.extend(tags.keys().map(|k| Job::Term("tags", k.clone())));
+        jobs.push(Job::TermList("authors"));
+        jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
+        jobs.extend((0..page_list.len()).map(Job::Page));
+        jobs.push(Job::NotFound);
+
+        let key_of = |job: &Job| -> u64 {
+            let mut h = DefaultHasher::new();
+            global.hash(&mut h);
+            match job {
+                Job::Home(n) => {
+                    ("home", n, home_pages).hash(&mut h);
+                    let per = config.paginate;
+                    for m in &metas[((n - 1) * per)..(n * per).min(metas.len())] {
+                        m.item_hash.hash(&mut h);
+                    }
+                }
+                Job::GlossaryIndex => {
+                    ("glossary", glossary_hash).hash(&mut h);
+                    for b in &backlinks {
+                        b.len().hash(&mut h);
+                    }
+                }
+                Job::Entry(i) => {
+                    ("entry", i, glossary_hash).hash(&mut h);
+                    for &(ai, sentence) in &backlinks[*i] {
+                        (&articles[ai].url, &articles[ai].c.title, sentence).hash(&mut h);
+                        articles[ai].c.date.to_string().hash(&mut h);
+                    }
+                    for s in &glossary.entries[*i].related {
+                        if let Some(j) = glossary.find(s) {
+                            backlinks[j].len().hash(&mut h);
+                        }
+                    }
+                }
+                Job::TermList(kind) => {
+                    let map = if *kind == "tags" { &tags } else { &authors };
+                    kind.hash(&mut h);
+                    for (slug, t) in map {
+                        (slug, &t.name, t.items.len()).hash(&mut h);
+                    }
+                }
+                Job::Term(kind, slug) => {
+                    let map = if *kind == "tags" { &tags } else { &authors };
+                    let t = &map[slug];
+                    (kind, slug, &t.name).hash(&mut h);
+                    for &i in &t.items {
+                        metas[i].item_hash.hash(&mut h);
+                    }
+                }
+                Job::Page(i) => {
+                    let p = &page_list[*i];
+                    ("page", glossary_hash, page_hashes.get(p.slug.as_str())).hash(&mut h);
+                    p.file.path.hash(&mut h);
+                }
+                Job::NotFound => "404".hash(&mut h),
+            }
+            h.finish()
+        };
+
+        // Commentary pages, then the others; each only when its key changed.
+        let written = &self.written;
+        let commentary_jobs: Vec<(usize, String, u64)> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let rel = format!("{}index.html", Routes::commentary(&a.c.slug));
+                let key = hash_of(&(global, "commentary", metas[i].source, metas[i].render));
+                (i, rel, key)
+            })
+            .collect();
+        let mut all_files: HashSet<String> = HashSet::new();
+        all_files.extend(commentary_jobs.iter().map(|(_, rel, _)| rel.clone()));
+        let mut results: Vec<Result<OutFile, Diagnostic>> = commentary_jobs
+            .into_par_iter()
+            .filter(|(_, rel, key)| written.get(rel) != Some(key))
+            .map(|(i, _, key)| {
+                let a = &articles[i];
+                let m = metas[i];
+                let r = Rendered {
+                    html: a.feed_html.clone().unwrap_or_default(),
+                    notes: m.notes.clone(),
+                    mentions: Vec::new(),
+                    first_paragraph: String::new(),
+                    words: m.words,
+                    diags: Vec::new(),
+                    candidates: Vec::new(),
+                };
+                let (rel, html) =
+                    render_commentary(theme, &site_value, routes, &a.c, &a.url, &a.summary, &r)?;
+                Ok((rel, html.into_bytes(), key))
+            })
+            .collect();
+        let keyed: Vec<(Job, String, u64)> = jobs
+            .into_iter()
+            .map(|job| {
+                let path = ctx.path_of(&job);
+                let rel = if path.ends_with('/') || path.is_empty() {
+                    format!("{path}index.html")
+                } else {
+                    path
+                };
+                let key = key_of(&job);
+                (job, rel, key)
+            })
+            .collect();
+        let mut sitemap: Vec<(String, Option<crate::content::Date>)> = articles
+            .iter()
+            .map(|a| (a.url.clone(), Some(a.c.date)))
+            .collect();
+        for (job, rel, _) in &keyed {
+            all_files.insert(rel.clone());
+            if !matches!(job, Job::NotFound) {
+                sitemap.push((ctx.url_of(job), None));
+            }
+        }
+        results.par_extend(
+            keyed
+                .into_par_iter()
+                .filter(|(_, rel, key)| written.get(rel) != Some(key))
+                .map(|(job, _, key)| {
+                    let (rel, html) = ctx.render(theme, &job)?;
+                    Ok((rel, html.into_bytes(), key))
+                }),
+        );
+        outcome.pages_rendered = results.len();
+
+        // Feed, sitemap, stylesheets, static files: cheap to make, written when different.
+        let feed_items: Vec<FeedItem> = articles
+            .iter()
+            .take(FEED_LEN)
+            .map(|a| FeedItem {
+                title: &a.c.title,
+                url: &a.url,
+                date: a.c.date,
+                authors: &a.c.authors,
+                summary: &a.summary,
+                content: a.feed_html.as_deref().unwrap_or_default(),
+            })
+            .collect();
+        let feed = feeds::atom(
+            &FeedSite {
+                title: &config.title,
+                description: config.description.as_deref(),
+                base_url: routes.base(),
+                language: &config.language,
+            },
+            &feed_items,
+        );
+        let mut extra: Vec<(String, Vec<u8>)> = vec![
+            ("feed.xml".into(), feed.into_bytes()),
+            ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
+            (
+                "syntax.css".into(),
+                markdown::highlight::stylesheet().into_bytes(),
+            ),
+        ];
+        match theme.static_files() {
+            Ok(files) => extra.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
+            Err(d) => diags.push(d),
+        }
+        let old_statics = std::mem::take(&mut self.statics);
+        for (src, rel) in &scan.statics {
+            let st = stamp(src);
+            let bytes = match old_statics.get(src) {
+                Some((s, b)) if *s == st && st.0.is_some() => b.clone(),
+                _ => match std::fs::read(src) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        diags.push(Diagnostic::file(
+                            codes::IO,
+                            &shown(&root, src.strip_prefix(&root).unwrap_or(src)),
+                            format!("cannot read the static file: {e}"),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            self.statics.insert(src.clone(), (st, bytes.clone()));
+            extra.push((slash(rel), bytes));
+        }
+        extra.push((
+            super::write::MARKER.to_string(),
+            b"This folder is written by Scholia; a build replaces it whole.\n".to_vec(),
+        ));
+        for (rel, bytes) in extra {
+            let key = hash_of(&bytes);
+            all_files.insert(rel.clone());
+            if written.get(&rel) != Some(&key) {
+                results.push(Ok((rel, bytes, key)));
+            }
+        }
+
+        let mut files = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        drop(ctx);
+        self.articles = articles;
+        if diags.iter().any(Diagnostic::is_error) {
+            outcome.diags = diags;
+            return outcome;
+        }
+
+        // Write: each file through a temporary name, so a reader never sees half a page.
+        for (rel, bytes, key) in files {
+            let path = self.out.join(&rel);
+            let tmp = self.out.join(format!("{rel}.scholia-part"));
+            let res = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(&tmp, &bytes))
+                .and_then(|_| std::fs::rename(&tmp, &path));
+            match res {
+                Ok(()) => {
+                    self.written.insert(rel.clone(), key);
+                    outcome.written.push(rel);
+                }
+                Err(e) => {
+                    self.written.remove(&rel);
+                    diags.push(Diagnostic::global(
+                        codes::IO,
+                        format!("cannot write {rel}: {e}"),
+                    ));
+                }
+            }
+        }
+        let stale: Vec<String> = self
+            .written
+            .keys()
+            .filter(|k| !all_files.contains(*k))
+            .cloned()
+            .collect();
+        for rel in stale {
+            self.written.remove(&rel);
+            let path = self.out.join(&rel);
+            let _ = std::fs::remove_file(&path);
+            // Leave no empty folders behind (a full build would have none).
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == self.out || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            outcome.removed.push(rel);
+        }
+        outcome.written.sort();
+        outcome.removed.sort();
+        outcome.diags = diags;
+        outcome
+    }
+}
