@@ -261,14 +261,17 @@ fn resolve(page: &str, url: &str, origin: &str, base_path: &str) -> Target {
     } else {
         return Target::Internal(percent_decode(&join(page, url)), fragment);
     };
-    // A root-relative path: it must lie under the base path.
+    // A root-relative path must lie under the base path; an absolute URL on the site's own
+    // host but outside it is another part of that host (the organisation's main site), so
+    // external.
     let with_slash = format!("{}/", path.trim_end_matches('/'));
     let inside = path
         .strip_prefix(base_path)
         .or_else(|| (with_slash == base_path).then_some(""));
     match inside {
         Some(p) => Target::Internal(percent_decode(&join("", p)), fragment),
-        None => Target::OutsideBase,
+        None if url.starts_with('/') && !url.starts_with("//") => Target::OutsideBase,
+        None => Target::External,
     }
 }
 
@@ -480,7 +483,11 @@ mod tests {
         assert_eq!(r("index.html", "/elsewhere/"), Target::OutsideBase);
         assert_eq!(
             r("index.html", "https://example.org/elsewhere/"),
-            Target::OutsideBase
+            Target::External
+        );
+        assert_eq!(
+            r("index.html", "//example.org/elsewhere/"),
+            Target::External
         );
         assert_eq!(r("index.html", "https://other.org/"), Target::External);
         assert_eq!(r("index.html", "mailto:a@b.c"), Target::Other);

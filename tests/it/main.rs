@@ -7,6 +7,7 @@
 mod authoring;
 mod build;
 mod errors;
+mod nginx;
 mod publish;
 mod robustness;
 mod themes;
