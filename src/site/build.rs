@@ -60,6 +60,11 @@ pub struct Counts {
     /// `check` only: names in at least two commentaries that no entry covers, with the
     /// number of commentaries, most frequent first.
     pub coverage: Vec<(String, Suggest, usize)>,
+    /// The source file of each page rendered from Markdown: (output file, source path as
+    /// shown), sorted; for reporting problems found in the output against their source.
+    pub sources: Vec<(String, PathBuf)>,
+    /// The `base_url` the site was built with, ending in `/`.
+    pub base_url: String,
 }
 
 impl Counts {
@@ -167,13 +172,28 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     });
     diags.extend(gd);
 
-    let theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
+    let mut theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.push(d);
             None
         }
     };
+    // Theme files and the generated stylesheet are known before any page renders, so pages
+    // can link their fingerprinted names.
+    let mut asset_files: Vec<(String, Vec<u8>)> = vec![(
+        "syntax.css".into(),
+        markdown::highlight::stylesheet().into_bytes(),
+    )];
+    if let Some(t) = &mut theme {
+        match t.static_files() {
+            Ok(files) => asset_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
+            Err(d) => diags.push(d),
+        }
+        let (copies, map) = super::assets::fingerprint(&asset_files);
+        asset_files.extend(copies);
+        t.set_assets(map);
+    }
 
     let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
         (Autolink::None, _) | (_, false) => AutoLink::Off,
@@ -340,11 +360,31 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         .map(|job| {
             let (rel, html) = ctx.render(&theme, &job)?;
             write(&rel, html.as_bytes())?;
-            Ok((job, None))
+            let lastmod = ctx.lastmod(&job);
+            Ok((job, lastmod))
         })
         .collect();
+    let mut sources: Vec<(String, PathBuf)> = articles
+        .iter()
+        .map(|a| {
+            let rel = format!("{}index.html", Routes::commentary(&a.c.slug));
+            (rel, a.c.file.path.clone())
+        })
+        .chain(glossary.entries.iter().map(|e| {
+            let rel = format!("{}index.html", Routes::entry(e.kind, &e.slug));
+            (rel, e.file.path.clone())
+        }))
+        .chain(
+            pages
+                .iter()
+                .map(|p| (format!("{}/index.html", p.slug), p.file.path.clone())),
+        )
+        .collect();
+    sources.sort();
     let mut counts = Counts {
         coverage,
+        sources,
+        base_url: routes.base().to_string(),
         commentaries: articles.len(),
         ..Counts::default()
     };
@@ -395,14 +435,11 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         ("feed.xml".into(), feed.into_bytes()),
         ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
         (
-            "syntax.css".into(),
-            markdown::highlight::stylesheet().into_bytes(),
+            "robots.txt".into(),
+            feeds::robots(routes.base()).into_bytes(),
         ),
     ];
-    match theme.static_files() {
-        Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
-        Err(d) => diags.push(d),
-    }
+    extra_files.extend(asset_files);
     for (src, rel) in &statics {
         match std::fs::read(src) {
             Ok(b) => extra_files.push((slash(rel), b)),
@@ -616,6 +653,32 @@ impl Ctx<'_> {
             Job::Term(kind, slug) => Routes::term(kind, slug),
             Job::Page(i) => format!("{}/", self.pages[*i].slug),
             Job::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The sitemap's `lastmod` of a page: the date of the newest commentary it shows.
+    /// Free pages have no date, so no `lastmod`.
+    fn lastmod(&self, job: &Job) -> Option<Date> {
+        let newest = |items: &[usize]| items.iter().map(|&i| self.articles[i].c.date).max();
+        match job {
+            Job::Home(n) => self
+                .articles
+                .get((n - 1) * self.config.paginate)
+                .map(|a| a.c.date),
+            Job::GlossaryIndex | Job::TermList(_) => self.articles.first().map(|a| a.c.date),
+            Job::Entry(i) => {
+                let items: Vec<usize> = self.backlinks[*i].iter().map(|&(a, _)| a).collect();
+                newest(&items)
+            }
+            Job::Term(kind, slug) => {
+                let map = if *kind == "tags" {
+                    self.tags
+                } else {
+                    self.authors
+                };
+                newest(&map[slug].items)
+            }
+            Job::Page(_) | Job::NotFound => None,
         }
     }
 

@@ -121,3 +121,13 @@ pub fn sitemap(urls: &[(String, Option<Date>)]) -> String {
     x.push_str("</urlset>\n");
     x
 }
+
+/// `robots.txt`: everything may be crawled; the sitemap's URL. Crawlers want an absolute
+/// sitemap URL, so a site with a relative `base_url` names none.
+pub fn robots(base_url: &str) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if base_url.contains("://") {
+        s.push_str(&format!("\nSitemap: {base_url}sitemap.xml\n"));
+    }
+    s
+}

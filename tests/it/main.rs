@@ -7,6 +7,8 @@
 mod authoring;
 mod build;
 mod errors;
+mod nginx;
+mod publish;
 mod robustness;
 mod serve;
 mod themes;

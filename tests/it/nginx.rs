@@ -1,0 +1,207 @@
+//! The sub-path build served by a real nginx on loopback: every link a visitor can follow
+//! from the home page, and every URL of the sitemap, answers 200.
+//!
+//! Skipped, with a notice, when nginx is not installed, unless `SCHOLIA_NGINX_TESTS=1`
+//! (CI sets it, and installs nginx), which turns a missing nginx into a failure.
+
+use crate::publish::demo;
+use scraper::Html;
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn nginx_binary() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/usr/local/sbin".into()])
+        .map(|d| d.join("nginx"))
+        .find(|p| p.is_file())
+}
+
+/// Stops nginx when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A minimal nginx configuration serving `site` at `/policy/commentary/`, with every file it
+/// writes inside `dir`, in the foreground, as the current user.
+fn config(dir: &Path, site: &Path, port: u16) -> String {
+    let d = dir.display();
+    format!(
+        "daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+  types {{ text/html html; text/css css; application/javascript js; application/atom+xml xml; text/plain txt; image/png png; }}
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path {d}/body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    location /policy/commentary/ {{
+      alias {site}/;
+      index index.html;
+      error_page 404 /policy/commentary/404.html;
+    }}
+  }}
+}}
+",
+        site = site.display()
+    )
+}
+
+/// `GET path` over HTTP/1.0: (status, content type, body).
+fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("HTTP headers");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let ctype = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    (status, ctype, raw[split + 4..].to_vec())
+}
+
+/// The path (`/a/b/`) a URL found in page `from` names on this server, if it is internal.
+fn internal_path(url: &str, from: &str, origin: &str) -> Option<String> {
+    let url = url.split('#').next().unwrap();
+    if url.is_empty() {
+        return None;
+    }
+    let path = if let Some(rest) = url.strip_prefix(origin) {
+        rest.to_string()
+    } else if url.contains("://") || url.starts_with("//") || url.starts_with("mailto:") {
+        return None;
+    } else if url.starts_with('/') {
+        url.to_string()
+    } else {
+        format!("{}{url}", &from[..=from.rfind('/').unwrap()])
+    };
+    Some(path)
+}
+
+#[test]
+fn nginx_serves_the_sub_path_build_with_no_broken_link() {
+    let Some(nginx) = nginx_binary() else {
+        assert!(
+            std::env::var("SCHOLIA_NGINX_TESTS").as_deref() != Ok("1"),
+            "SCHOLIA_NGINX_TESTS=1 but nginx is not installed"
+        );
+        eprintln!("nginx is not installed: skipping the nginx sub-path test (set SCHOLIA_NGINX_TESTS=1 to require it)");
+        return;
+    };
+    let site = demo();
+    let port = free_port();
+    let origin = format!("http://127.0.0.1:{port}");
+    let base = format!("{origin}/policy/commentary/");
+    site.build_ok(&["--base-url", &base]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        config(dir.path(), &site.root().join("site"), port),
+    )
+    .unwrap();
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .arg("-e")
+        .arg(dir.path().join("error.log"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let _server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "nginx did not listen: {}",
+            std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: VecDeque<(String, String)> = VecDeque::new();
+    queue.push_back(("/policy/commentary/".into(), "(start)".into()));
+    for extra in ["feed.xml", "sitemap.xml", "robots.txt", "404.html"] {
+        queue.push_back((format!("/policy/commentary/{extra}"), "(start)".into()));
+    }
+    let mut html_pages = 0;
+    while let Some((path, from)) = queue.pop_front() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let (status, ctype, body) = get(port, &path);
+        assert_eq!(status, 200, "{path} (linked from {from}) answers {status}");
+        if ctype.starts_with("text/html") {
+            html_pages += 1;
+            let doc = Html::parse_document(&String::from_utf8_lossy(&body));
+            let mut urls = crate::util::attrs(&doc, "[href]", "href");
+            urls.extend(crate::util::attrs(&doc, "[src]", "src"));
+            for u in urls {
+                if let Some(p) = internal_path(&u, &path, &origin) {
+                    assert!(
+                        p.starts_with("/policy/commentary/"),
+                        "{path} links outside the sub-path: {u}"
+                    );
+                    queue.push_back((p, path.clone()));
+                }
+            }
+        } else if path.ends_with("sitemap.xml") {
+            let xml = String::from_utf8_lossy(&body).to_string();
+            for loc in xml.split("<loc>").skip(1) {
+                let url = loc.split("</loc>").next().unwrap();
+                let p = url
+                    .strip_prefix(&origin)
+                    .unwrap_or_else(|| panic!("sitemap URL {url}"));
+                queue.push_back((p.to_string(), "sitemap.xml".into()));
+            }
+        }
+    }
+    // 57 pages in the demo site, the not-found page included.
+    assert_eq!(html_pages, 57, "pages reached: {seen:#?}");
+    assert!(seen
+        .iter()
+        .any(|p| p.contains("/style.") && p.ends_with(".css")));
+    let (status, _, body) = get(port, "/policy/commentary/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("Page not found"));
+}
