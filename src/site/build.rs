@@ -179,21 +179,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             None
         }
     };
-    // Theme files and the generated stylesheet are known before any page renders, so pages
-    // can link their fingerprinted names.
-    let mut asset_files: Vec<(String, Vec<u8>)> = vec![(
-        "syntax.css".into(),
-        markdown::highlight::stylesheet().into_bytes(),
-    )];
-    if let Some(t) = &mut theme {
-        match t.static_files() {
-            Ok(files) => asset_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
-            Err(d) => diags.push(d),
-        }
-        let (copies, map) = super::assets::fingerprint(&asset_files);
-        asset_files.extend(copies);
-        t.set_assets(map);
-    }
+    let asset_files = match &mut theme {
+        Some(t) => theme_assets(t, diags),
+        None => Vec::new(),
+    };
 
     let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
         (Autolink::None, _) | (_, false) => AutoLink::Off,
@@ -639,6 +628,27 @@ fn reading_minutes(words: usize) -> usize {
     words.div_ceil(220).max(1)
 }
 
+/// The theme's static files and the generated syntax stylesheet, each stylesheet and script
+/// also under its fingerprinted name, which the theme's `asset()` then returns. They are
+/// known before any page renders, so pages can link the fingerprinted names.
+pub(super) fn theme_assets(
+    theme: &mut Theme,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
+        "syntax.css".into(),
+        markdown::highlight::stylesheet().into_bytes(),
+    )];
+    match theme.static_files() {
+        Ok(f) => files.extend(f.into_iter().map(|(p, b)| (slash(&p), b))),
+        Err(d) => diags.push(d),
+    }
+    let (copies, map) = super::assets::fingerprint(&files);
+    files.extend(copies);
+    theme.set_assets(map);
+    files
+}
+
 impl Ctx<'_> {
     /// The output path (no leading `/`, ending in `/` for pages) of a job.
     pub(super) fn path_of(&self, job: &Job) -> String {
@@ -658,7 +668,7 @@ impl Ctx<'_> {
 
     /// The sitemap's `lastmod` of a page: the date of the newest commentary it shows.
     /// Free pages have no date, so no `lastmod`.
-    fn lastmod(&self, job: &Job) -> Option<Date> {
+    pub(super) fn lastmod(&self, job: &Job) -> Option<Date> {
         let newest = |items: &[usize]| items.iter().map(|&i| self.articles[i].c.date).max();
         match job {
             Job::Home(n) => self

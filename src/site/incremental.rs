@@ -10,7 +10,8 @@
 
 use super::affected;
 use super::build::{
-    commentary_item, render_commentary, site_view, slash, terms, Article, Ctx, Job, FEED_LEN,
+    commentary_item, render_commentary, site_view, slash, terms, theme_assets, Article, Ctx, Job,
+    FEED_LEN,
 };
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
@@ -91,6 +92,8 @@ pub struct Session {
     theme_epoch: u64,
     theme: Option<Theme>,
     theme_diag: Option<Diagnostic>,
+    /// The theme's static files and syntax stylesheet, with their fingerprinted copies.
+    assets: Vec<(String, Vec<u8>)>,
     files: HashMap<PathBuf, FileState>,
     glossary_hash: Option<u64>,
     glossary: Option<Glossary>,
@@ -171,6 +174,7 @@ impl Session {
             theme_epoch: 0,
             theme: None,
             theme_diag: None,
+            assets: Vec::new(),
             files: HashMap::new(),
             glossary_hash: None,
             glossary: None,
@@ -245,10 +249,13 @@ impl Session {
         if self.theme_hash != Some(theme_hash) {
             self.theme_hash = Some(theme_hash);
             self.theme_epoch += 1;
+            self.assets.clear();
             match Theme::new(&root, &root, &self.config.theme, self.routes.base()) {
-                Ok(t) => {
+                Ok(mut t) => {
+                    let mut d = Vec::new();
+                    self.assets = theme_assets(&mut t, &mut d);
+                    self.theme_diag = d.pop();
                     self.theme = Some(t);
-                    self.theme_diag = None;
                 }
                 Err(d) => {
                     self.theme = None;
@@ -661,7 +668,7 @@ impl Session {
         for (job, rel, _) in &keyed {
             all_files.insert(rel.clone());
             if !matches!(job, Job::NotFound) {
-                sitemap.push((ctx.url_of(job), None));
+                sitemap.push((ctx.url_of(job), ctx.lastmod(job)));
             }
         }
         results.par_extend(
@@ -701,14 +708,11 @@ impl Session {
             ("feed.xml".into(), feed.into_bytes()),
             ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
             (
-                "syntax.css".into(),
-                markdown::highlight::stylesheet().into_bytes(),
+                "robots.txt".into(),
+                feeds::robots(routes.base()).into_bytes(),
             ),
         ];
-        match theme.static_files() {
-            Ok(files) => extra.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
-            Err(d) => diags.push(d),
-        }
+        extra.extend(self.assets.iter().cloned());
         let old_statics = std::mem::take(&mut self.statics);
         for (src, rel) in &scan.statics {
             let st = stamp(src);
