@@ -399,35 +399,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     }
 
     // Feed, sitemap, stylesheets, static files.
-    let feed_items: Vec<FeedItem> = articles
-        .iter()
-        .take(FEED_LEN)
-        .map(|a| FeedItem {
-            title: &a.c.title,
-            url: &a.url,
-            date: a.c.date,
-            authors: &a.c.authors,
-            summary: &a.summary,
-            content: a.feed_html.as_deref().unwrap_or_default(),
-        })
-        .collect();
-    let feed = feeds::atom(
-        &FeedSite {
-            title: &config.title,
-            description: config.description.as_deref(),
-            base_url: routes.base(),
-            language: &config.language,
-        },
-        &feed_items,
-    );
-    let mut extra_files: Vec<(String, Vec<u8>)> = vec![
-        ("feed.xml".into(), feed.into_bytes()),
-        ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
-        (
-            "robots.txt".into(),
-            feeds::robots(routes.base()).into_bytes(),
-        ),
-    ];
+    let mut extra_files = site_files(&config, &routes, &articles, &sitemap);
     extra_files.extend(asset_files);
     for (src, rel) in &statics {
         match std::fs::read(src) {
@@ -459,6 +431,44 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         }
     }
     Some(counts)
+}
+
+/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt.
+pub(super) fn site_files(
+    config: &SiteConfig,
+    routes: &Routes,
+    articles: &[Article],
+    sitemap: &[(String, Option<Date>)],
+) -> Vec<(String, Vec<u8>)> {
+    let feed_items: Vec<FeedItem> = articles
+        .iter()
+        .take(FEED_LEN)
+        .map(|a| FeedItem {
+            title: &a.c.title,
+            url: &a.url,
+            date: a.c.date,
+            authors: &a.c.authors,
+            summary: &a.summary,
+            content: a.feed_html.as_deref().unwrap_or_default(),
+        })
+        .collect();
+    let feed = feeds::atom(
+        &FeedSite {
+            title: &config.title,
+            description: config.description.as_deref(),
+            base_url: routes.base(),
+            language: &config.language,
+        },
+        &feed_items,
+    );
+    vec![
+        ("feed.xml".into(), feed.into_bytes()),
+        ("sitemap.xml".into(), feeds::sitemap(sitemap).into_bytes()),
+        (
+            "robots.txt".into(),
+            feeds::robots(routes.base()).into_bytes(),
+        ),
+    ]
 }
 
 /// A commentary as lists show it.

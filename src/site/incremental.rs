@@ -10,10 +10,9 @@
 
 use super::affected;
 use super::build::{
-    commentary_item, render_commentary, site_view, slash, terms, theme_assets, Article, Ctx, Job,
-    FEED_LEN,
+    commentary_item, render_commentary, site_files, site_view, slash, terms, theme_assets, Article,
+    Ctx, Job,
 };
-use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
 use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
@@ -683,35 +682,7 @@ impl Session {
         outcome.pages_rendered = results.len();
 
         // Feed, sitemap, stylesheets, static files: cheap to make, written when different.
-        let feed_items: Vec<FeedItem> = articles
-            .iter()
-            .take(FEED_LEN)
-            .map(|a| FeedItem {
-                title: &a.c.title,
-                url: &a.url,
-                date: a.c.date,
-                authors: &a.c.authors,
-                summary: &a.summary,
-                content: a.feed_html.as_deref().unwrap_or_default(),
-            })
-            .collect();
-        let feed = feeds::atom(
-            &FeedSite {
-                title: &config.title,
-                description: config.description.as_deref(),
-                base_url: routes.base(),
-                language: &config.language,
-            },
-            &feed_items,
-        );
-        let mut extra: Vec<(String, Vec<u8>)> = vec![
-            ("feed.xml".into(), feed.into_bytes()),
-            ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
-            (
-                "robots.txt".into(),
-                feeds::robots(routes.base()).into_bytes(),
-            ),
-        ];
+        let mut extra = site_files(config, routes, &articles, &sitemap);
         extra.extend(self.assets.iter().cloned());
         let old_statics = std::mem::take(&mut self.statics);
         for (src, rel) in &scan.statics {
