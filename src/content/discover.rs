@@ -55,8 +55,8 @@ pub struct Scan {
     pub statics: Vec<(PathBuf, PathBuf)>,
 }
 
-/// How a path inside `content/` is used.
-fn classify(rel: &Path) -> Result<Option<Section>, String> {
+/// How a path inside `content/` is used: a section, nothing, or a warning.
+pub fn classify(rel: &Path) -> Result<Option<Section>, String> {
     let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
     let is_md = rel.extension().is_some_and(|e| e == "md");
     Ok(match parts.as_slice() {

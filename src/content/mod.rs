@@ -554,8 +554,8 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
             .commentaries
             .iter()
             .map(|c| (c.slug.as_str(), &c.file.path)),
-        &content.entries,
-        &content.pages,
+        &content.entries.iter().collect::<Vec<_>>(),
+        &content.pages.iter().collect::<Vec<_>>(),
     )
 }
 
@@ -563,8 +563,8 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
 /// entries and pages. `serve` keeps its commentaries elsewhere and calls this.
 pub fn check_parts<'a>(
     commentaries: impl Iterator<Item = (&'a str, &'a PathBuf)>,
-    entries: &[Entry],
-    pages: &[Page],
+    entries: &[&Entry],
+    pages: &[&Page],
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     duplicates(
@@ -586,7 +586,7 @@ pub fn check_parts<'a>(
         &mut diags,
     );
     let kinds: HashMap<&str, Kind> = entries.iter().map(|e| (e.slug.as_str(), e.kind)).collect();
-    for e in entries {
+    for e in entries.iter().copied() {
         for r in &e.refs {
             let target = kinds.get(r.slug.as_str());
             let path = &e.file.path;

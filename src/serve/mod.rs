@@ -279,11 +279,19 @@ pub fn serve(opts: ServeOptions) -> i32 {
         };
         let mut relevant_seen = false;
         let mut new_dirs = false;
+        // The changed paths, or `None` when events were lost and only a walk will do.
+        let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
         let mut note = |ev: notify::Result<notify::Event>| match ev {
             Ok(ev) => {
+                if ev.need_rescan() {
+                    paths = None;
+                }
                 for p in &ev.paths {
                     if relevant(&root, p) {
                         relevant_seen = true;
+                        if let Some(v) = &mut paths {
+                            v.push(p.clone());
+                        }
                         if p.parent() == Some(root.as_path()) && p.is_dir() {
                             new_dirs = true;
                         }
@@ -291,7 +299,10 @@ pub fn serve(opts: ServeOptions) -> i32 {
                 }
             }
             // Events were lost: rebuild to be safe (the session rereads what changed).
-            Err(_) => relevant_seen = true,
+            Err(_) => {
+                relevant_seen = true;
+                paths = None;
+            }
         };
         note(first_event);
         while let Ok(ev) = rx.recv_timeout(DEBOUNCE) {
@@ -305,7 +316,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
         }
         let o = {
             let _guard = writing.lock();
-            session.rebuild()
+            session.rebuild_paths(paths.as_deref())
         };
         report_outcome(&o, &live, false, format);
     }

@@ -6,12 +6,14 @@
 //! indexes), only the commentaries that touch a changed entry can render differently:
 //!
 //! - those that linked it before (its old surfaces, tag or name were used): their mentions;
-//! - those whose text contains one of its new surfaces or its slug, looked for by a word of
-//!   the surface that any match must contain.
+//! - those whose source contains one of its new surfaces (found by an automaton over the
+//!   changed entries only, with the real matcher's rules), or its slug after a `[[`; where
+//!   an escape or an entity could hide a surface from the source, any word of it.
 //!
 //! Anything else (an entry added, removed or renamed to another slug) renders every
 //! commentary again.
 
+use crate::glossary::matcher::Matcher;
 use crate::glossary::Glossary;
 use crate::markdown::Mention;
 use aho_corasick::AhoCorasick;
@@ -54,6 +56,12 @@ fn anchor(surface: &str) -> &str {
 /// Finds the commentaries a set of changed entries can reach.
 pub struct Touched {
     entries: HashSet<usize>,
+    /// The changed entries' surfaces, matched as the real matcher does.
+    surfaces: Matcher,
+    /// Their slugs, for `[[wiki links]]`.
+    slugs: Option<AhoCorasick>,
+    /// A word of each surface, for texts where escapes or entities could hide a surface
+    /// from a search of the source.
     words: Option<AhoCorasick>,
 }
 
@@ -61,12 +69,14 @@ impl Touched {
     /// For the entries `changed` of `glossary` (the new one).
     pub fn new(glossary: &Glossary, changed: &[usize]) -> Touched {
         let mut words: Vec<&str> = Vec::new();
+        let mut slugs: Vec<&str> = Vec::new();
+        let set: HashSet<usize> = changed.iter().copied().collect();
         for &i in changed {
             let e = &glossary.entries[i];
+            slugs.push(e.slug.as_str());
             let surfaces = std::iter::once(e.name.as_str())
                 .chain(e.abbr.as_deref())
-                .chain(e.aliases.iter().map(String::as_str))
-                .chain(std::iter::once(e.slug.as_str()));
+                .chain(e.aliases.iter().map(String::as_str));
             for s in surfaces {
                 let w = anchor(s);
                 // A surface with no letters or digits: look for it whole.
@@ -74,11 +84,16 @@ impl Touched {
             }
         }
         words.retain(|w| !w.is_empty());
+        // Indexes of the slice are kept: `select` skips the others.
+        let (surfaces, _) = Matcher::select(&glossary.entries, |e| {
+            e.autolink && glossary.find(&e.slug).is_some_and(|i| set.contains(&i))
+        });
+        let ac = |v: &[&str]| (!v.is_empty()).then(|| AhoCorasick::new(v).ok()).flatten();
         Touched {
-            entries: changed.iter().copied().collect(),
-            words: (!words.is_empty())
-                .then(|| AhoCorasick::new(&words).ok())
-                .flatten(),
+            entries: set,
+            surfaces,
+            slugs: ac(&slugs),
+            words: ac(&words),
         }
     }
 
@@ -87,8 +102,11 @@ impl Touched {
         if self.entries.is_empty() {
             return false;
         }
+        let found = |ac: &Option<AhoCorasick>| ac.as_ref().is_some_and(|ac| ac.is_match(text));
         mentions.iter().any(|m| self.entries.contains(&m.entry))
-            || self.words.as_ref().is_none_or(|ac| ac.is_match(text))
+            || !self.surfaces.find(text).is_empty()
+            || (text.contains("[[") && found(&self.slugs))
+            || ((text.contains('&') || text.contains('\\')) && found(&self.words))
     }
 }
 

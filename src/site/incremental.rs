@@ -11,12 +11,12 @@
 use super::affected;
 use super::build::{
     commentary_item, render_commentary, site_files, site_view, slash, terms, theme_assets, Article,
-    Ctx, Job,
+    Ctx, Job, Term,
 };
 use super::routes::Routes;
 use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
-use crate::content::discover::{self, shown, Parsed, Section};
+use crate::content::discover::{self, shown, Parsed, Scan, Section};
 use crate::content::{self, Commentary, Entry, Page};
 use crate::error::Diagnostic;
 use crate::glossary::Glossary;
@@ -25,10 +25,13 @@ use crate::theme::Theme;
 use minijinja::Value;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
+
+/// Tags or authors by slug.
+type Terms = BTreeMap<String, Term>;
 
 /// What changed on disk since a file was last read: modification time and size.
 type Stamp = (Option<SystemTime>, u64);
@@ -53,6 +56,8 @@ struct ArticleMeta {
     render: u64,
     item: Value,
     item_hash: u64,
+    /// Hash of the entries it mentions and the sentences around them (for backlinks).
+    mentions_hash: u64,
     notes: Vec<Note>,
     words: usize,
     diags: Vec<Diagnostic>,
@@ -93,11 +98,22 @@ pub struct Session {
     theme_diag: Option<Diagnostic>,
     /// The theme's static files and syntax stylesheet, with their fingerprinted copies.
     assets: Vec<(String, Vec<u8>)>,
+    /// The root with links resolved, to place the watcher's (absolute) paths.
+    canonical_root: PathBuf,
     files: HashMap<PathBuf, FileState>,
+    /// The files of content/ as of the last walk, kept up to date from the watcher's paths.
+    scan: Option<Scan>,
+    walk_diags: Vec<Diagnostic>,
+    /// Files the watcher named, to read in this rebuild.
+    pending: Vec<(PathBuf, PathBuf, Section)>,
     glossary_hash: Option<u64>,
     glossary: Option<Glossary>,
     glossary_diags: Vec<Diagnostic>,
     entry_renders: Vec<Rendered>,
+    /// Per entry page: a hash of what it reads from the glossary.
+    entry_keys: Vec<u64>,
+    /// Tags and authors, with the hash of the article list they were made from.
+    terms: Option<(u64, Terms, Terms)>,
     pages_hash: Option<u64>,
     page_renders: Vec<Rendered>,
     /// Newest first, like `build`'s.
@@ -127,6 +143,18 @@ fn hash_debug<T: std::fmt::Debug>(v: &T) -> u64 {
     let mut w = W(DefaultHasher::new());
     let _ = std::fmt::write(&mut w, format_args!("{v:?}"));
     w.0.finish()
+}
+
+/// Reads and parses one content file.
+fn load(path: &Path, display: &Path, section: Section, stamp: Stamp, max: u64) -> FileState {
+    let (parsed, diags) = discover::load(path, display, section, max);
+    let hash = hash_debug(&parsed);
+    FileState {
+        stamp,
+        parsed,
+        diags,
+        hash,
+    }
 }
 
 fn stamp(path: &Path) -> Stamp {
@@ -174,11 +202,17 @@ impl Session {
             theme: None,
             theme_diag: None,
             assets: Vec::new(),
+            canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             files: HashMap::new(),
+            scan: None,
+            walk_diags: Vec::new(),
+            pending: Vec::new(),
             glossary_hash: None,
             glossary: None,
             glossary_diags: Vec::new(),
             entry_renders: Vec::new(),
+            entry_keys: Vec::new(),
+            terms: None,
             pages_hash: None,
             page_renders: Vec::new(),
             articles: Vec::new(),
@@ -195,8 +229,14 @@ impl Session {
 
     /// Brings the output up to date with the files on disk.
     pub fn rebuild(&mut self) -> Outcome {
+        self.rebuild_paths(None)
+    }
+
+    /// The same, told which paths changed (absolute, as the watcher reports them): content
+    /// files are then checked one by one instead of walking content/. `None` walks.
+    pub fn rebuild_paths(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
-        let mut out = self.run();
+        let mut out = self.run(changed);
         out.diags.sort_by(|a, b| {
             (&a.path, a.line, a.col, a.severity, &a.message)
                 .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
@@ -207,6 +247,65 @@ impl Session {
         out
     }
 
+    /// Applies the watcher's paths to the last walk; `false` when a walk is needed (a folder,
+    /// a static file, a symbolic link, a file outside the sections: things the walk judges).
+    fn update_scan(&mut self, paths: &[PathBuf]) -> bool {
+        let Some(scan) = self.scan.as_mut() else {
+            return false;
+        };
+        for path in paths {
+            let Some(rel) = path
+                .strip_prefix(&self.canonical_root)
+                .or_else(|_| path.strip_prefix(&self.root))
+                .ok()
+            else {
+                return false;
+            };
+            let Ok(in_content) = rel.strip_prefix("content") else {
+                // The configuration and the theme are compared whole on every rebuild.
+                continue;
+            };
+            if in_content.starts_with("static") || in_content.as_os_str().is_empty() {
+                return false;
+            }
+            let full = self.root.join(rel);
+            let meta = std::fs::symlink_metadata(&full);
+            let is_md = rel.extension().is_some_and(|e| e == "md");
+            if !is_md {
+                match &meta {
+                    // Files other than Markdown outside static/ are ignored by builds.
+                    Ok(m) if m.is_file() => continue,
+                    // Something removed: fine unless it was a folder of known files.
+                    Err(_) if !scan.files.iter().any(|(p, _, _)| p.starts_with(&full)) => continue,
+                    _ => return false,
+                }
+            }
+            let section = match discover::classify(in_content) {
+                Ok(Some(s)) => s,
+                _ => return false,
+            };
+            let at = scan.files.binary_search_by(|(p, _, _)| p.cmp(&full));
+            match meta {
+                Ok(m) if m.is_file() => {
+                    if let Err(i) = at {
+                        scan.files
+                            .insert(i, (full.clone(), shown(&self.root, rel), section));
+                    }
+                    self.pending
+                        .push((full.clone(), shown(&self.root, rel), section));
+                }
+                Ok(_) => return false,
+                Err(_) => {
+                    if let Ok(i) = at {
+                        scan.files.remove(i);
+                    }
+                    self.files.remove(&full);
+                }
+            }
+        }
+        true
+    }
+
     /// Forgets everything derived from the configuration (it changed).
     fn reset(&mut self) {
         let written = std::mem::take(&mut self.written);
@@ -214,10 +313,11 @@ impl Session {
         self.written = written;
     }
 
-    fn run(&mut self) -> Outcome {
+    fn run(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let root = self.root.clone();
         let mut diags: Vec<Diagnostic> = Vec::new();
         let mut outcome = Outcome::default();
+        let mut trace = Trace::new();
 
         // Configuration: any change starts over (it can change every page).
         let config_path = root.join("scholia.yaml");
@@ -240,6 +340,7 @@ impl Session {
         }
         diags.extend(self.config_diags.iter().cloned());
 
+        trace.lap("config");
         // Theme and templates.
         let theme_hash = hash_of(&(
             tree_hash(&[root.join("themes"), root.join("templates")]),
@@ -264,42 +365,57 @@ impl Session {
         }
         diags.extend(self.theme_diag.clone());
 
-        // Content: stat every file, read the changed ones.
-        let Some(scan) = discover::scan(&root, &mut diags) else {
-            outcome.diags = diags;
-            return outcome;
-        };
+        trace.lap("theme");
+        // Content: the files the watcher named, or (without a list, or when one is not a
+        // Markdown file in a section) a walk of content/ with a stat of every file.
         let max = self.config.max_file_bytes;
-        let mut old = std::mem::take(&mut self.files);
-        let loaded: Vec<(PathBuf, Option<FileState>)> = scan
-            .files
-            .par_iter()
-            .map(|(path, display, section)| {
-                let st = stamp(path);
-                if old
-                    .get(path)
-                    .is_some_and(|f| f.stamp == st && st.0.is_some())
-                {
-                    return (path.clone(), None);
-                }
-                let (parsed, d) = discover::load(path, display, *section, max);
-                let hash = hash_debug(&parsed);
-                let state = FileState {
-                    stamp: st,
-                    parsed,
-                    diags: d,
-                    hash,
-                };
-                (path.clone(), Some(state))
-            })
-            .collect();
-        // Unchanged states are moved over, not cloned.
-        for (p, s) in loaded {
-            if let Some(state) = s.or_else(|| old.remove(&p)) {
-                self.files.insert(p, state);
-            }
+        let fast = match (&changed, self.scan.is_some()) {
+            (Some(paths), true) => self.update_scan(paths),
+            _ => false,
+        };
+        if !fast {
+            let mut walk_diags = Vec::new();
+            let Some(scan) = discover::scan(&root, &mut walk_diags) else {
+                self.scan = None;
+                diags.extend(walk_diags);
+                outcome.diags = diags;
+                return outcome;
+            };
+            let files = &self.files;
+            let fresh: Vec<(PathBuf, FileState)> = scan
+                .files
+                .par_iter()
+                .filter_map(|(path, display, section)| {
+                    let st = stamp(path);
+                    if files
+                        .get(path)
+                        .is_some_and(|f| f.stamp == st && st.0.is_some())
+                    {
+                        return None;
+                    }
+                    Some((path.clone(), load(path, display, *section, st, max)))
+                })
+                .collect();
+            self.files.extend(fresh);
+            let present: HashSet<&PathBuf> = scan.files.iter().map(|(p, _, _)| p).collect();
+            self.files.retain(|p, _| present.contains(p));
+            self.scan = Some(scan);
+            self.walk_diags = walk_diags;
+            self.pending.clear();
+        } else {
+            let todo: Vec<(PathBuf, PathBuf, Section)> = std::mem::take(&mut self.pending);
+            let fresh: Vec<(PathBuf, FileState)> = todo
+                .into_par_iter()
+                .map(|(path, display, section)| {
+                    let st = stamp(&path);
+                    let state = load(&path, &display, section, st, max);
+                    (path, state)
+                })
+                .collect();
+            self.files.extend(fresh);
         }
-        drop(old);
+        diags.extend(self.walk_diags.iter().cloned());
+        let scan = self.scan.as_ref().expect("set above");
 
         let mut commentaries: Vec<(&Commentary, u64)> = Vec::new();
         let mut entries: Vec<(&Entry, u64)> = Vec::new();
@@ -314,14 +430,14 @@ impl Session {
                 (None, Section::Commentary | Section::Entry(_) | Section::Page) => {}
             }
         }
-        let entry_list: Vec<Entry> = entries.iter().map(|(e, _)| (*e).clone()).collect();
+        let entry_refs: Vec<&Entry> = entries.iter().map(|(e, _)| *e).collect();
         let mut page_list: Vec<Page> = pages.iter().map(|(p, _)| (*p).clone()).collect();
         diags.extend(content::check_parts(
             commentaries
                 .iter()
                 .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
-            &entry_list,
-            &page_list,
+            &entry_refs,
+            &pages.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
         ));
         if !self.drafts {
             commentaries.retain(|(c, _)| !c.draft);
@@ -329,11 +445,13 @@ impl Session {
         }
         page_list.sort_by(|a, b| a.title.cmp(&b.title));
 
+        trace.lap("scan+load");
         // Glossary.
         let glossary_hash = hash_of(&entries.iter().map(|(_, h)| *h).collect::<Vec<_>>());
         let mut all_markdown = false;
         let mut changed_entries: Vec<usize> = Vec::new();
         if self.glossary_hash != Some(glossary_hash) || self.glossary.is_none() {
+            let entry_list: Vec<Entry> = entry_refs.iter().map(|e| (*e).clone()).collect();
             let (g, gd) = Glossary::new(entry_list, &self.routes, |body| {
                 summary::first_sentence(&summary::first_paragraph(body))
             });
@@ -357,20 +475,71 @@ impl Session {
             (Autolink::All, true) => AutoLink::All,
         };
         let glossary_changed = all_markdown || !changed_entries.is_empty();
+        let touched = affected::Touched::new(glossary, &changed_entries);
         if glossary_changed || self.entry_renders.len() != glossary.entries.len() {
-            self.entry_renders = glossary
+            let all = all_markdown || self.entry_renders.len() != glossary.entries.len();
+            let old = std::mem::take(&mut self.entry_renders);
+            let again: Vec<Option<Rendered>> = glossary
                 .entries
                 .par_iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    markdown::render(&Input {
-                        file: &e.file,
-                        glossary,
-                        autolink: mode(true),
-                        own_entry: Some(i),
-                        sanitize: config.sanitize_html,
-                        editorial: false,
+                    let redo = all || touched.hits(&old[i].mentions, &e.file.text) || {
+                        // An entry's own page reads its own fields.
+                        changed_entries.binary_search(&i).is_ok()
+                    };
+                    redo.then(|| {
+                        markdown::render(&Input {
+                            file: &e.file,
+                            glossary,
+                            autolink: mode(true),
+                            own_entry: Some(i),
+                            sanitize: config.sanitize_html,
+                            editorial: false,
+                        })
                     })
+                })
+                .collect();
+            self.entry_renders = again
+                .into_iter()
+                .zip(
+                    old.into_iter()
+                        .map(Some)
+                        .chain(std::iter::repeat_with(|| None)),
+                )
+                .map(|(new, old)| new.or(old).unwrap_or_default())
+                .collect();
+            // What each entry page reads besides its backlinks.
+            let entry_renders = &self.entry_renders;
+            self.entry_keys = (0..glossary.entries.len())
+                .into_par_iter()
+                .map(|i| {
+                    let e = &glossary.entries[i];
+                    let r = &entry_renders[i];
+                    let related: Vec<_> = e
+                        .related
+                        .iter()
+                        .filter_map(|s| glossary.find(s))
+                        .map(|j| {
+                            let f = &glossary.entries[j];
+                            (
+                                &f.name,
+                                &f.abbr,
+                                f.kind,
+                                &glossary.urls[j],
+                                &glossary.summaries[j],
+                            )
+                        })
+                        .collect();
+                    let mut h = DefaultHasher::new();
+                    hash_debug(e).hash(&mut h);
+                    (&glossary.summaries[i], &glossary.urls[i], related).hash(&mut h);
+                    (&r.html, r.notes.len(), r.words).hash(&mut h);
+                    for n in &r.notes {
+                        (&n.id, &n.html, &n.backrefs, n.number).hash(&mut h);
+                    }
+                    hash_debug(&glossary.facts(i)).hash(&mut h);
+                    h.finish()
                 })
                 .collect();
         }
@@ -396,26 +565,31 @@ impl Session {
                 .collect();
         }
 
+        trace.lap("glossary");
         // Commentaries: render again those whose output can change.
-        let touched = affected::Touched::new(glossary, &changed_entries);
-        let mut old_articles: HashMap<PathBuf, Article> = std::mem::take(&mut self.articles)
-            .into_iter()
-            .map(|a| (a.c.file.path.clone(), a))
-            .collect();
+        let mut articles = std::mem::take(&mut self.articles);
+        // Where each article is, only needed to read its mentions when the glossary changed.
+        let pos: HashMap<&Path, usize> = if changed_entries.is_empty() {
+            HashMap::new()
+        } else {
+            articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.c.file.path.as_path(), i))
+                .collect()
+        };
         let meta = &self.meta;
         let routes = &self.routes;
         let todo: Vec<(usize, &Commentary, u64)> = commentaries
             .par_iter()
             .enumerate()
-            .filter(|(_, (c, h))| {
-                let Some(m) = meta.get(&c.file.path) else {
-                    return true;
-                };
-                if all_markdown || m.source != *h || !old_articles.contains_key(&c.file.path) {
-                    return true;
-                }
-                let a = &old_articles[&c.file.path];
-                touched.hits(&a.mentions, &c.file.text)
+            .filter(|(_, (c, h))| match meta.get(&c.file.path) {
+                None => true,
+                Some(m) if all_markdown || m.source != *h => true,
+                Some(_) if changed_entries.is_empty() => false,
+                Some(_) => pos
+                    .get(c.file.path.as_path())
+                    .is_none_or(|&i| touched.hits(&articles[i].mentions, &c.file.text)),
             })
             .map(|(i, (c, h))| (i, *c, *h))
             .collect();
@@ -451,6 +625,12 @@ impl Session {
                     render,
                     item: Value::from_serialize(&item),
                     item_hash,
+                    mentions_hash: hash_of(
+                        &r.mentions
+                            .iter()
+                            .map(|m| (m.entry, &m.sentence))
+                            .collect::<Vec<_>>(),
+                    ),
                     notes: r.notes.clone(),
                     words: r.words,
                     diags: r.diags.clone(),
@@ -472,34 +652,35 @@ impl Session {
                 (a, m)
             })
             .collect();
-        let mut new_meta: HashMap<PathBuf, ArticleMeta> =
-            HashMap::with_capacity(commentaries.len());
-        let mut articles: Vec<Article> = Vec::with_capacity(commentaries.len());
-        let mut fresh: HashMap<PathBuf, (Article, ArticleMeta)> = fresh
-            .into_iter()
-            .map(|(a, m)| (a.c.file.path.clone(), (a, m)))
+        drop(pos);
+        let visible: HashSet<&Path> = commentaries
+            .iter()
+            .map(|(c, _)| c.file.path.as_path())
             .collect();
-        let mut old_meta = std::mem::take(&mut self.meta);
-        for (c, _) in &commentaries {
-            let p = &c.file.path;
-            let (a, m) = match fresh.remove(p) {
-                Some(am) => am,
-                None => match (old_articles.remove(p), old_meta.remove(p)) {
-                    (Some(a), Some(m)) => (a, m),
-                    _ => continue,
-                },
-            };
-            diags.extend(m.diags.iter().cloned());
-            new_meta.insert(p.clone(), m);
+        let replaced: HashSet<PathBuf> = fresh.iter().map(|(a, _)| a.c.file.path.clone()).collect();
+        let before = articles.len();
+        articles.retain(|a| {
+            visible.contains(a.c.file.path.as_path()) && !replaced.contains(&a.c.file.path)
+        });
+        let reorder = !fresh.is_empty() || articles.len() != before;
+        for (a, m) in fresh {
+            self.meta.insert(a.c.file.path.clone(), m);
             articles.push(a);
         }
-        articles.sort_by(|a, b| {
-            b.c.date
-                .cmp(&a.c.date)
-                .then_with(|| a.c.title.cmp(&b.c.title))
-                .then_with(|| a.c.slug.cmp(&b.c.slug))
-        });
-        self.meta = new_meta;
+        if self.meta.len() != articles.len() {
+            self.meta.retain(|p, _| visible.contains(p.as_path()));
+        }
+        if reorder {
+            articles.sort_by(|a, b| {
+                b.c.date
+                    .cmp(&a.c.date)
+                    .then_with(|| a.c.title.cmp(&b.c.title))
+                    .then_with(|| a.c.slug.cmp(&b.c.slug))
+            });
+        }
+        for m in self.meta.values() {
+            diags.extend(m.diags.iter().cloned());
+        }
         for r in self.entry_renders.iter().chain(&self.page_renders) {
             diags.extend(r.diags.iter().cloned());
         }
@@ -512,6 +693,7 @@ impl Session {
             }
         };
 
+        trace.lap("commentaries");
         // Pages: render those whose key changed.
         let site = site_view(config, routes, &page_list);
         let global = hash_of(&(
@@ -527,12 +709,19 @@ impl Session {
                 backlinks[m.entry].push((ai, &m.sentence));
             }
         }
-        let tags = terms(&articles, |c| &c.tags);
-        let authors = terms(&articles, |c| &c.authors);
         let metas: Vec<&ArticleMeta> = articles
             .iter()
             .map(|a| &self.meta[&a.c.file.path])
             .collect();
+        // Tags and authors change only with the list of items (which carries them).
+        let order_hash = hash_of(&metas.iter().map(|m| m.item_hash).collect::<Vec<_>>());
+        let (tags, authors) = match self.terms.take() {
+            Some((k, t, a)) if k == order_hash => (t, a),
+            _ => (
+                terms(&articles, |c| &c.tags),
+                terms(&articles, |c| &c.authors),
+            ),
+        };
         let ctx = Ctx {
             config,
             routes,
@@ -560,6 +749,7 @@ impl Session {
         jobs.extend((0..page_list.len()).map(Job::Page));
         jobs.push(Job::NotFound);
 
+        let entry_keys = &self.entry_keys;
         let key_of = |job: &Job| -> u64 {
             let mut h = DefaultHasher::new();
             global.hash(&mut h);
@@ -578,10 +768,9 @@ impl Session {
                     }
                 }
                 Job::Entry(i) => {
-                    ("entry", i, glossary_hash).hash(&mut h);
-                    for &(ai, sentence) in &backlinks[*i] {
-                        (&articles[ai].url, &articles[ai].c.title, sentence).hash(&mut h);
-                        articles[ai].c.date.to_string().hash(&mut h);
+                    ("entry", i, entry_keys[*i]).hash(&mut h);
+                    for &(ai, _) in &backlinks[*i] {
+                        (metas[ai].item_hash, metas[ai].mentions_hash).hash(&mut h);
                     }
                     for s in &glossary.entries[*i].related {
                         if let Some(j) = glossary.find(s) {
@@ -614,6 +803,7 @@ impl Session {
             h.finish()
         };
 
+        trace.lap("keys-prep");
         // Commentary pages, then the others; each only when its key changed.
         let written = &self.written;
         let commentary_jobs: Vec<(usize, String, u64)> = articles
@@ -681,6 +871,7 @@ impl Session {
         );
         outcome.pages_rendered = results.len();
 
+        trace.lap("pages");
         // Feed, sitemap, stylesheets, static files: cheap to make, written when different.
         let mut extra = site_files(config, routes, &articles, &sitemap);
         extra.extend(self.assets.iter().cloned());
@@ -716,6 +907,7 @@ impl Session {
             }
         }
 
+        trace.lap("extras");
         let mut files = Vec::with_capacity(results.len());
         for r in results {
             match r {
@@ -724,6 +916,7 @@ impl Session {
             }
         }
         drop(ctx);
+        self.terms = Some((order_hash, tags, authors));
         self.articles = articles;
         if diags.iter().any(Diagnostic::is_error) {
             outcome.diags = diags;
@@ -753,6 +946,7 @@ impl Session {
                 }
             }
         }
+        trace.lap("write");
         let stale: Vec<String> = self
             .written
             .keys()
@@ -773,9 +967,35 @@ impl Session {
             }
             outcome.removed.push(rel);
         }
+        trace.lap("stale");
         outcome.written.sort();
         outcome.removed.sort();
         outcome.diags = diags;
         outcome
+    }
+}
+
+/// Phase times on stderr when `SCHOLIA_SERVE_TRACE` is set, to see where a rebuild goes.
+struct Trace {
+    on: bool,
+    last: Instant,
+}
+
+impl Trace {
+    fn new() -> Trace {
+        Trace {
+            on: std::env::var_os("SCHOLIA_SERVE_TRACE").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "  {what}: {:.1} ms",
+                self.last.elapsed().as_secs_f64() * 1e3
+            );
+            self.last = Instant::now();
+        }
     }
 }

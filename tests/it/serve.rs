@@ -307,6 +307,33 @@ fn edits_are_served_as_a_full_build_would_write_them() {
     });
     assert_same_as_full_build(&site, &server, "alias");
 
+    // An entry's first sentence is its summary: the hover cards of its links change.
+    let nsa = std::fs::read_to_string(site.root().join("content/glossary/bodies/nsa.md")).unwrap();
+    save(
+        &site,
+        "content/glossary/bodies/nsa.md",
+        &nsa.replacen(
+            "The signals intelligence agency",
+            "The eavesdropping agency",
+            1,
+        ),
+    );
+    server.wait_for("/commentaries/agreement/", "the new hover card", |r| {
+        r.text().contains("The eavesdropping agency")
+    });
+    assert_same_as_full_build(&site, &server, "entry summary");
+
+    // A commentary's tags: tag pages appear and disappear, lists change.
+    let agreement = "content/commentaries/2015-09-25-agreement.md";
+    let text = std::fs::read_to_string(site.root().join(agreement)).unwrap();
+    save(
+        &site,
+        agreement,
+        &text.replacen("tags: [\"Cyber policy\"]", "tags: [\"Diplomacy\"]", 1),
+    );
+    server.wait_for("/tags/diplomacy/", "the new tag page", |r| r.status == 200);
+    assert_same_as_full_build(&site, &server, "tags");
+
     // A site template overriding the theme's.
     let base = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
