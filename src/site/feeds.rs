@@ -97,8 +97,11 @@ pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
         if !i.summary.is_empty() {
             x.push_str(&format!("    <summary>{}</summary>\n", escape(i.summary)));
         }
+        // `xml:base` makes the page's own `#fn-1` note links resolve against the article,
+        // not against the feed.
         x.push_str(&format!(
-            "    <content type=\"html\">{}</content>\n",
+            "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
+            escape(i.url),
             escape(i.content)
         ));
         x.push_str("  </entry>\n");
