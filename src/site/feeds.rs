@@ -134,3 +134,17 @@ pub fn robots(base_url: &str) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robots_names_the_sitemap_only_when_it_has_an_absolute_url() {
+        assert_eq!(
+            robots("https://example.org/policy/"),
+            "User-agent: *\nAllow: /\n\nSitemap: https://example.org/policy/sitemap.xml\n"
+        );
+        assert_eq!(robots("/"), "User-agent: *\nAllow: /\n");
+    }
+}

@@ -32,8 +32,8 @@ struct Scan {
 /// Why a link fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Broken {
-    /// No file of the output at that path.
-    Missing,
+    /// No file of the output at that path (the output path looked for).
+    Missing(String),
     /// The page exists but has no element with that id.
     Fragment(String),
     /// A root-relative URL outside the `base_url` sub-path: it works on a test server at the
@@ -327,13 +327,18 @@ pub fn check(out: &Path, base_url: &str) -> std::io::Result<Report> {
                     let file = if path.is_empty() || path.ends_with('/') {
                         format!("{path}index.html")
                     } else if files.contains(&path) {
-                        path
+                        path.clone()
                     } else {
                         // `/about` is served as `/about/index.html` by every static host.
                         format!("{path}/index.html")
                     };
                     if !files.contains(&file) {
-                        Some(Broken::Missing)
+                        let shown = if path.is_empty() {
+                            "index.html".into()
+                        } else {
+                            path
+                        };
+                        Some(Broken::Missing(shown))
                     } else {
                         match (fragment, by_page.get(file.as_str())) {
                             (Some(f), Some(target))
@@ -376,13 +381,10 @@ pub fn diagnostics(
     for p in &report.problems {
         let url = &p.link.url;
         let (code, what) = match &p.why {
-            Broken::Missing => {
-                let target = url.split(['#', '?']).next().unwrap_or_default();
-                (
-                    codes::BROKEN_LINK,
-                    format!("broken link `{url}`: the built site has no file at `{target}`; correct the URL, or create the page it names"),
-                )
-            }
+            Broken::Missing(target) => (
+                codes::BROKEN_LINK,
+                format!("broken link `{url}`: the built site has no page or file `{target}`; correct the URL, or create the page it names"),
+            ),
             Broken::Fragment(f) => (
                 codes::BROKEN_FRAGMENT,
                 format!("broken link `{url}`: the page it points to has no element with id `{f}`; link an existing id (headings get one from their text) or add one"),
