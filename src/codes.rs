@@ -118,7 +118,7 @@ codes! {
         "warning: content/commentaries/a.md:9:12: `Commission` is linked explicitly elsewhere in this article but mentioned here without a link",
         "Entries with `autolink: false` are only linked by `[[slug]]`: link this mention too, or reword it.";
     BROKEN_LINK = "E0110", "A link points to no page or file of the built site",
-        "error: content/commentaries/a.md:12:9: broken link `/commentaries/old-slug/`: the built site has no `commentaries/old-slug/index.html`; correct the URL, or link the page with its current slug",
+        "error: content/commentaries/a.md:12:9: broken link `/commentaries/old-slug/`: the built site has no page or file `commentaries/old-slug/`; correct the URL, or link the page with its current slug",
         "`scholia check` builds the site into a temporary folder and follows every internal `href` and `src`. Correct the URL; for a glossary entry prefer `[[slug]]`, which is checked when the page is built. A problem that is not in any Markdown file is reported against the built page: it comes from a template.";
     BROKEN_FRAGMENT = "E0111", "A link's #fragment names no element of its target page",
         "error: content/commentaries/a.md:7:30: broken link `#see-below`: the page `commentaries/a/index.html` has no element with id `see-below`; link an existing heading id or add one",

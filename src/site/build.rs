@@ -1,7 +1,7 @@
 //! The build: load → index → render Markdown → backlinks → render pages → write.
 //!
 //! Each stage is a function call here, in order; none of them knows about the others. `check`
-//! runs the same stages with nowhere to write.
+//! runs the same stages, writing into a temporary folder whose links it then follows.
 
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;

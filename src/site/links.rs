@@ -32,8 +32,8 @@ struct Scan {
 /// Why a link fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Broken {
-    /// No file of the output at that path.
-    Missing,
+    /// No file of the output at that path (the output path looked for).
+    Missing(String),
     /// The page exists but has no element with that id.
     Fragment(String),
     /// A root-relative URL outside the `base_url` sub-path: it works on a test server at the
@@ -275,6 +275,12 @@ fn resolve(page: &str, url: &str, origin: &str, base_path: &str) -> Target {
     }
 }
 
+/// `#` and `#top` need no element: browsers scroll to the top of the page (HTML's "indicated
+/// part of the document").
+fn scrolls_to_top(fragment: &str) -> bool {
+    fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
+}
+
 /// Checks every HTML page under `out`, a built site whose `base_url` is `base_url`.
 pub fn check(out: &Path, base_url: &str) -> std::io::Result<Report> {
     let mut files: HashSet<String> = HashSet::new();
@@ -327,17 +333,22 @@ pub fn check(out: &Path, base_url: &str) -> std::io::Result<Report> {
                     let file = if path.is_empty() || path.ends_with('/') {
                         format!("{path}index.html")
                     } else if files.contains(&path) {
-                        path
+                        path.clone()
                     } else {
                         // `/about` is served as `/about/index.html` by every static host.
                         format!("{path}/index.html")
                     };
                     if !files.contains(&file) {
-                        Some(Broken::Missing)
+                        let shown = if path.is_empty() {
+                            "index.html".into()
+                        } else {
+                            path
+                        };
+                        Some(Broken::Missing(shown))
                     } else {
                         match (fragment, by_page.get(file.as_str())) {
                             (Some(f), Some(target))
-                                if !f.is_empty() && !target.ids.contains(&f) =>
+                                if !target.ids.contains(&f) && !scrolls_to_top(&f) =>
                             {
                                 Some(Broken::Fragment(f))
                             }
@@ -376,13 +387,10 @@ pub fn diagnostics(
     for p in &report.problems {
         let url = &p.link.url;
         let (code, what) = match &p.why {
-            Broken::Missing => {
-                let target = url.split(['#', '?']).next().unwrap_or_default();
-                (
-                    codes::BROKEN_LINK,
-                    format!("broken link `{url}`: the built site has no file at `{target}`; correct the URL, or create the page it names"),
-                )
-            }
+            Broken::Missing(target) => (
+                codes::BROKEN_LINK,
+                format!("broken link `{url}`: the built site has no page or file `{target}`; correct the URL, or create the page it names"),
+            ),
             Broken::Fragment(f) => (
                 codes::BROKEN_FRAGMENT,
                 format!("broken link `{url}`: the page it points to has no element with id `{f}`; link an existing id (headings get one from their text) or add one"),
@@ -492,6 +500,45 @@ mod tests {
         assert_eq!(r("index.html", "https://other.org/"), Target::External);
         assert_eq!(r("index.html", "mailto:a@b.c"), Target::Other);
         assert_eq!(resolve("x/index.html", "/x/", "", "/"), int("x/", None));
+    }
+
+    #[test]
+    fn checks_files_and_fragments_of_a_built_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, html: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, html).unwrap();
+        };
+        w("index.html", "<a href=\"a/#x\">1</a><a href=\"a/#y\">2</a><a href=\"#top\">3</a>\n<a href=\"b/\">4</a><a href=\"/out/\">5</a><img src=\"s.css\" alt=\"\"><a href=\"https://x.org/\">6</a>");
+        w(
+            "a/index.html",
+            "<h2 id=x>X</h2><a href=\"../#caf%C3%A9\">c</a>",
+        );
+        w("s.css", "");
+        let r = check(dir.path(), "https://example.org/site/").unwrap();
+        assert_eq!(r.pages, 2);
+        let got: Vec<(&str, &str, u64, &Broken)> = r
+            .problems
+            .iter()
+            .map(|p| (p.page.as_str(), p.link.url.as_str(), p.link.line, &p.why))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "a/index.html",
+                    "../#caf%C3%A9",
+                    1,
+                    &Broken::Fragment("café".into())
+                ),
+                ("index.html", "a/#y", 1, &Broken::Fragment("y".into())),
+                ("index.html", "b/", 2, &Broken::Missing("b/".into())),
+                ("index.html", "/out/", 2, &Broken::OutsideBase),
+            ]
+        );
+        assert_eq!(r.external.keys().collect::<Vec<_>>(), ["https://x.org/"]);
+        assert_eq!(r.internal, 6);
     }
 
     #[test]

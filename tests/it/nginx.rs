@@ -39,9 +39,25 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A minimal nginx configuration serving `site` at `/policy/commentary/`, with every file it
-/// writes inside `dir`, in the foreground, as the current user.
-fn config(dir: &Path, site: &Path, port: u16) -> String {
+/// The server block of `docs/deploy.md`, made to listen on `port` and serve from `www`,
+/// inside a minimal nginx configuration that keeps every file it writes in `dir` and runs in
+/// the foreground as the current user.
+fn config(dir: &Path, www: &Path, port: u16) -> String {
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy.md"))
+            .unwrap();
+    let block = guide
+        .split("```nginx\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/deploy.md has an ```nginx block");
+    assert!(
+        block.contains("listen 80;") && block.contains("root /srv/www;"),
+        "{block}"
+    );
+    let server = block
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+        .replace("root /srv/www;", &format!("root {};", www.display()));
     let d = dir.display();
     format!(
         "daemon off;
@@ -59,22 +75,30 @@ http {{
   fastcgi_temp_path {d}/fastcgi;
   uwsgi_temp_path {d}/uwsgi;
   scgi_temp_path {d}/scgi;
-  server {{
-    listen 127.0.0.1:{port};
-    location /policy/commentary/ {{
-      alias {site}/;
-      index index.html;
-      error_page 404 /policy/commentary/404.html;
-    }}
-  }}
+{server}
 }}
-",
-        site = site.display()
+"
     )
 }
 
 /// `GET path` over HTTP/1.0: (status, content type, body).
 fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let (status, head, body) = get_raw(port, path);
+    (status, header(&head, "content-type"), body)
+}
+
+/// A header's value, or "".
+fn header(head: &str, name: &str) -> String {
+    head.lines()
+        .find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// `GET path` over HTTP/1.0: (status, headers, body).
+fn get_raw(port: u16, path: &str) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
@@ -86,15 +110,7 @@ fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
         .expect("HTTP headers");
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let ctype = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-type:")
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_default();
-    (status, ctype, raw[split + 4..].to_vec())
+    (status, head, raw[split + 4..].to_vec())
 }
 
 /// The path (`/a/b/`) a URL found in page `from` names on this server, if it is internal.
@@ -129,11 +145,13 @@ fn nginx_serves_the_sub_path_build_with_no_broken_link() {
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
     let base = format!("{origin}/policy/commentary/");
-    site.build_ok(&["--base-url", &base]);
     let dir = tempfile::tempdir().unwrap();
+    let www = dir.path().join("www");
+    let out = www.join("policy/commentary");
+    site.build_ok(&["--base-url", &base, "--out", out.to_str().unwrap()]);
     std::fs::write(
         dir.path().join("nginx.conf"),
-        config(dir.path(), &site.root().join("site"), port),
+        config(dir.path(), &www, port),
     )
     .unwrap();
     let child = Command::new(nginx)
@@ -170,7 +188,12 @@ fn nginx_serves_the_sub_path_build_with_no_broken_link() {
             continue;
         }
         let (status, ctype, body) = get(port, &path);
-        assert_eq!(status, 200, "{path} (linked from {from}) answers {status}");
+        assert_eq!(
+            status,
+            200,
+            "{path} (linked from {from}) answers {status}: {}",
+            std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+        );
         if ctype.starts_with("text/html") {
             html_pages += 1;
             let doc = Html::parse_document(&String::from_utf8_lossy(&body));
@@ -201,6 +224,18 @@ fn nginx_serves_the_sub_path_build_with_no_broken_link() {
     assert!(seen
         .iter()
         .any(|p| p.contains("/style.") && p.ends_with(".css")));
+    // The guide's cache headers: a year for fingerprinted names, minutes for the rest.
+    let css = seen
+        .iter()
+        .find(|p| p.contains("/style.") && p.ends_with(".css"))
+        .unwrap();
+    let (_, head, _) = get_raw(port, css);
+    assert_eq!(
+        header(&head, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let (_, head, _) = get_raw(port, "/policy/commentary/");
+    assert_eq!(header(&head, "cache-control"), "public, max-age=300");
     let (status, _, body) = get(port, "/policy/commentary/no/such/page/");
     assert_eq!(status, 404);
     assert!(String::from_utf8_lossy(&body).contains("Page not found"));

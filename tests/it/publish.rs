@@ -283,12 +283,43 @@ fn check_reports_broken_links_and_fragments_at_their_source_line() {
     assert_eq!(
         errors,
         [
-            format!("error: {file}:9:16: broken link `/commentaries/gone/`: the built site has no file at `/commentaries/gone/`; correct the URL, or create the page it names").as_str(),
+            format!("error: {file}:9:16: broken link `/commentaries/gone/`: the built site has no page or file `commentaries/gone/`; correct the URL, or create the page it names").as_str(),
             format!("error: {file}:9:50: broken link `../agreement/#nowhere`: the page it points to has no element with id `nowhere`; link an existing id (headings get one from their text) or add one").as_str(),
-            format!("error: {file}:9:85: broken link `/img/x.png`: the built site has no file at `/img/x.png`; correct the URL, or create the page it names").as_str(),
+            format!("error: {file}:9:85: broken link `/img/x.png`: the built site has no page or file `img/x.png`; correct the URL, or create the page it names").as_str(),
         ],
         "{}",
         r.stderr
     );
     assert!(!site.root().join("site").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_reports_template_links_once_against_the_built_page() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/taxonomy_term.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1>\n<a href=\"{{ url('tags/gone/') }}\">gone</a> <a href=\"#nope\">here</a>{% endblock %}\n",
+    );
+    let r = site.run(&["check", "--message-format", "short"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    // Two author and three tag pages use the template.
+    let terms = 5;
+    assert_eq!(errors.len(), 2, "{}", r.stderr);
+    assert!(
+        errors[0].starts_with("error: <built site>/authors/ada-lee/index.html:")
+            && errors[0].contains(&format!("broken link `#nope`: the page it points to has no element with id `nope` (and on {} other pages; it comes from a template);", terms - 1)),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1]
+            .contains("broken link `/tags/gone/`: the built site has no page or file `tags/gone/`"),
+        "{}",
+        errors[1]
+    );
 }
