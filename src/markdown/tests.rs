@@ -55,6 +55,7 @@ pub(super) fn render_input(
         own_entry: own,
         sanitize,
         editorial: true,
+        sources: None,
     })
 }
 
@@ -342,6 +343,7 @@ fn raw_html_is_kept_unless_sanitized() {
         own_entry: None,
         sanitize: true,
         editorial: false,
+        sources: None,
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);

@@ -6,6 +6,7 @@
 pub mod build;
 pub mod feeds;
 pub mod routes;
+pub mod sources;
 pub mod write;
 
 pub use build::{build, BuildOptions, Counts};
