@@ -519,7 +519,39 @@ pub fn to_html(children: &ElemChildren) -> String {
     for c in &children.0 {
         child_html(c, &mut out);
     }
-    out.trim().to_string()
+    tidy(out.trim())
+}
+
+/// Drops a period that follows another sentence end: the style adds one after a title or an
+/// abbreviation that already ends in `.`, `?` or `!` ("U.S..", "Trap?."), across closing
+/// quotes and tags. Ellipses stay.
+fn tidy(html: &str) -> String {
+    let chars: Vec<char> = html.chars().collect();
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    // The last two characters of text (not tags, not closing quotes).
+    let mut last = [' ', ' '];
+    for (i, &c) in chars.iter().enumerate() {
+        if in_tag {
+            in_tag = c != '>';
+            out.push(c);
+            continue;
+        }
+        if c == '<' {
+            in_tag = true;
+            out.push(c);
+            continue;
+        }
+        let next = chars.get(i + 1).copied();
+        if c == '.' && matches!(last[1], '.' | '?' | '!') && last[0] != '.' && next != Some('.') {
+            continue;
+        }
+        if !matches!(c, '”' | '’' | '"') {
+            last = [last[1], c];
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn child_html(child: &ElemChild, out: &mut String) {
@@ -676,6 +708,16 @@ mod tests {
         assert!(msg.contains("content/sources.yaml:"), "{msg}");
         assert!(msg.contains("`bad`"), "{msg}");
         assert!(d[0].line >= 4, "{msg}");
+    }
+
+    #[test]
+    fn doubled_sentence_ends_are_tidied() {
+        assert_eq!(
+            tidy("Hacking against U.S..” Times"),
+            "Hacking against U.S.” Times"
+        );
+        assert_eq!(tidy("<i>Trap?</i>. Boston"), "<i>Trap?</i> Boston");
+        assert_eq!(tidy("wait... then. End."), "wait... then. End.");
     }
 
     #[test]
