@@ -21,6 +21,7 @@ use hayagriva::{
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The style used when `citation_style:` is not set.
 pub const DEFAULT_STYLE: &str = "chicago-notes";
@@ -132,6 +133,9 @@ pub struct Origin {
 pub struct Sources {
     library: Library,
     style: IndependentStyle,
+    /// The style without its bibliography, for citations.
+    cite_style: IndependentStyle,
+    works: OnceLock<Works>,
     locales: Vec<Locale>,
     /// Every key, in file order.
     keys: Vec<String>,
@@ -248,9 +252,13 @@ impl Sources {
                 library.push(&entry);
             }
         }
+        let mut cite_style = style.clone();
+        cite_style.bibliography = None;
         let sources = Sources {
             library,
             style,
+            cite_style,
+            works: OnceLock::new(),
             locales: hayagriva::archive::locales(),
             keys,
             origin,
@@ -294,9 +302,31 @@ impl Sources {
     }
 
     /// Formats the citations of one page, in note order: each is (its items, its note
-    /// number). Returns the HTML of each citation and the page's bibliography (key, HTML),
-    /// in the style's order. Unknown keys are skipped (they were reported where cited).
+    /// number). Returns the HTML of each citation and the page's works cited (key, HTML), in
+    /// the style's bibliography order. Unknown keys are skipped (they were reported where
+    /// cited).
+    ///
+    /// The citations are rendered with the style's bibliography removed: a page's works are
+    /// taken from the site-wide bibliography, formatted once, which is most of the saving
+    /// and formats a work the same way on every page.
     pub fn format(&self, cites: &[(&[CiteItem], usize)]) -> (Vec<String>, Vec<(String, String)>) {
+        let rendered = self.drive(&self.cite_style, cites);
+        let citations = rendered
+            .citations
+            .iter()
+            .map(|c| to_html(&c.citation))
+            .collect();
+        let keys = cites
+            .iter()
+            .flat_map(|(items, _)| items.iter().map(|i| i.key.as_str()));
+        (citations, self.works_of(keys))
+    }
+
+    fn drive(
+        &self,
+        style: &IndependentStyle,
+        cites: &[(&[CiteItem], usize)],
+    ) -> hayagriva::Rendered {
         let mut driver = BibliographyDriver::new();
         for (items, note) in cites {
             let items: Vec<_> = items
@@ -312,70 +342,84 @@ impl Sources {
                 .collect();
             driver.citation(CitationRequest::new(
                 items,
-                &self.style,
+                style,
                 None,
                 &self.locales,
                 Some(*note),
             ));
         }
-        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
-        let citations = rendered
-            .citations
-            .iter()
-            .map(|c| to_html(&c.citation))
+        driver.finish(BibliographyRequest::new(style, None, &self.locales))
+    }
+
+    /// Every work formatted for a bibliography, in the style's order (computed once).
+    fn works(&self) -> &Works {
+        self.works.get_or_init(|| {
+            let all: Vec<CiteItem> = self
+                .keys
+                .iter()
+                .map(|k| CiteItem {
+                    key: k.clone(),
+                    offset: 0,
+                    locator: None,
+                })
+                .collect();
+            let items: Vec<(String, String)> =
+                match self.drive(&self.style, &[(&all, 1)]).bibliography {
+                    Some(b) => b
+                        .items
+                        .into_iter()
+                        .map(|item| {
+                            let mut html = String::new();
+                            if let Some(first) = &item.first_field {
+                                child_html(first, &mut html);
+                                html.push(' ');
+                            }
+                            html.push_str(&to_html(&item.content));
+                            (item.key, html)
+                        })
+                        .collect(),
+                    // A style without a bibliography: each work's first note stands in.
+                    None => all
+                        .iter()
+                        .filter_map(|one| {
+                            let r = self.drive(&self.cite_style, &[(std::slice::from_ref(one), 1)]);
+                            let c = r.citations.first()?;
+                            Some((one.key.clone(), to_html(&c.citation)))
+                        })
+                        .collect(),
+                };
+            let rank = items
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            Works { items, rank }
+        })
+    }
+
+    /// The given works (repeats and unknown keys dropped), in the style's order.
+    fn works_of<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<(String, String)> {
+        let works = self.works();
+        let mut ranks: Vec<usize> = keys
+            .into_iter()
+            .filter_map(|k| works.rank.get(k).copied())
             .collect();
-        let bibliography = rendered
-            .bibliography
-            .map(|b| {
-                b.items
-                    .into_iter()
-                    .map(|item| {
-                        let mut html = String::new();
-                        if let Some(first) = &item.first_field {
-                            child_html(first, &mut html);
-                            html.push(' ');
-                        }
-                        html.push_str(&to_html(&item.content));
-                        (item.key, html)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        (citations, bibliography)
+        ranks.sort_unstable();
+        ranks.dedup();
+        ranks.into_iter().map(|r| works.items[r].clone()).collect()
     }
 
     /// The bibliography of the given keys (for a glossary entry's `sources:` and the
     /// `/sources/` page), in the style's order.
     pub fn bibliography(&self, keys: &[&str]) -> Vec<(String, String)> {
-        let items: Vec<CiteItem> = keys
-            .iter()
-            .map(|k| CiteItem {
-                key: k.to_string(),
-                offset: 0,
-                locator: None,
-            })
-            .collect();
-        if items.is_empty() {
-            return Vec::new();
-        }
-        let (_, bib) = self.format(&[(&items, 1)]);
-        if bib.is_empty() {
-            // A style without a bibliography: the full notes stand in.
-            return keys
-                .iter()
-                .filter_map(|k| {
-                    let one = [CiteItem {
-                        key: k.to_string(),
-                        offset: 0,
-                        locator: None,
-                    }];
-                    let (c, _) = self.format(&[(&one, 1)]);
-                    Some((k.to_string(), c.into_iter().next()?))
-                })
-                .collect();
-        }
-        bib
+        self.works_of(keys.iter().copied())
     }
+}
+
+/// The site-wide bibliography: (key, HTML) in the style's order, and each key's place.
+struct Works {
+    items: Vec<(String, String)>,
+    rank: HashMap<String, usize>,
 }
 
 /// Reads a Hayagriva YAML file; a malformed entry is reported at its line, and the others
