@@ -45,6 +45,7 @@ fn time_render(commentaries: &[Commentary], glossary: &Glossary) -> (Duration, u
                     own_entry: None,
                     sanitize: false,
                     editorial: false,
+                    sources: None,
                 });
                 let errors = r.diags.iter().filter(|d| d.is_error()).count();
                 (r.mentions.len(), errors)

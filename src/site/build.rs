@@ -5,7 +5,9 @@
 
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
+use super::sources as cite_site;
 use super::write::Staging;
+use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
 use crate::content::discover::shown;
@@ -83,6 +85,8 @@ pub(super) struct Article {
     pub(super) summary: String,
     pub(super) mentions: Vec<Mention>,
     pub(super) candidates: Vec<(String, Suggest)>,
+    /// Bibliography keys it cites, in the style's order.
+    pub(super) cited: Vec<String>,
     /// Body HTML, for the newest `FEED_LEN` commentaries only.
     pub(super) feed_html: Option<String>,
 }
@@ -104,6 +108,7 @@ pub(super) enum Job {
     TermList(&'static str),
     Term(&'static str, String),
     Page(usize),
+    Sources,
     NotFound,
 }
 
@@ -136,6 +141,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         config.base_url = config::normalize_base_url(b);
     }
     let routes = Routes::new(&config.base_url);
+    let sources = cite_site::load(root, shown_root, &config, diags);
 
     // Refuse a bad output folder before any work, so its error comes with the others.
     let out = opts.out.clone().unwrap_or_else(|| root.join("site"));
@@ -148,6 +154,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
 
     let loaded = content::discover(root, config.max_file_bytes, diags);
     diags.extend(content::check(&loaded));
+    diags.extend(cite_site::check_entries(&sources, &loaded.entries));
     let content::Content {
         mut commentaries,
         entries,
@@ -202,13 +209,19 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: Some(i),
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
+                sources: Some(&sources),
             })
         })
         .collect();
     // Commentary pages are rendered and written as soon as their Markdown is: the whole
     // site's HTML is never held at once. Writing starts only when nothing failed so far;
     // a later error throws the staging folder away.
-    let site_value = Value::from_serialize(site_view(&config, &routes, &pages));
+    let site_value = Value::from_serialize(site_view(
+        &config,
+        &routes,
+        &pages,
+        !sources.keys().is_empty(),
+    ));
     let staging = match (
         &theme,
         opts.write && !diags.iter().any(Diagnostic::is_error),
@@ -239,6 +252,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: None,
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
+                sources: Some(&sources),
             });
             c.file.text = String::new();
             let url = routes.url(&Routes::commentary(&c.slug));
@@ -256,6 +270,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 html,
                 mentions,
                 candidates,
+                works_cited,
                 ..
             } = r;
             let article = Article {
@@ -264,6 +279,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 summary,
                 mentions,
                 candidates,
+                cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                 feed_html: (i < FEED_LEN).then_some(html),
             };
             (article, diags)
@@ -284,6 +300,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: None,
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
+                sources: Some(&sources),
             })
         })
         .collect();
@@ -307,6 +324,23 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     let mut coverage = Vec::new();
     if opts.editorial {
         diags.extend(editorial(&glossary, &articles, &backlinks));
+        let listed: Vec<String> = glossary
+            .entries
+            .iter()
+            .flat_map(|e| cite_site::entry_keys(&sources, e))
+            .collect();
+        let used = articles
+            .iter()
+            .flat_map(|a| a.cited.iter())
+            .chain(
+                entry_renders
+                    .iter()
+                    .chain(&page_renders)
+                    .flat_map(|r| r.works_cited.iter().map(|(k, _)| k)),
+            )
+            .chain(&listed)
+            .map(String::as_str);
+        diags.extend(cite_site::unused(&sources, used));
         let covered = |name: &str| {
             !glossary.matcher.find(name).is_empty() || !glossary.quiet.find(name).is_empty()
         };
@@ -327,6 +361,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         tags: &tags,
         authors: &authors,
         site: site_value,
+        sources: &sources,
         items: articles
             .par_iter()
             .map(|a| Value::from_serialize(commentary_item(&routes, &a.c, &a.url, &a.summary)))
@@ -342,6 +377,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     jobs.push(Job::TermList("authors"));
     jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
     jobs.extend((0..pages.len()).map(Job::Page));
+    if !sources.keys().is_empty() {
+        jobs.push(Job::Sources);
+    }
     jobs.push(Job::NotFound);
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
@@ -389,7 +427,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                     Job::Home(_) => counts.home += 1,
                     Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
                     Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
-                    Job::Page(_) | Job::NotFound => counts.pages += 1,
+                    Job::Page(_) | Job::Sources | Job::NotFound => counts.pages += 1,
                 }
                 if !matches!(job, Job::NotFound) {
                     sitemap.push((ctx.url_of(&job), lastmod));
@@ -512,6 +550,7 @@ pub(super) fn render_commentary(
             date: s.date.map(DateView::from),
         }),
         reading_minutes: reading_minutes(r.words),
+        works_cited: cite_site::works(&r.works_cited, &routes.url(SOURCES_PATH)),
         extra: c.extra.clone(),
     };
     let html = theme.render(
@@ -586,7 +625,15 @@ pub(super) fn terms(
     map
 }
 
-pub(super) fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
+/// The sources page.
+pub(super) const SOURCES_PATH: &str = "sources/";
+
+pub(super) fn site_view(
+    config: &SiteConfig,
+    routes: &Routes,
+    pages: &[Page],
+    has_sources: bool,
+) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -606,6 +653,7 @@ pub(super) fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) ->
             tags: routes.url("tags/"),
             authors: routes.url("authors/"),
             feed: routes.url("feed.xml"),
+            sources: has_sources.then(|| routes.url(SOURCES_PATH)),
         },
     }
 }
@@ -623,6 +671,7 @@ pub(super) struct Ctx<'a> {
     pub(super) tags: &'a BTreeMap<String, Term>,
     pub(super) authors: &'a BTreeMap<String, Term>,
     pub(super) site: Value,
+    pub(super) sources: &'a Sources,
     /// `CommentaryItem` of each article, serialised once.
     pub(super) items: Vec<Value>,
 }
@@ -672,6 +721,7 @@ impl Ctx<'_> {
             Job::TermList(kind) => format!("{kind}/"),
             Job::Term(kind, slug) => Routes::term(kind, slug),
             Job::Page(i) => format!("{}/", self.pages[*i].slug),
+            Job::Sources => SOURCES_PATH.into(),
             Job::NotFound => "404.html".into(),
         }
     }
@@ -698,6 +748,12 @@ impl Ctx<'_> {
                 };
                 newest(&map[slug].items)
             }
+            Job::Sources => self
+                .articles
+                .iter()
+                .filter(|a| !a.cited.is_empty())
+                .map(|a| a.c.date)
+                .max(),
             Job::Page(_) | Job::NotFound => None,
         }
     }
@@ -802,7 +858,16 @@ impl Ctx<'_> {
                         }
                     })
                     .collect();
+                let mut keys = cite_site::entry_keys(self.sources, e);
+                for (k, _) in &r.works_cited {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let works = self.sources.bibliography(&keys);
                 let view = EntryView {
+                    sources: cite_site::works(&works, &self.routes.url(SOURCES_PATH)),
                     item: self.entry_item(*i),
                     aliases: e.aliases.clone(),
                     content: Value::from_safe_string(r.html.clone()),
@@ -867,6 +932,22 @@ impl Ctx<'_> {
                     extra: p.extra.clone(),
                 };
                 theme.render("page.html", context! { site, current_url, page => view })?
+            }
+            Job::Sources => {
+                let keys: Vec<&str> = self.sources.keys().iter().map(String::as_str).collect();
+                let mut works = cite_site::works(&self.sources.bibliography(&keys), &current_url);
+                for w in &mut works {
+                    w.cited_by = self
+                        .articles
+                        .iter()
+                        .filter(|a| a.cited.contains(&w.key))
+                        .map(|a| Link {
+                            name: a.c.title.clone(),
+                            url: a.url.clone(),
+                        })
+                        .collect();
+                }
+                theme.render("sources.html", context! { site, current_url, works })?
             }
             Job::NotFound => theme.render("404.html", context! { site, current_url })?,
         };

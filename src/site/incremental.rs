@@ -14,6 +14,8 @@ use super::build::{
     Ctx, Job, Term,
 };
 use super::routes::Routes;
+use super::sources as cite_site;
+use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
@@ -61,6 +63,8 @@ struct ArticleMeta {
     notes: Vec<Note>,
     words: usize,
     diags: Vec<Diagnostic>,
+    /// (key, formatted entry) of each work it cites.
+    works_cited: Vec<(String, String)>,
 }
 
 /// The result of one rebuild.
@@ -89,6 +93,10 @@ pub struct Session {
     drafts: bool,
     base_url: Option<String>,
     config_hash: Option<u64>,
+    /// The bibliography and style, and a hash of the files they were read from.
+    sources: Sources,
+    sources_hash: Option<u64>,
+    sources_diags: Vec<Diagnostic>,
     config: SiteConfig,
     config_diags: Vec<Diagnostic>,
     routes: Routes,
@@ -194,6 +202,9 @@ impl Session {
             drafts,
             base_url,
             config_hash: None,
+            sources: Sources::empty(),
+            sources_hash: None,
+            sources_diags: Vec::new(),
             config: SiteConfig::default(),
             config_diags: Vec::new(),
             routes: Routes::new("/"),
@@ -340,6 +351,25 @@ impl Session {
         }
         diags.extend(self.config_diags.iter().cloned());
 
+        // Bibliography: a change re-renders every citation, so all Markdown.
+        let style = &self.config.citation_style;
+        let sources_hash = hash_of(&(
+            ["sources.yaml", "sources.yml", "sources.bib"]
+                .map(|f| std::fs::read(root.join("content").join(f)).ok()),
+            style,
+            style
+                .ends_with(".csl")
+                .then(|| std::fs::read(root.join(style)).ok()),
+        ));
+        let sources_changed = self.sources_hash != Some(sources_hash);
+        if sources_changed {
+            let mut sd = Vec::new();
+            self.sources = cite_site::load(&root, &root, &self.config, &mut sd);
+            self.sources_hash = Some(sources_hash);
+            self.sources_diags = sd;
+        }
+        diags.extend(self.sources_diags.iter().cloned());
+
         trace.lap("config");
         // Theme and templates.
         let theme_hash = hash_of(&(
@@ -448,7 +478,7 @@ impl Session {
         trace.lap("scan+load");
         // Glossary.
         let glossary_hash = hash_of(&entries.iter().map(|(_, h)| *h).collect::<Vec<_>>());
-        let mut all_markdown = false;
+        let mut all_markdown = sources_changed;
         let mut changed_entries: Vec<usize> = Vec::new();
         if self.glossary_hash != Some(glossary_hash) || self.glossary.is_none() {
             let entry_list: Vec<Entry> = entry_refs.iter().map(|e| (*e).clone()).collect();
@@ -468,6 +498,8 @@ impl Session {
         }
         diags.extend(self.glossary_diags.iter().cloned());
         let glossary = self.glossary.as_ref().expect("set above");
+        let sources = &self.sources;
+        diags.extend(cite_site::check_entries(sources, &glossary.entries));
         let config = &self.config;
         let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
             (Autolink::None, _) | (_, false) => AutoLink::Off,
@@ -496,6 +528,7 @@ impl Session {
                             own_entry: Some(i),
                             sanitize: config.sanitize_html,
                             editorial: false,
+                            sources: Some(sources),
                         })
                     })
                 })
@@ -560,6 +593,7 @@ impl Session {
                         own_entry: None,
                         sanitize: config.sanitize_html,
                         editorial: false,
+                        sources: Some(sources),
                     })
                 })
                 .collect();
@@ -604,6 +638,7 @@ impl Session {
                     own_entry: None,
                     sanitize: config.sanitize_html,
                     editorial: false,
+                    sources: Some(sources),
                 });
                 let url = routes.url(&Routes::commentary(&c.slug));
                 let summary = c
@@ -619,6 +654,7 @@ impl Session {
                         .map(|n| (n.number, &n.id, &n.html, &n.backrefs))
                         .collect::<Vec<_>>(),
                     r.words,
+                    &r.works_cited,
                 ));
                 let m = ArticleMeta {
                     source,
@@ -634,11 +670,13 @@ impl Session {
                     notes: r.notes.clone(),
                     words: r.words,
                     diags: r.diags.clone(),
+                    works_cited: r.works_cited.clone(),
                 };
                 let Rendered {
                     html,
                     mentions,
                     candidates,
+                    works_cited,
                     ..
                 } = r;
                 let a = Article {
@@ -647,6 +685,7 @@ impl Session {
                     summary,
                     mentions,
                     candidates,
+                    cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                     feed_html: Some(html),
                 };
                 (a, m)
@@ -695,10 +734,13 @@ impl Session {
 
         trace.lap("commentaries");
         // Pages: render those whose key changed.
-        let site = site_view(config, routes, &page_list);
+        let site = site_view(config, routes, &page_list, !sources.keys().is_empty());
+        // The bibliography is in the key of every page: entry pages list their works, and
+        // the sources page all of them.
         let global = hash_of(&(
             self.theme_epoch,
             config_hash,
+            sources_hash,
             &self.base_url,
             serde_json::to_string(&site).unwrap_or_default(),
         ));
@@ -734,6 +776,7 @@ impl Session {
             tags: &tags,
             authors: &authors,
             site: site_value.clone(),
+            sources,
             items: metas.iter().map(|m| m.item.clone()).collect(),
         };
         let page_hashes: HashMap<&str, u64> =
@@ -747,6 +790,9 @@ impl Session {
         jobs.push(Job::TermList("authors"));
         jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
         jobs.extend((0..page_list.len()).map(Job::Page));
+        if !sources.keys().is_empty() {
+            jobs.push(Job::Sources);
+        }
         jobs.push(Job::NotFound);
 
         let entry_keys = &self.entry_keys;
@@ -798,6 +844,12 @@ impl Session {
                     ("page", glossary_hash, page_hashes.get(p.slug.as_str())).hash(&mut h);
                     p.file.path.hash(&mut h);
                 }
+                Job::Sources => {
+                    "sources".hash(&mut h);
+                    for a in &articles {
+                        (&a.url, &a.c.title, &a.cited).hash(&mut h);
+                    }
+                }
                 Job::NotFound => "404".hash(&mut h),
             }
             h.finish()
@@ -831,6 +883,7 @@ impl Session {
                     words: m.words,
                     diags: Vec::new(),
                     candidates: Vec::new(),
+                    works_cited: m.works_cited.clone(),
                 };
                 let (rel, html) =
                     render_commentary(theme, &site_value, routes, &a.c, &a.url, &a.summary, &r)?;

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod incremental;
 pub mod links;
 pub mod routes;
+pub mod sources;
 pub mod write;
 
 pub use build::{build, BuildOptions, Counts};

@@ -6,6 +6,7 @@
 
 mod authoring;
 mod build;
+mod cite;
 mod errors;
 mod nginx;
 mod publish;
