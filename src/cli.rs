@@ -191,13 +191,10 @@ fn check(mut opts: BuildOptions, format: Format, strict: bool, external: bool) -
     let code = build_then(opts, format, strict, |counts, diags| {
         match site::links::check(&tmp, &counts.base_url) {
             Ok(report) => {
-                let base_path = counts
-                    .base_url
-                    .find("://")
-                    .map_or(counts.base_url.as_str(), |i| {
-                        let rest = &counts.base_url[i + 3..];
-                        rest.find('/').map_or("/", |p| &rest[p..])
-                    });
+                let base_path = match site::links::split_origin(&counts.base_url).1 {
+                    "" => "/",
+                    p => p,
+                };
                 diags.extend(site::links::diagnostics(
                     &report,
                     &counts.sources,

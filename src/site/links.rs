@@ -165,7 +165,7 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// `https://x.org/a/` → (`https://x.org`, `/a/`); `/a/` → (``, `/a/`).
-fn split_origin(base: &str) -> (&str, &str) {
+pub fn split_origin(base: &str) -> (&str, &str) {
     if let Some(i) = base.find("://") {
         let rest = &base[i + 3..];
         let path_at = rest.find('/').map_or(base.len(), |p| i + 3 + p);

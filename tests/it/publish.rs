@@ -323,3 +323,33 @@ fn check_reports_template_links_once_against_the_built_page() {
         errors[1]
     );
 }
+
+#[test]
+fn check_flags_root_relative_links_that_leave_the_sub_path() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/pages/links.md",
+        "---\ntitle: Links\n---\n\nAll [tags](/tags/), or [the same](../tags/).\n",
+    );
+    let r = site.run(&["check", "--message-format", "short"]);
+    assert_eq!(r.code, 0, "at the root both work:\n{}", r.stderr);
+    let r = site.run(&[
+        "check",
+        "--message-format",
+        "short",
+        "--base-url",
+        "https://example.org/policy/commentary/",
+    ]);
+    assert_eq!(r.code, 1);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    assert_eq!(
+        errors,
+        ["error: content/pages/links.md:5:12: the link `/tags/` leaves the site's path `/policy/commentary/`; it would break where the site is deployed (write it relative, or with the full path)"],
+        "{}",
+        r.stderr
+    );
+}
