@@ -25,6 +25,7 @@ pub mod glossary;
 pub mod markdown;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod theme;

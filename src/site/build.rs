@@ -14,6 +14,7 @@ use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::{FactLink, Glossary};
 use crate::markdown::{self, summary, AutoLink, Input, Mention, Rendered};
+use crate::search;
 use crate::theme::context::*;
 use crate::theme::Theme;
 use minijinja::{context, Value};
@@ -80,6 +81,8 @@ struct Article {
     candidates: Vec<(String, Suggest)>,
     /// Body HTML, for the newest `FEED_LEN` commentaries only.
     feed_html: Option<String>,
+    /// Its terms for the search index; its search document is already written.
+    search: search::Terms,
 }
 
 /// Commentaries in the Atom feed.
@@ -100,6 +103,7 @@ enum Job {
     Term(&'static str, String),
     Page(usize),
     NotFound,
+    Search,
 }
 
 /// Builds (or checks) a site. Returns the counts when it succeeded, and every diagnostic.
@@ -238,9 +242,12 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             let mut diags = r.diags.clone();
+            let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+            let terms = search::weigh(&doc);
             if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
                 let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
-                    .and_then(|(rel, html)| write(&rel, html.as_bytes()));
+                    .and_then(|(rel, html)| write(&rel, html.as_bytes()))
+                    .and_then(|()| write(&search_doc_path(i), &search::doc_file(&doc)));
                 diags.extend(page.err());
             }
             let Rendered {
@@ -256,6 +263,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 mentions,
                 candidates,
                 feed_html: (i < FEED_LEN).then_some(html),
+                search: terms,
             };
             (article, diags)
         })
@@ -334,6 +342,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
     jobs.extend((0..pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
+    jobs.push(Job::Search);
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
@@ -360,9 +369,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                     Job::Home(_) => counts.home += 1,
                     Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
                     Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
-                    Job::Page(_) | Job::NotFound => counts.pages += 1,
+                    Job::Page(_) | Job::NotFound | Job::Search => counts.pages += 1,
                 }
-                if !matches!(job, Job::NotFound) {
+                if !matches!(job, Job::NotFound | Job::Search) {
                     sitemap.push((ctx.url_of(&job), lastmod));
                 }
             }
@@ -403,6 +412,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
         Err(d) => diags.push(d),
     }
+    extra_files.extend(search_files(&ctx));
     for (src, rel) in &statics {
         match std::fs::read(src) {
             Ok(b) => extra_files.push((slash(rel), b)),
@@ -433,6 +443,84 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         }
     }
     Some(counts)
+}
+
+/// The search document of a rendered page: its text is the body's, then the notes'.
+fn search_doc(
+    title: &str,
+    url: &str,
+    kind: &'static str,
+    date: String,
+    summary: &str,
+    r: &Rendered,
+) -> search::Doc {
+    let mut text = search::plain_text(&r.html);
+    for n in &r.notes {
+        text.push(' ');
+        text.push_str(&search::plain_text(&n.html));
+    }
+    search::Doc {
+        title: title.to_string(),
+        url: url.to_string(),
+        kind,
+        date,
+        summary: summary.to_string(),
+        text,
+    }
+}
+
+fn search_doc_path(id: usize) -> String {
+    format!("search/d/{id}.json.gz")
+}
+
+/// The search index and the glossary entries' documents (commentaries' documents were
+/// written with their pages). Entry ids follow the commentaries'.
+fn search_files(ctx: &Ctx) -> Vec<(String, Vec<u8>)> {
+    let g = ctx.glossary;
+    let entries: Vec<(search::Doc, search::Terms)> = (0..g.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &g.entries[i];
+            let title = match &e.abbr {
+                Some(a) => format!("{} ({a})", e.name),
+                None => e.name.clone(),
+            };
+            let doc = search_doc(
+                &title,
+                &g.urls[i],
+                e.kind.as_str(),
+                String::new(),
+                &g.summaries[i],
+                &ctx.entry_renders[i],
+            );
+            // Aliases are names a reader may search by: weigh them as the title.
+            let mut named = doc.clone();
+            for a in &e.aliases {
+                named.title.push(' ');
+                named.title.push_str(a);
+            }
+            let terms = search::weigh(&named);
+            (doc, terms)
+        })
+        .collect();
+    let n = ctx.articles.len();
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .par_iter()
+        .enumerate()
+        .map(|(j, (doc, _))| (search_doc_path(n + j), search::doc_file(doc)))
+        .collect();
+    let terms: Vec<search::Terms> = ctx
+        .articles
+        .iter()
+        .map(|a| a.search.clone())
+        .chain(entries.into_iter().map(|(_, t)| t))
+        .collect();
+    files.extend(
+        search::index_files(&terms)
+            .into_iter()
+            .map(|(p, b)| (format!("search/{p}"), b)),
+    );
+    files
 }
 
 /// A commentary as lists show it.
@@ -565,6 +653,7 @@ fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
             tags: routes.url("tags/"),
             authors: routes.url("authors/"),
             feed: routes.url("feed.xml"),
+            search: routes.url("search/"),
         },
     }
 }
@@ -611,6 +700,7 @@ impl Ctx<'_> {
             Job::Term(kind, slug) => Routes::term(kind, slug),
             Job::Page(i) => format!("{}/", self.pages[*i].slug),
             Job::NotFound => "404.html".into(),
+            Job::Search => "search/".into(),
         }
     }
 
@@ -781,6 +871,7 @@ impl Ctx<'_> {
                 theme.render("page.html", context! { site, current_url, page => view })?
             }
             Job::NotFound => theme.render("404.html", context! { site, current_url })?,
+            Job::Search => theme.render("search.html", context! { site, current_url })?,
         };
         let file = if path.ends_with('/') || path.is_empty() {
             format!("{path}index.html")

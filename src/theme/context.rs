@@ -57,6 +57,8 @@ pub struct Nav {
     pub authors: String,
     /// Atom feed.
     pub feed: String,
+    /// Search page (the search box's form action).
+    pub search: String,
 }
 
 /// `site`.

@@ -5,8 +5,10 @@
 //! tests can change files and run in parallel.
 
 mod authoring;
+mod browser;
 mod build;
 mod errors;
 mod robustness;
+mod search;
 mod themes;
 mod util;
