@@ -71,7 +71,9 @@ def main():
     rows = []
     for label, binary, out in [("scholia without index", a.baseline, base_site),
                                ("scholia with index", a.scholia, site)]:
-        runs = [timed([binary, "build", "--root", a.corpus, "--out", out]) for _ in range(a.runs)]
+        # Root-relative URLs, so that the site works from the local server of search_bytes.mjs.
+        runs = [timed([binary, "build", "--root", a.corpus, "--out", out, "--base-url", "/"])
+                for _ in range(a.runs)]
         best = min(runs, key=lambda r: r[0])
         rows.append((label, best, tree(out)))
     search_files = tree(os.path.join(site, "search"))

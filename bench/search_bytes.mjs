@@ -63,7 +63,7 @@ async function measure(engine, q) {
   const t0 = Date.now();
   if (engine === 'scholia') {
     await page.goto(`${BASE}/search/?q=${encodeURIComponent(q)}`);
-    await page.waitForSelector('#search-results[data-ready]', { timeout: 60000 });
+    await page.waitForSelector('#search-results[data-ready]', { state: 'attached', timeout: 60000 });
     results = await page.locator('.results .result-title').allInnerTexts();
   } else {
     // A page of the site without Scholia's own search page, so that only Pagefind loads.

@@ -412,7 +412,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
         Err(d) => diags.push(d),
     }
-    extra_files.extend(search_files(&ctx));
+    // The search index is not counted with the static files: it grows with the content.
+    let search = search_files(&ctx);
+    let search_count = search.len();
+    extra_files.extend(search);
     for (src, rel) in &statics {
         match std::fs::read(src) {
             Ok(b) => extra_files.push((slash(rel), b)),
@@ -428,7 +431,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             diags.push(d);
         }
     }
-    counts.statics = extra_files.len();
+    counts.statics = extra_files.len() - search_count;
 
     if diags.iter().any(Diagnostic::is_error) {
         if let Some(s) = staging {
@@ -509,14 +512,13 @@ fn search_files(ctx: &Ctx) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(j, (doc, _))| (search_doc_path(n + j), search::doc_file(doc)))
         .collect();
-    let terms: Vec<search::Terms> = ctx
+    let terms = ctx
         .articles
         .iter()
-        .map(|a| a.search.clone())
-        .chain(entries.into_iter().map(|(_, t)| t))
-        .collect();
+        .map(|a| &a.search)
+        .chain(entries.iter().map(|(_, t)| t));
     files.extend(
-        search::index_files(&terms)
+        search::index_files(terms)
             .into_iter()
             .map(|(p, b)| (format!("search/{p}"), b)),
     );

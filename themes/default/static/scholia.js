@@ -2,8 +2,9 @@
  * Scholia default theme: small improvements over pages that already work without it.
  *
  * - Sidenotes (1200px and wider): the stylesheet floats each note into the margin next to
- *   the block that cites it; this script moves it level with the reference itself, and pushes
- *   a note down when the one above would overlap it.
+ *   the block that cites it; this script moves it level with the reference itself (on the
+ *   baseline of the reference's line), and pushes a note down when the one above would
+ *   overlap it.
  * - Notes on narrow screens: a tap on a note number opens the note just below the line
  *   (without this script the number links to the notes list).
  * - Glossary hover cards: shown on hover and keyboard focus, dismissed with Escape, kept
@@ -36,6 +37,23 @@
     return null;
   }
 
+  // The page y of the text baseline at `node`'s start: an empty inline-block's bottom edge
+  // sits on the baseline of its line.
+  function baselineAt(parent, before) {
+    var probe = document.createElement('span');
+    probe.style.cssText = 'display:inline-block;width:0;height:0;margin:0;padding:0;border:0';
+    parent.insertBefore(probe, before);
+    var y = probe.getBoundingClientRect().bottom;
+    probe.remove();
+    return y;
+  }
+
+  // How far below a note's top its first line's baseline is.
+  function noteBaseline(aside) {
+    var first = aside.querySelector('.sidenote-number') || aside.firstChild;
+    return baselineAt(first.parentNode, first) - aside.getBoundingClientRect().top;
+  }
+
   function placeSidenotes() {
     document.querySelectorAll('.prose').forEach(function (prose) {
       var asides = Array.prototype.slice.call(prose.querySelectorAll(':scope > .sidenote'));
@@ -51,7 +69,9 @@
       var floor = -Infinity;
       asides.forEach(function (aside) {
         var ref = referenceOf(prose, noteNumber(aside));
-        var want = ref ? ref.getBoundingClientRect().top - origin : floor;
+        // Level means on the same baseline as the line that holds the reference.
+        var sup = ref && ref.closest('sup');
+        var want = sup ? baselineAt(sup.parentNode, sup) - origin - noteBaseline(aside) : floor;
         var top = Math.max(want, floor);
         aside.style.top = top + 'px';
         floor = top + aside.offsetHeight + NOTE_GAP;
@@ -106,6 +126,8 @@
   var KIND = { body: 'Body', treaty: 'Treaty' };
   var card = null;
   var cardFor = null;
+  // The link whose card Escape closed: it stays closed until the pointer or focus leaves.
+  var dismissed = null;
 
   function makeCard() {
     card = document.createElement('div');
@@ -188,11 +210,13 @@
 
   document.addEventListener('mouseover', function (ev) {
     var link = glossaryLink(ev.target);
-    if (link) showCard(link);
+    if (link && link !== dismissed) showCard(link);
   });
   document.addEventListener('mouseout', function (ev) {
     var link = glossaryLink(ev.target);
-    if (link && link === cardFor && !link.contains(ev.relatedTarget) && document.activeElement !== link) hideCard();
+    if (!link || link.contains(ev.relatedTarget)) return;
+    if (link === dismissed && document.activeElement !== link) dismissed = null;
+    if (link === cardFor && document.activeElement !== link) hideCard();
   });
   document.addEventListener('focusin', function (ev) {
     var link = glossaryLink(ev.target);
@@ -200,10 +224,15 @@
     else hideCard();
   });
   document.addEventListener('focusout', function (ev) {
-    if (glossaryLink(ev.target) === cardFor) hideCard();
+    var link = glossaryLink(ev.target);
+    if (link === dismissed) dismissed = null;
+    if (link === cardFor) hideCard();
   });
   document.addEventListener('keydown', function (ev) {
-    if (ev.key === 'Escape' && cardFor) hideCard();
+    if (ev.key === 'Escape' && cardFor) {
+      dismissed = cardFor;
+      hideCard();
+    }
   });
   window.addEventListener('scroll', function () { if (cardFor) positionCard(cardFor); }, { passive: true });
 
