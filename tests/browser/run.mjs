@@ -338,6 +338,12 @@ for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], 
     for (const [name, url] of Object.entries(AXE_PAGES)) {
       const page = await open(url, { width, scheme });
       if (url.startsWith('/search/')) await searchTitles(page);
+      if (url === COMMENTARY) {
+        // Check what the script adds too: an open card, and on narrow screens an open note.
+        if (width < 1200) await page.locator('.prose sup.note-ref a[href="#fn-1"]').first().click();
+        await page.locator('.prose a.gl-treaty').first().focus();
+        assert(await page.locator('#gl-card').isVisible(), 'card not open for axe');
+      }
       await page.addScriptTag({ content: AXE });
       const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
       const counts = { minor: 0, moderate: 0, serious: 0, critical: 0 };

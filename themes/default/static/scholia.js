@@ -135,7 +135,9 @@
     card.id = 'gl-card';
     card.setAttribute('role', 'tooltip');
     card.hidden = true;
-    document.body.appendChild(card);
+    // Inside the main landmark, where the links are; no ancestor there is positioned, so
+    // the card's coordinates stay the document's.
+    (document.querySelector('main') || document.body).appendChild(card);
   }
 
   function el(tag, cls, text) {
