@@ -265,6 +265,13 @@ await test('search: glossary entries are found by name and by alias, plurals fol
   await page.goto(BASE + '/search/?q=appeals');
   const t2 = await searchTitles(page);
   assert(t2.includes('The Appellate Body, four years on') || t2.includes('World Trade Organization (WTO)'), `appeals: ${t2}`);
+  // Accents fold the same way in the index (Rust) and in the query (scholia.js).
+  for (const q of ['Curaçao', 'CURACAO']) {
+    await page.goto(BASE + '/search/?q=' + encodeURIComponent(q));
+    const t = await searchTitles(page);
+    assert(t[0] === 'Targets under the Paris Agreement', `${q}: ${t}`);
+    assert((await page.locator('.result-excerpt mark').first().innerText()) === 'Curaçao', `${q}: no highlight`);
+  }
   await page.goto(BASE + '/search/?q=zzzqqq');
   await searchTitles(page);
   assert((await page.locator('.search-status').innerText()).includes('Nothing matches'), 'no “nothing matches” message');

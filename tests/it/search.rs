@@ -73,6 +73,8 @@ fn the_index_finds_commentaries_and_entries_by_their_words() {
     assert!(titles("budapest").contains(&"Convention on Cybercrime".to_string()));
     // Note text is indexed once (from the notes list, not the sidenote copy too).
     assert_eq!(titles("practitioner"), ["Data export rules, relaxed"]);
+    // Accents are folded, as scholia.js folds the query.
+    assert_eq!(titles("curacao"), ["Targets under the Paris Agreement"]);
     // Stop words are not.
     assert!(lookup(&site, "the").is_empty());
 
