@@ -94,8 +94,8 @@ async function open(url, { width = 1400, height = 900, scheme = 'light', js = tr
   page.on('response', (r) => { if (r.status() >= 400 && !icon(r.url())) consoleErrors.push(`${url}: ${r.status()} ${r.url()}`); });
   await page.goto(BASE + url, { waitUntil: 'load' });
   await page.evaluate(() => document.fonts && document.fonts.ready);
-  // One frame for scholia.js to place notes after fonts and load.
-  await page.waitForTimeout(50);
+  // Two frames for scholia.js to place the notes again after fonts and load.
+  if (js) await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
   return page;
 }
 async function shot(page, name, opts = {}) {
