@@ -29,6 +29,7 @@ pub mod glossary;
 pub mod markdown;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

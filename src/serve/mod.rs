@@ -316,9 +316,19 @@ pub fn serve(opts: ServeOptions) -> i32 {
         }
         let o = {
             let _guard = writing.lock();
-            session.rebuild_paths(paths.as_deref())
+            session.rebuild_pages(paths.as_deref())
         };
         report_outcome(&o, &live, false, format);
+        // The browser reloads on the pages above; the search index, which covers the whole
+        // site, follows a moment later.
+        if o.ok {
+            let _guard = writing.lock();
+            let mut search = Outcome::default();
+            session.finish_search(&mut search);
+            if !search.diags.is_empty() {
+                print_diagnostics(&search.diags, format);
+            }
+        }
     }
 }
 

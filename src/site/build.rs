@@ -16,6 +16,7 @@ use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::{FactLink, Glossary};
 use crate::markdown::{self, summary, AutoLink, Input, Mention, Rendered};
+use crate::search;
 use crate::theme::context::*;
 use crate::theme::Theme;
 use minijinja::{context, Value};
@@ -89,6 +90,8 @@ pub(super) struct Article {
     pub(super) cited: Vec<String>,
     /// Body HTML, for the newest `FEED_LEN` commentaries only.
     pub(super) feed_html: Option<String>,
+    /// Its terms for the search index; its search document is already written.
+    pub(super) search: search::Terms,
 }
 
 /// Commentaries in the Atom feed.
@@ -110,6 +113,7 @@ pub(super) enum Job {
     Page(usize),
     Sources,
     NotFound,
+    Search,
 }
 
 /// Builds (or checks) a site. Returns the counts when it succeeded, and every diagnostic.
@@ -261,9 +265,12 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             let mut diags = r.diags.clone();
+            let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+            let terms = search::weigh(&doc);
             if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
                 let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
-                    .and_then(|(rel, html)| write(&rel, html.as_bytes()));
+                    .and_then(|(rel, html)| write(&rel, html.as_bytes()))
+                    .and_then(|()| write(&search_doc_path(i), &search::doc_file(&doc)));
                 diags.extend(page.err());
             }
             let Rendered {
@@ -281,6 +288,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 candidates,
                 cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                 feed_html: (i < FEED_LEN).then_some(html),
+                search: terms,
             };
             (article, diags)
         })
@@ -381,6 +389,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         jobs.push(Job::Sources);
     }
     jobs.push(Job::NotFound);
+    jobs.push(Job::Search);
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
@@ -427,9 +436,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                     Job::Home(_) => counts.home += 1,
                     Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
                     Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
-                    Job::Page(_) | Job::Sources | Job::NotFound => counts.pages += 1,
+                    Job::Page(_) | Job::Sources | Job::NotFound | Job::Search => counts.pages += 1,
                 }
-                if !matches!(job, Job::NotFound) {
+                if !matches!(job, Job::NotFound | Job::Search) {
                     sitemap.push((ctx.url_of(&job), lastmod));
                 }
             }
@@ -439,6 +448,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     // Feed, sitemap, stylesheets, static files.
     let mut extra_files = site_files(&config, &routes, &articles, &sitemap);
     extra_files.extend(asset_files);
+    // The search index is not counted with the static files: it grows with the content.
+    let search = search_files(&articles, &entry_search(&glossary, &entry_renders));
+    let search_count = search.len();
+    extra_files.extend(search);
     for (src, rel) in &statics {
         match std::fs::read(src) {
             Ok(b) => extra_files.push((slash(rel), b)),
@@ -454,7 +467,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             diags.push(d);
         }
     }
-    counts.statics = extra_files.len();
+    counts.statics = extra_files.len() - search_count;
 
     if diags.iter().any(Diagnostic::is_error) {
         if let Some(s) = staging {
@@ -507,6 +520,88 @@ pub(super) fn site_files(
             feeds::robots(routes.base()).into_bytes(),
         ),
     ]
+}
+
+/// The search document of a rendered page: its text is the body's, then the notes'.
+pub(super) fn search_doc(
+    title: &str,
+    url: &str,
+    kind: &'static str,
+    date: String,
+    summary: &str,
+    r: &Rendered,
+) -> search::Doc {
+    let mut text = search::plain_text(&r.html);
+    for n in &r.notes {
+        text.push(' ');
+        text.push_str(&search::plain_text(&n.html));
+    }
+    search::Doc {
+        title: title.to_string(),
+        url: url.to_string(),
+        kind,
+        date,
+        summary: summary.to_string(),
+        text,
+    }
+}
+
+pub(super) fn search_doc_path(id: usize) -> String {
+    format!("search/d/{id}.json.gz")
+}
+
+/// Each glossary entry's search document (the file) and its terms, in entry order.
+pub(super) fn entry_search(g: &Glossary, renders: &[Rendered]) -> Vec<(Vec<u8>, search::Terms)> {
+    (0..g.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &g.entries[i];
+            let title = match &e.abbr {
+                Some(a) => format!("{} ({a})", e.name),
+                None => e.name.clone(),
+            };
+            let doc = search_doc(
+                &title,
+                &g.urls[i],
+                e.kind.as_str(),
+                String::new(),
+                &g.summaries[i],
+                &renders[i],
+            );
+            // Aliases are names a reader may search by: weigh them as the title.
+            let mut named = doc.clone();
+            for a in &e.aliases {
+                named.title.push(' ');
+                named.title.push_str(a);
+            }
+            let terms = search::weigh(&named);
+            (search::doc_file(&doc), terms)
+        })
+        .collect()
+}
+
+/// The search index and the glossary entries' documents (commentaries' documents are
+/// written with their pages). Entry ids follow the commentaries'.
+pub(super) fn search_files<'a>(
+    articles: &'a [Article],
+    entries: &'a [(Vec<u8>, search::Terms)],
+) -> Vec<(String, Vec<u8>)> {
+    let n = articles.len();
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .iter()
+        .enumerate()
+        .map(|(j, (doc, _))| (search_doc_path(n + j), doc.clone()))
+        .collect();
+    let terms = articles
+        .iter()
+        .map(|a| &a.search)
+        .chain(entries.iter().map(|(_, t)| t));
+    files.extend(
+        search::index_files(terms)
+            .into_iter()
+            .map(|(p, b)| (format!("search/{p}"), b)),
+    );
+    files
 }
 
 /// A commentary as lists show it.
@@ -654,6 +749,7 @@ pub(super) fn site_view(
             authors: routes.url("authors/"),
             feed: routes.url("feed.xml"),
             sources: has_sources.then(|| routes.url(SOURCES_PATH)),
+            search: routes.url("search/"),
         },
     }
 }
@@ -723,6 +819,7 @@ impl Ctx<'_> {
             Job::Page(i) => format!("{}/", self.pages[*i].slug),
             Job::Sources => SOURCES_PATH.into(),
             Job::NotFound => "404.html".into(),
+            Job::Search => "search/".into(),
         }
     }
 
@@ -754,7 +851,7 @@ impl Ctx<'_> {
                 .filter(|a| !a.cited.is_empty())
                 .map(|a| a.c.date)
                 .max(),
-            Job::Page(_) | Job::NotFound => None,
+            Job::Page(_) | Job::NotFound | Job::Search => None,
         }
     }
 
@@ -950,6 +1047,7 @@ impl Ctx<'_> {
                 theme.render("sources.html", context! { site, current_url, works })?
             }
             Job::NotFound => theme.render("404.html", context! { site, current_url })?,
+            Job::Search => theme.render("search.html", context! { site, current_url })?,
         };
         let file = if path.ends_with('/') || path.is_empty() {
             format!("{path}index.html")

@@ -10,8 +10,8 @@
 
 use super::affected;
 use super::build::{
-    commentary_item, render_commentary, site_files, site_view, slash, terms, theme_assets, Article,
-    Ctx, Job, Term,
+    commentary_item, entry_search, render_commentary, search_doc, search_doc_path, search_files,
+    site_files, site_view, slash, terms, theme_assets, Article, Ctx, Job, Term,
 };
 use super::routes::Routes;
 use super::sources as cite_site;
@@ -23,6 +23,7 @@ use crate::content::{self, Commentary, Entry, Page};
 use crate::error::Diagnostic;
 use crate::glossary::Glossary;
 use crate::markdown::{self, summary, AutoLink, Input, Note, Rendered};
+use crate::search;
 use crate::theme::Theme;
 use minijinja::Value;
 use rayon::prelude::*;
@@ -65,6 +66,9 @@ struct ArticleMeta {
     diags: Vec<Diagnostic>,
     /// (key, formatted entry) of each work it cites.
     works_cited: Vec<(String, String)>,
+    /// Its search document (the file) and that file's key.
+    search_doc: Vec<u8>,
+    search_key: u64,
 }
 
 /// The result of one rebuild.
@@ -97,6 +101,10 @@ pub struct Session {
     sources: Sources,
     sources_hash: Option<u64>,
     sources_diags: Vec<Diagnostic>,
+    /// The glossary entries' search documents and terms; `None` when entries changed.
+    entry_search: Option<Vec<(Vec<u8>, search::Terms)>>,
+    /// Whether the search index is behind the pages (see [`Session::finish_search`]).
+    search_dirty: bool,
     config: SiteConfig,
     config_diags: Vec<Diagnostic>,
     routes: Routes,
@@ -205,6 +213,8 @@ impl Session {
             sources: Sources::empty(),
             sources_hash: None,
             sources_diags: Vec::new(),
+            entry_search: None,
+            search_dirty: true,
             config: SiteConfig::default(),
             config_diags: Vec::new(),
             routes: Routes::new("/"),
@@ -246,6 +256,17 @@ impl Session {
     /// The same, told which paths changed (absolute, as the watcher reports them): content
     /// files are then checked one by one instead of walking content/. `None` walks.
     pub fn rebuild_paths(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
+        let mut out = self.rebuild_pages(changed);
+        if out.ok {
+            self.finish_search(&mut out);
+        }
+        out
+    }
+
+    /// The same without the search index, which then lags behind the pages until
+    /// [`Session::finish_search`]: `serve` reloads the browser in between, because the index
+    /// covers the whole site and takes longer than the pages an edit touches.
+    pub fn rebuild_pages(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
         let mut out = self.run(changed);
         out.diags.sort_by(|a, b| {
@@ -315,6 +336,83 @@ impl Session {
             }
         }
         true
+    }
+
+    /// Brings the search index (and the glossary entries' search documents) up to date with
+    /// the pages of the last successful rebuild; adds what it writes and removes to `out`.
+    pub fn finish_search(&mut self, out: &mut Outcome) {
+        let Some(glossary) = self.glossary.as_ref() else {
+            return;
+        };
+        if !self.search_dirty {
+            return;
+        }
+        let entries = self
+            .entry_search
+            .get_or_insert_with(|| entry_search(glossary, &self.entry_renders));
+        let files = search_files(&self.articles, entries);
+        let mut keep: HashSet<String> = (0..self.articles.len()).map(search_doc_path).collect();
+        let mut todo = Vec::new();
+        for (rel, bytes) in files {
+            let key = hash_of(&bytes);
+            keep.insert(rel.clone());
+            if self.written.get(&rel) != Some(&key) {
+                todo.push((rel, bytes, key));
+            }
+        }
+        let mut diags = Vec::new();
+        self.write_files(todo, out, &mut diags);
+        self.remove_stale(out, |rel| !is_search_data(rel) || keep.contains(rel));
+        out.written.sort();
+        out.removed.sort();
+        self.search_dirty = !diags.is_empty();
+        out.ok &= diags.is_empty();
+        out.diags.extend(diags);
+    }
+
+    /// Writes each file through a temporary name, so a reader never sees half a page.
+    fn write_files(&mut self, files: Vec<OutFile>, out: &mut Outcome, diags: &mut Vec<Diagnostic>) {
+        for (rel, bytes, key) in files {
+            let path = self.out.join(&rel);
+            let tmp = self.out.join(format!("{rel}.scholia-part"));
+            let res = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(&tmp, &bytes))
+                .and_then(|_| std::fs::rename(&tmp, &path));
+            match res {
+                Ok(()) => {
+                    self.written.insert(rel.clone(), key);
+                    out.written.push(rel);
+                }
+                Err(e) => {
+                    self.written.remove(&rel);
+                    diags.push(Diagnostic::global(
+                        codes::IO,
+                        format!("cannot write {rel}: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Removes the written files `keep` rejects, and the folders that leaves empty (a full
+    /// build would have none).
+    fn remove_stale(&mut self, out: &mut Outcome, keep: impl Fn(&str) -> bool) {
+        let stale: Vec<String> = self.written.keys().filter(|k| !keep(k)).cloned().collect();
+        for rel in stale {
+            self.written.remove(&rel);
+            let path = self.out.join(&rel);
+            let _ = std::fs::remove_file(&path);
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == self.out || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            out.removed.push(rel);
+        }
     }
 
     /// Forgets everything derived from the configuration (it changed).
@@ -509,6 +607,8 @@ impl Session {
         let glossary_changed = all_markdown || !changed_entries.is_empty();
         let touched = affected::Touched::new(glossary, &changed_entries);
         if glossary_changed || self.entry_renders.len() != glossary.entries.len() {
+            self.entry_search = None;
+            self.search_dirty = true;
             let all = all_markdown || self.entry_renders.len() != glossary.entries.len();
             let old = std::mem::take(&mut self.entry_renders);
             let again: Vec<Option<Rendered>> = glossary
@@ -645,6 +745,9 @@ impl Session {
                     .summary
                     .clone()
                     .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
+                let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+                let search_terms = search::weigh(&doc);
+                let search_doc = search::doc_file(&doc);
                 let item = commentary_item(routes, c, &url, &summary);
                 let item_hash = hash_of(&serde_json::to_string(&item).unwrap_or_default());
                 let render = hash_of(&(
@@ -671,6 +774,8 @@ impl Session {
                     words: r.words,
                     diags: r.diags.clone(),
                     works_cited: r.works_cited.clone(),
+                    search_key: hash_of(&search_doc),
+                    search_doc,
                 };
                 let Rendered {
                     html,
@@ -687,6 +792,7 @@ impl Session {
                     candidates,
                     cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                     feed_html: Some(html),
+                    search: search_terms,
                 };
                 (a, m)
             })
@@ -702,6 +808,7 @@ impl Session {
             visible.contains(a.c.file.path.as_path()) && !replaced.contains(&a.c.file.path)
         });
         let reorder = !fresh.is_empty() || articles.len() != before;
+        self.search_dirty |= reorder;
         for (a, m) in fresh {
             self.meta.insert(a.c.file.path.clone(), m);
             articles.push(a);
@@ -794,6 +901,7 @@ impl Session {
             jobs.push(Job::Sources);
         }
         jobs.push(Job::NotFound);
+        jobs.push(Job::Search);
 
         let entry_keys = &self.entry_keys;
         let key_of = |job: &Job| -> u64 {
@@ -851,6 +959,7 @@ impl Session {
                     }
                 }
                 Job::NotFound => "404".hash(&mut h),
+                Job::Search => "search".hash(&mut h),
             }
             h.finish()
         };
@@ -909,7 +1018,7 @@ impl Session {
             .collect();
         for (job, rel, _) in &keyed {
             all_files.insert(rel.clone());
-            if !matches!(job, Job::NotFound) {
+            if !matches!(job, Job::NotFound | Job::Search) {
                 sitemap.push((ctx.url_of(job), ctx.lastmod(job)));
             }
         }
@@ -923,6 +1032,14 @@ impl Session {
                 }),
         );
         outcome.pages_rendered = results.len();
+        // Commentaries' search documents go out with their pages; the index and the entries'
+        // documents follow in `finish_search`.
+        for (i, m) in metas.iter().enumerate() {
+            let rel = search_doc_path(i);
+            if written.get(&rel) != Some(&m.search_key) {
+                results.push(Ok((rel, m.search_doc.clone(), m.search_key)));
+            }
+        }
 
         trace.lap("pages");
         // Feed, sitemap, stylesheets, static files: cheap to make, written when different.
@@ -976,56 +1093,23 @@ impl Session {
             return outcome;
         }
 
-        // Write: each file through a temporary name, so a reader never sees half a page.
-        for (rel, bytes, key) in files {
-            let path = self.out.join(&rel);
-            let tmp = self.out.join(format!("{rel}.scholia-part"));
-            let res = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|_| std::fs::write(&tmp, &bytes))
-                .and_then(|_| std::fs::rename(&tmp, &path));
-            match res {
-                Ok(()) => {
-                    self.written.insert(rel.clone(), key);
-                    outcome.written.push(rel);
-                }
-                Err(e) => {
-                    self.written.remove(&rel);
-                    diags.push(Diagnostic::global(
-                        codes::IO,
-                        format!("cannot write {rel}: {e}"),
-                    ));
-                }
-            }
-        }
+        self.write_files(files, &mut outcome, &mut diags);
         trace.lap("write");
-        let stale: Vec<String> = self
-            .written
-            .keys()
-            .filter(|k| !all_files.contains(*k))
-            .cloned()
-            .collect();
-        for rel in stale {
-            self.written.remove(&rel);
-            let path = self.out.join(&rel);
-            let _ = std::fs::remove_file(&path);
-            // Leave no empty folders behind (a full build would have none).
-            let mut dir = path.parent();
-            while let Some(d) = dir {
-                if d == self.out || std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-            outcome.removed.push(rel);
-        }
+        // The search index's files are `finish_search`'s to keep or remove.
+        self.remove_stale(&mut outcome, |rel| {
+            all_files.contains(rel) || is_search_data(rel)
+        });
         trace.lap("stale");
         outcome.written.sort();
         outcome.removed.sort();
         outcome.diags = diags;
         outcome
     }
+}
+
+/// The search index's data files (not its page, `search/index.html`).
+fn is_search_data(rel: &str) -> bool {
+    rel.starts_with("search/") && rel != "search/index.html"
 }
 
 /// Phase times on stderr when `SCHOLIA_SERVE_TRACE` is set, to see where a rebuild goes.
