@@ -199,6 +199,8 @@ fn nginx_serves_the_sub_path_build_with_no_broken_link() {
             let doc = Html::parse_document(&String::from_utf8_lossy(&body));
             let mut urls = crate::util::attrs(&doc, "[href]", "href");
             urls.extend(crate::util::attrs(&doc, "[src]", "src"));
+            // The search box's form: its action must resolve under the sub-path too.
+            urls.extend(crate::util::attrs(&doc, "form[action]", "action"));
             for u in urls {
                 if let Some(p) = internal_path(&u, &path, &origin) {
                     assert!(

@@ -247,7 +247,8 @@ fn sitemap_is_well_formed_with_lastmod() {
     let pages: BTreeSet<String> = pages(&site.root().join("site"))
         .into_iter()
         .map(|(rel, _)| rel)
-        .filter(|r| r != "404.html")
+        // Neither the not-found page nor the search page is for search engines.
+        .filter(|r| r != "404.html" && r != "search/index.html")
         .collect();
     let listed: BTreeSet<String> = urls
         .iter()
