@@ -118,11 +118,17 @@ fn every_page_has_the_search_box_and_the_script_and_the_search_page_exists() {
             attrs(&doc, ".site-header form input[type='search']", "name"),
             ["q"]
         );
-        assert_eq!(
-            attrs(&doc, "head script[defer]", "src"),
-            ["/scholia.js"],
-            "{page}"
+        // The script under its fingerprinted name, which hosts may cache forever.
+        let scripts = attrs(&doc, "head script[defer]", "src");
+        assert_eq!(scripts.len(), 1, "{page}");
+        let script = scripts[0].strip_prefix('/').unwrap();
+        assert!(
+            script.starts_with("scholia.")
+                && script.ends_with(".js")
+                && script.len() == "scholia..js".len() + 16,
+            "{page}: {script}"
         );
+        assert_eq!(site.read(script), site.read("scholia.js"));
         assert_eq!(attrs(&doc, "html", "lang"), ["en"]);
     }
     let search = site.html("search/index.html");
