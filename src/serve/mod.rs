@@ -210,8 +210,11 @@ pub fn serve(opts: ServeOptions) -> i32 {
     }
 
     // Watch before the first build, so no save between the two is missed.
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = match notify::recommended_watcher(tx) {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let fs_tx = tx.clone();
+    let mut watcher = match notify::recommended_watcher(move |ev| {
+        let _ = fs_tx.send(Msg::Fs(ev));
+    }) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch the site's files: {e}");
@@ -271,17 +274,45 @@ pub fn serve(opts: ServeOptions) -> i32 {
     });
 
     // The rebuild loop: wait for a relevant event, then for quiet, then rebuild.
+    // The search index covers the whole site: it is made on another thread after the pages
+    // of a rebuild are out, and written only if no rebuild happened meanwhile.
+    let mut searching = false;
+    let start_search = |session: &mut Session, searching: &mut bool| {
+        if *searching {
+            return;
+        }
+        if let Some(job) = session.search_job() {
+            *searching = true;
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let files = job.run();
+                let _ = tx.send(Msg::Search(job.generation(), files));
+            });
+        }
+    };
     loop {
-        let Ok(first_event) = rx.recv() else {
-            eprintln!("error: the file watcher stopped; restart scholia serve");
-            let _ = std::fs::remove_dir_all(&out);
-            return 1;
+        let first_event = match rx.recv() {
+            Ok(Msg::Fs(ev)) => ev,
+            Ok(Msg::Search(generation, files)) => {
+                searching = false;
+                let _guard = writing.lock();
+                apply_search(&mut session, generation, files, format);
+                start_search(&mut session, &mut searching);
+                continue;
+            }
+            Err(_) => {
+                eprintln!("error: the file watcher stopped; restart scholia serve");
+                let _ = std::fs::remove_dir_all(&out);
+                return 1;
+            }
         };
         let mut relevant_seen = false;
         let mut new_dirs = false;
         // The changed paths, or `None` when events were lost and only a walk will do.
         let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
         let mut note = |ev: notify::Result<notify::Event>| match ev {
+            // Reads (the rebuild's own walk opens every folder) change nothing.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
             Ok(ev) => {
                 if ev.need_rescan() {
                     paths = None;
@@ -305,13 +336,25 @@ pub fn serve(opts: ServeOptions) -> i32 {
             }
         };
         note(first_event);
-        while let Ok(ev) = rx.recv_timeout(DEBOUNCE) {
-            note(ev);
+        let mut index = None;
+        while let Ok(msg) = rx.recv_timeout(DEBOUNCE) {
+            match msg {
+                Msg::Fs(ev) => note(ev),
+                Msg::Search(generation, files) => {
+                    searching = false;
+                    index = Some((generation, files));
+                }
+            }
         }
         if new_dirs {
             watch_dirs(&mut watcher);
         }
         if !relevant_seen {
+            if let Some((generation, files)) = index {
+                let _guard = writing.lock();
+                apply_search(&mut session, generation, files, format);
+                start_search(&mut session, &mut searching);
+            }
             continue;
         }
         let o = {
@@ -319,17 +362,31 @@ pub fn serve(opts: ServeOptions) -> i32 {
             session.rebuild_pages(paths.as_deref())
         };
         report_outcome(&o, &live, false, format);
-        // The browser reloads on the pages above; the search index, which covers the whole
-        // site, follows a moment later.
         if o.ok {
-            let _guard = writing.lock();
-            let mut search = Outcome::default();
-            session.finish_search(&mut search);
-            if !search.diags.is_empty() {
-                print_diagnostics(&search.diags, format);
-            }
+            start_search(&mut session, &mut searching);
         }
     }
+}
+
+fn apply_search(
+    session: &mut Session,
+    generation: u64,
+    files: crate::site::incremental::SearchFiles,
+    format: Format,
+) {
+    let mut o = Outcome::default();
+    session.apply_search(generation, files, &mut o);
+    if !o.diags.is_empty() {
+        print_diagnostics(&o.diags, format);
+    }
+}
+
+/// What the rebuild loop waits for.
+enum Msg {
+    /// A file system event.
+    Fs(notify::Result<notify::Event>),
+    /// A search index made after the rebuild of the given generation.
+    Search(u64, crate::site::incremental::SearchFiles),
 }
 
 fn open_browser(url: &str) {

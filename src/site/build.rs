@@ -449,7 +449,10 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     let mut extra_files = site_files(&config, &routes, &articles, &sitemap);
     extra_files.extend(asset_files);
     // The search index is not counted with the static files: it grows with the content.
-    let search = search_files(&articles, &entry_search(&glossary, &entry_renders));
+    let search = search_files(
+        articles.iter().map(|a| &a.search),
+        &entry_search(&glossary, &entry_renders),
+    );
     let search_count = search.len();
     extra_files.extend(search);
     for (src, rel) in &statics {
@@ -583,7 +586,7 @@ pub(super) fn entry_search(g: &Glossary, renders: &[Rendered]) -> Vec<(Vec<u8>, 
 /// The search index and the glossary entries' documents (commentaries' documents are
 /// written with their pages). Entry ids follow the commentaries'.
 pub(super) fn search_files<'a>(
-    articles: &'a [Article],
+    articles: impl ExactSizeIterator<Item = &'a search::Terms>,
     entries: &'a [(Vec<u8>, search::Terms)],
 ) -> Vec<(String, Vec<u8>)> {
     let n = articles.len();
@@ -592,10 +595,7 @@ pub(super) fn search_files<'a>(
         .enumerate()
         .map(|(j, (doc, _))| (search_doc_path(n + j), doc.clone()))
         .collect();
-    let terms = articles
-        .iter()
-        .map(|a| &a.search)
-        .chain(entries.iter().map(|(_, t)| t));
+    let terms = articles.chain(entries.iter().map(|(_, t)| t));
     files.extend(
         search::index_files(terms)
             .into_iter()

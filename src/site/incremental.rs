@@ -31,6 +31,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Tags or authors by slug.
@@ -102,7 +103,9 @@ pub struct Session {
     sources_hash: Option<u64>,
     sources_diags: Vec<Diagnostic>,
     /// The glossary entries' search documents and terms; `None` when entries changed.
-    entry_search: Option<Vec<(Vec<u8>, search::Terms)>>,
+    entry_search: Option<EntrySearch>,
+    /// Counts rebuilds, so that a search index made from an older one is not written.
+    generation: u64,
     /// Whether the search index is behind the pages (see [`Session::finish_search`]).
     search_dirty: bool,
     config: SiteConfig,
@@ -214,6 +217,7 @@ impl Session {
             sources_hash: None,
             sources_diags: Vec::new(),
             entry_search: None,
+            generation: 0,
             search_dirty: true,
             config: SiteConfig::default(),
             config_diags: Vec::new(),
@@ -268,6 +272,7 @@ impl Session {
     /// covers the whole site and takes longer than the pages an edit touches.
     pub fn rebuild_pages(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
+        self.generation += 1;
         let mut out = self.run(changed);
         out.diags.sort_by(|a, b| {
             (&a.path, a.line, a.col, a.severity, &a.message)
@@ -341,16 +346,37 @@ impl Session {
     /// Brings the search index (and the glossary entries' search documents) up to date with
     /// the pages of the last successful rebuild; adds what it writes and removes to `out`.
     pub fn finish_search(&mut self, out: &mut Outcome) {
-        let Some(glossary) = self.glossary.as_ref() else {
-            return;
-        };
+        if let Some(job) = self.search_job() {
+            let generation = job.generation;
+            let files = job.run();
+            self.apply_search(generation, files, out);
+        }
+    }
+
+    /// The work of [`Session::finish_search`] that needs no session, to run on another
+    /// thread while the session goes on rebuilding pages; `None` when the index is current.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        let glossary = self.glossary.as_ref()?;
         if !self.search_dirty {
-            return;
+            return None;
         }
         let entries = self
             .entry_search
-            .get_or_insert_with(|| entry_search(glossary, &self.entry_renders));
-        let files = search_files(&self.articles, entries);
+            .get_or_insert_with(|| Arc::new(entry_search(glossary, &self.entry_renders)))
+            .clone();
+        Some(SearchJob {
+            generation: self.generation,
+            articles: self.articles.iter().map(|a| a.search.clone()).collect(),
+            entries,
+        })
+    }
+
+    /// Writes what a [`SearchJob`] made, unless a rebuild happened since it started (then
+    /// the index stays due, for a new job).
+    pub fn apply_search(&mut self, generation: u64, files: SearchFiles, out: &mut Outcome) {
+        if generation != self.generation {
+            return;
+        }
         let mut keep: HashSet<String> = (0..self.articles.len()).map(search_doc_path).collect();
         let mut todo = Vec::new();
         for (rel, bytes) in files {
@@ -1069,6 +1095,11 @@ impl Session {
             super::write::MARKER.to_string(),
             b"This folder is written by Scholia; a build replaces it whole.\n".to_vec(),
         ));
+        // A site's own file (content/static/robots.txt) replaces a generated one, as in a
+        // full build, where it is written last.
+        let mut named = HashSet::new();
+        extra.reverse();
+        extra.retain(|(rel, _)| named.insert(rel.clone()));
         for (rel, bytes) in extra {
             let key = hash_of(&bytes);
             all_files.insert(rel.clone());
@@ -1104,6 +1135,32 @@ impl Session {
         outcome.removed.sort();
         outcome.diags = diags;
         outcome
+    }
+}
+
+/// Files of the search index, as (path in the output, bytes).
+pub type SearchFiles = Vec<(String, Vec<u8>)>;
+
+/// A search index to make from a snapshot of the session's terms (see
+/// [`Session::search_job`]).
+pub struct SearchJob {
+    generation: u64,
+    articles: Vec<search::Terms>,
+    entries: EntrySearch,
+}
+
+/// The glossary entries' search documents (the files) and terms, shared with a job.
+type EntrySearch = Arc<Vec<(Vec<u8>, search::Terms)>>;
+
+impl SearchJob {
+    /// The rebuild it was taken after, for [`Session::apply_search`].
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Makes the index files and the glossary entries' documents.
+    pub fn run(&self) -> SearchFiles {
+        search_files(self.articles.iter(), &self.entries)
     }
 }
 

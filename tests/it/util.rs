@@ -135,11 +135,11 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
+        // A folder being written (serve's preview) may lose a file between the listing and
+        // the read; the callers compare again until it settles.
+        .filter_map(|e| {
+            let bytes = std::fs::read(e.path()).ok()?;
+            Some((e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes))
         })
         .collect();
     v.sort();
