@@ -274,6 +274,9 @@ pub fn serve(opts: ServeOptions) -> i32 {
         // The changed paths, or `None` when events were lost and only a walk will do.
         let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
         let mut note = |ev: notify::Result<notify::Event>| match ev {
+            // Opening and reading files (our own rebuild walks content/) changes nothing:
+            // counting those would rebuild forever.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
             Ok(ev) => {
                 if ev.need_rescan() {
                     paths = None;
