@@ -30,6 +30,9 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
+/// A file written as is: (path in the output, bytes).
+type Extra = (String, Vec<u8>);
+
 /// Tags or authors by slug.
 type Terms = BTreeMap<String, Term>;
 
@@ -112,6 +115,8 @@ pub struct Session {
     entry_keys: Vec<u64>,
     /// Tags and authors, with the hash of the article list they were made from.
     terms: Option<(u64, Terms, Terms)>,
+    /// `syntax.css` and the theme's static files, for a theme epoch.
+    theme_files: Option<(u64, Vec<Extra>)>,
     pages_hash: Option<u64>,
     page_renders: Vec<Rendered>,
     /// Newest first, like `build`'s.
@@ -210,6 +215,7 @@ impl Session {
             entry_renders: Vec::new(),
             entry_keys: Vec::new(),
             terms: None,
+            theme_files: None,
             pages_hash: None,
             page_renders: Vec::new(),
             articles: Vec::new(),
@@ -896,17 +902,30 @@ impl Session {
             },
             &feed_items,
         );
-        let mut extra: Vec<(String, Vec<u8>)> = vec![
+        let mut extra: Vec<Extra> = vec![
             ("feed.xml".into(), feed.into_bytes()),
             ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
-            (
-                "syntax.css".into(),
-                markdown::highlight::stylesheet().into_bytes(),
-            ),
         ];
-        match theme.static_files() {
-            Ok(files) => extra.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
-            Err(d) => diags.push(d),
+        // The stylesheets and the theme's files change only with the theme.
+        let epoch = self.theme_epoch;
+        if self.theme_files.as_ref().is_none_or(|(e, _)| *e != epoch) {
+            let mut files = vec![(
+                "syntax.css".to_string(),
+                markdown::highlight::stylesheet().into_bytes(),
+            )];
+            match theme.static_files() {
+                Ok(f) => {
+                    files.extend(f.into_iter().map(|(p, b)| (slash(&p), b)));
+                    self.theme_files = Some((epoch, files));
+                }
+                Err(d) => {
+                    diags.push(d);
+                    self.theme_files = None;
+                }
+            }
+        }
+        if let Some((_, files)) = &self.theme_files {
+            extra.extend(files.iter().cloned());
         }
         let old_statics = std::mem::take(&mut self.statics);
         for (src, rel) in &scan.statics {
