@@ -13,15 +13,19 @@
 //! Anything else (an entry added, removed or renamed to another slug) renders every
 //! commentary again.
 
+use crate::content::Entry;
 use crate::glossary::matcher::Matcher;
 use crate::glossary::Glossary;
 use crate::markdown::Mention;
 use aho_corasick::AhoCorasick;
 use std::collections::HashSet;
 
-/// Entries of `new` that render differently from `old`, or `None` when every commentary
-/// must be rendered again (the slugs differ, so indexes and wiki links may too).
-pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Vec<usize>> {
+/// Which entries of `new` differ from `old`: (changed, relinked). `relinked` are those whose
+/// links render differently (tag, name, URL) or that lost a surface or automatic linking:
+/// commentaries that mentioned them must be rendered again. An entry that only gained
+/// surfaces can change only texts that contain one. `None` when every commentary must be
+/// rendered again (the slugs differ, so indexes and wiki links may too).
+pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<(Vec<usize>, Vec<usize>)> {
     if old.entries.len() != new.entries.len()
         || old
             .entries
@@ -31,16 +35,29 @@ pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Vec<usize>> {
     {
         return None;
     }
-    Some(
-        (0..new.entries.len())
-            .filter(|&i| {
-                old.entries[i] != new.entries[i]
-                    || old.open_tag(i) != new.open_tag(i)
-                    || old.urls[i] != new.urls[i]
-                    || old.summaries[i] != new.summaries[i]
-            })
-            .collect(),
-    )
+    let surfaces = |e: &Entry| -> HashSet<String> {
+        std::iter::once(e.name.as_str())
+            .chain(e.abbr.as_deref())
+            .chain(e.aliases.iter().map(String::as_str))
+            .map(|s| s.trim().to_string())
+            .collect()
+    };
+    let mut changed = Vec::new();
+    let mut relinked = Vec::new();
+    for i in 0..new.entries.len() {
+        let (a, b) = (&old.entries[i], &new.entries[i]);
+        let link = old.open_tag(i) != new.open_tag(i)
+            || old.urls[i] != new.urls[i]
+            || a.name != b.name
+            || a.autolink != b.autolink;
+        if link || a != b || old.summaries[i] != new.summaries[i] {
+            changed.push(i);
+            if link || !surfaces(a).is_subset(&surfaces(b)) {
+                relinked.push(i);
+            }
+        }
+    }
+    Some((changed, relinked))
 }
 
 /// The longest run of letters and digits in a surface: every match of the surface in a text
@@ -55,7 +72,10 @@ fn anchor(surface: &str) -> &str {
 
 /// Finds the commentaries a set of changed entries can reach.
 pub struct Touched {
-    entries: HashSet<usize>,
+    /// Entries whose links render differently: their mentions must be rendered again.
+    relinked: HashSet<usize>,
+    /// Whether anything changed.
+    any: bool,
     /// The changed entries' surfaces, matched as the real matcher does.
     surfaces: Matcher,
     /// Their slugs, for `[[wiki links]]`.
@@ -66,8 +86,9 @@ pub struct Touched {
 }
 
 impl Touched {
-    /// For the entries `changed` of `glossary` (the new one).
-    pub fn new(glossary: &Glossary, changed: &[usize]) -> Touched {
+    /// For the entries `changed` and `relinked` of `glossary` (the new one), as
+    /// [`changed_entries`] gives them.
+    pub fn new(glossary: &Glossary, changed: &[usize], relinked: &[usize]) -> Touched {
         let mut words: Vec<&str> = Vec::new();
         let mut slugs: Vec<&str> = Vec::new();
         let set: HashSet<usize> = changed.iter().copied().collect();
@@ -90,7 +111,8 @@ impl Touched {
         });
         let ac = |v: &[&str]| (!v.is_empty()).then(|| AhoCorasick::new(v).ok()).flatten();
         Touched {
-            entries: set,
+            relinked: relinked.iter().copied().collect(),
+            any: !set.is_empty(),
             surfaces,
             slugs: ac(&slugs),
             words: ac(&words),
@@ -99,11 +121,11 @@ impl Touched {
 
     /// Whether a commentary that mentioned `mentions` and reads `text` must be rendered again.
     pub fn hits(&self, mentions: &[Mention], text: &str) -> bool {
-        if self.entries.is_empty() {
+        if !self.any {
             return false;
         }
         let found = |ac: &Option<AhoCorasick>| ac.as_ref().is_some_and(|ac| ac.is_match(text));
-        mentions.iter().any(|m| self.entries.contains(&m.entry))
+        mentions.iter().any(|m| self.relinked.contains(&m.entry))
             || !self.surfaces.find(text).is_empty()
             || (text.contains("[[") && found(&self.slugs))
             || ((text.contains('&') || text.contains('\\')) && found(&self.words))
