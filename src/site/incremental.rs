@@ -458,7 +458,7 @@ impl Session {
         let glossary_hash = hash_of(&entries.iter().map(|(_, h)| *h).collect::<Vec<_>>());
         let mut all_markdown = false;
         let mut changed_entries: Vec<usize> = Vec::new();
-        let mut relinked: Vec<usize> = Vec::new();
+        let mut changes = affected::Changes::default();
         if self.glossary_hash != Some(glossary_hash) || self.glossary.is_none() {
             let entry_list: Vec<Entry> = entry_refs.iter().map(|e| (*e).clone()).collect();
             let (g, gd) = Glossary::new(entry_list, &self.routes, |body| {
@@ -466,9 +466,9 @@ impl Session {
             });
             match &self.glossary {
                 Some(old) => match affected::changed_entries(old, &g) {
-                    Some((c, r)) => {
-                        changed_entries = c;
-                        relinked = r;
+                    Some(c) => {
+                        changed_entries = c.changed.clone();
+                        changes = c;
                     }
                     None => all_markdown = true,
                 },
@@ -487,7 +487,7 @@ impl Session {
             (Autolink::All, true) => AutoLink::All,
         };
         let glossary_changed = all_markdown || !changed_entries.is_empty();
-        let touched = affected::Touched::new(glossary, &changed_entries, &relinked);
+        let touched = affected::Touched::new(&changes);
         if glossary_changed || self.entry_renders.len() != glossary.entries.len() {
             let all = all_markdown || self.entry_renders.len() != glossary.entries.len();
             let old = std::mem::take(&mut self.entry_renders);
