@@ -40,7 +40,7 @@ const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// How long the watcher waits for more events before rebuilding: editors save in several
 /// steps (write a temporary file, rename it, touch metadata).
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Ports tried after the asked one when it is taken.
 const PORT_TRIES: u16 = 10;
