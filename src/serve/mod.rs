@@ -40,7 +40,7 @@ const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// How long the watcher waits for more events before rebuilding: editors save in several
 /// steps (write a temporary file, rename it, touch metadata).
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Ports tried after the asked one when it is taken.
 const PORT_TRIES: u16 = 10;
@@ -311,7 +311,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
         // The changed paths, or `None` when events were lost and only a walk will do.
         let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
         let mut note = |ev: notify::Result<notify::Event>| match ev {
-            // Reads (the rebuild's own walk opens every folder) change nothing.
+            // Opening and reading files (our own rebuild walks content/) changes nothing:
+            // counting those would rebuild forever.
             Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
             Ok(ev) => {
                 if ev.need_rescan() {

@@ -5,23 +5,52 @@
 //! each entry's link tag and name. When the set of slugs stays the same (entries keep their
 //! indexes), only the commentaries that touch a changed entry can render differently:
 //!
-//! - those that linked it before (its old surfaces, tag or name were used): their mentions;
-//! - those whose source contains one of its new surfaces (found by an automaton over the
-//!   changed entries only, with the real matcher's rules), or its slug after a `[[`; where
-//!   an escape or an entity could hide a surface from the source, any word of it.
+//! - those that linked it before, when its links render differently or it lost a surface:
+//!   their mentions;
+//! - those whose source contains a surface it gained (found by an automaton over the gained
+//!   surfaces only, with the real matcher's rules); where an escape or an entity could hide
+//!   a surface from the source, any word of it.
+//!
+//! A wiki link to an entry is a mention of it, so it is covered by the first rule.
 //!
 //! Anything else (an entry added, removed or renamed to another slug) renders every
 //! commentary again.
 
+use crate::content::Entry;
 use crate::glossary::matcher::Matcher;
 use crate::glossary::Glossary;
 use crate::markdown::Mention;
 use aho_corasick::AhoCorasick;
 use std::collections::HashSet;
 
-/// Entries of `new` that render differently from `old`, or `None` when every commentary
-/// must be rendered again (the slugs differ, so indexes and wiki links may too).
-pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Vec<usize>> {
+/// How the glossary changed.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Entries that differ in any way (their own pages change).
+    pub changed: Vec<usize>,
+    /// Entries whose links render differently (tag, name, URL) or that lost a surface or
+    /// automatic linking: commentaries that mentioned them must be rendered again.
+    pub relinked: Vec<usize>,
+    /// Surfaces gained by automatically linked entries: only texts containing one can
+    /// change because of them.
+    pub added: Vec<Entry>,
+}
+
+fn surfaces(e: &Entry) -> Vec<String> {
+    let mut v: Vec<String> = std::iter::once(e.name.as_str())
+        .chain(e.abbr.as_deref())
+        .chain(e.aliases.iter().map(String::as_str))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// What differs between two glossaries, or `None` when every commentary must be rendered
+/// again (the slugs differ, so indexes and wiki links may too).
+pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Changes> {
     if old.entries.len() != new.entries.len()
         || old
             .entries
@@ -31,16 +60,36 @@ pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Vec<usize>> {
     {
         return None;
     }
-    Some(
-        (0..new.entries.len())
-            .filter(|&i| {
-                old.entries[i] != new.entries[i]
-                    || old.open_tag(i) != new.open_tag(i)
-                    || old.urls[i] != new.urls[i]
-                    || old.summaries[i] != new.summaries[i]
-            })
-            .collect(),
-    )
+    let mut out = Changes::default();
+    for i in 0..new.entries.len() {
+        let (a, b) = (&old.entries[i], &new.entries[i]);
+        let link = old.open_tag(i) != new.open_tag(i)
+            || old.urls[i] != new.urls[i]
+            || a.name != b.name
+            || a.autolink != b.autolink;
+        if !link && a == b && old.summaries[i] == new.summaries[i] {
+            continue;
+        }
+        out.changed.push(i);
+        let (was, now) = (surfaces(a), surfaces(b));
+        if link || was.iter().any(|s| !now.contains(s)) {
+            out.relinked.push(i);
+        }
+        let gained: Vec<String> = now.into_iter().filter(|s| !was.contains(s)).collect();
+        if b.autolink {
+            if let Some((first, rest)) = gained.split_first() {
+                // An entry carrying only the new names, for an automaton over them.
+                let mut e = b.clone();
+                e.file.text = String::new();
+                e.file.body_start = 0;
+                e.name = first.clone();
+                e.abbr = None;
+                e.aliases = rest.to_vec();
+                out.added.push(e);
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The longest run of letters and digits in a surface: every match of the surface in a text
@@ -53,60 +102,50 @@ fn anchor(surface: &str) -> &str {
         .unwrap_or("")
 }
 
-/// Finds the commentaries a set of changed entries can reach.
+/// Finds the commentaries (and entries) a glossary change can reach.
 pub struct Touched {
-    entries: HashSet<usize>,
-    /// The changed entries' surfaces, matched as the real matcher does.
+    relinked: HashSet<usize>,
+    /// Whether anything changed.
+    any: bool,
+    /// The gained surfaces, matched as the real matcher does.
     surfaces: Matcher,
-    /// Their slugs, for `[[wiki links]]`.
-    slugs: Option<AhoCorasick>,
-    /// A word of each surface, for texts where escapes or entities could hide a surface
-    /// from a search of the source.
+    /// A word of each, for texts where escapes or entities could hide a surface from a
+    /// search of the source.
     words: Option<AhoCorasick>,
 }
 
 impl Touched {
-    /// For the entries `changed` of `glossary` (the new one).
-    pub fn new(glossary: &Glossary, changed: &[usize]) -> Touched {
+    /// For the changes of a glossary.
+    pub fn new(changes: &Changes) -> Touched {
         let mut words: Vec<&str> = Vec::new();
-        let mut slugs: Vec<&str> = Vec::new();
-        let set: HashSet<usize> = changed.iter().copied().collect();
-        for &i in changed {
-            let e = &glossary.entries[i];
-            slugs.push(e.slug.as_str());
-            let surfaces = std::iter::once(e.name.as_str())
-                .chain(e.abbr.as_deref())
-                .chain(e.aliases.iter().map(String::as_str));
-            for s in surfaces {
+        for e in &changes.added {
+            for s in std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)) {
                 let w = anchor(s);
                 // A surface with no letters or digits: look for it whole.
                 words.push(if w.is_empty() { s.trim() } else { w });
             }
         }
         words.retain(|w| !w.is_empty());
-        // Indexes of the slice are kept: `select` skips the others.
-        let (surfaces, _) = Matcher::select(&glossary.entries, |e| {
-            e.autolink && glossary.find(&e.slug).is_some_and(|i| set.contains(&i))
-        });
-        let ac = |v: &[&str]| (!v.is_empty()).then(|| AhoCorasick::new(v).ok()).flatten();
+        let (surfaces, _) = Matcher::new(&changes.added);
         Touched {
-            entries: set,
+            relinked: changes.relinked.iter().copied().collect(),
+            any: !changes.changed.is_empty(),
             surfaces,
-            slugs: ac(&slugs),
-            words: ac(&words),
+            words: (!words.is_empty())
+                .then(|| AhoCorasick::new(&words).ok())
+                .flatten(),
         }
     }
 
-    /// Whether a commentary that mentioned `mentions` and reads `text` must be rendered again.
+    /// Whether a body that mentioned `mentions` and reads `text` must be rendered again.
     pub fn hits(&self, mentions: &[Mention], text: &str) -> bool {
-        if self.entries.is_empty() {
+        if !self.any {
             return false;
         }
-        let found = |ac: &Option<AhoCorasick>| ac.as_ref().is_some_and(|ac| ac.is_match(text));
-        mentions.iter().any(|m| self.entries.contains(&m.entry))
+        mentions.iter().any(|m| self.relinked.contains(&m.entry))
             || !self.surfaces.find(text).is_empty()
-            || (text.contains("[[") && found(&self.slugs))
-            || ((text.contains('&') || text.contains('\\')) && found(&self.words))
+            || ((text.contains('&') || text.contains('\\'))
+                && self.words.as_ref().is_some_and(|ac| ac.is_match(text)))
     }
 }
 

@@ -290,20 +290,26 @@ impl Session {
         let Some(scan) = self.scan.as_mut() else {
             return false;
         };
+        let walk = |p: &Path| {
+            if std::env::var_os("SCHOLIA_SERVE_TRACE").is_some() {
+                eprintln!("  a walk is needed for {}", p.display());
+            }
+            false
+        };
         for path in paths {
             let Some(rel) = path
                 .strip_prefix(&self.canonical_root)
                 .or_else(|_| path.strip_prefix(&self.root))
                 .ok()
             else {
-                return false;
+                return walk(path);
             };
             let Ok(in_content) = rel.strip_prefix("content") else {
                 // The configuration and the theme are compared whole on every rebuild.
                 continue;
             };
             if in_content.starts_with("static") || in_content.as_os_str().is_empty() {
-                return false;
+                return walk(path);
             }
             let full = self.root.join(rel);
             let meta = std::fs::symlink_metadata(&full);
@@ -314,12 +320,12 @@ impl Session {
                     Ok(m) if m.is_file() => continue,
                     // Something removed: fine unless it was a folder of known files.
                     Err(_) if !scan.files.iter().any(|(p, _, _)| p.starts_with(&full)) => continue,
-                    _ => return false,
+                    _ => return walk(path),
                 }
             }
             let section = match discover::classify(in_content) {
                 Ok(Some(s)) => s,
-                _ => return false,
+                _ => return walk(path),
             };
             let at = scan.files.binary_search_by(|(p, _, _)| p.cmp(&full));
             match meta {
@@ -331,7 +337,7 @@ impl Session {
                     self.pending
                         .push((full.clone(), shown(&self.root, rel), section));
                 }
-                Ok(_) => return false,
+                Ok(_) => return walk(path),
                 Err(_) => {
                     if let Ok(i) = at {
                         scan.files.remove(i);
@@ -527,6 +533,7 @@ impl Session {
             (Some(paths), true) => self.update_scan(paths),
             _ => false,
         };
+        trace.lap(if fast { "paths" } else { "walk needed" });
         if !fast {
             let mut walk_diags = Vec::new();
             let Some(scan) = discover::scan(&root, &mut walk_diags) else {
@@ -570,6 +577,7 @@ impl Session {
         }
         diags.extend(self.walk_diags.iter().cloned());
         let scan = self.scan.as_ref().expect("set above");
+        trace.lap("read");
 
         let mut commentaries: Vec<(&Commentary, u64)> = Vec::new();
         let mut entries: Vec<(&Entry, u64)> = Vec::new();
@@ -599,11 +607,12 @@ impl Session {
         }
         page_list.sort_by(|a, b| a.title.cmp(&b.title));
 
-        trace.lap("scan+load");
+        trace.lap("check");
         // Glossary.
         let glossary_hash = hash_of(&entries.iter().map(|(_, h)| *h).collect::<Vec<_>>());
         let mut all_markdown = sources_changed;
         let mut changed_entries: Vec<usize> = Vec::new();
+        let mut changes = affected::Changes::default();
         if self.glossary_hash != Some(glossary_hash) || self.glossary.is_none() {
             let entry_list: Vec<Entry> = entry_refs.iter().map(|e| (*e).clone()).collect();
             let (g, gd) = Glossary::new(entry_list, &self.routes, |body| {
@@ -611,7 +620,10 @@ impl Session {
             });
             match &self.glossary {
                 Some(old) => match affected::changed_entries(old, &g) {
-                    Some(c) => changed_entries = c,
+                    Some(c) => {
+                        changed_entries = c.changed.clone();
+                        changes = c;
+                    }
                     None => all_markdown = true,
                 },
                 None => all_markdown = true,
@@ -631,7 +643,7 @@ impl Session {
             (Autolink::All, true) => AutoLink::All,
         };
         let glossary_changed = all_markdown || !changed_entries.is_empty();
-        let touched = affected::Touched::new(glossary, &changed_entries);
+        let touched = affected::Touched::new(&changes);
         if glossary_changed || self.entry_renders.len() != glossary.entries.len() {
             self.entry_search = None;
             self.search_dirty = true;
