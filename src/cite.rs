@@ -445,12 +445,45 @@ impl Engine {
     fn new(style: IndependentStyle) -> Engine {
         let mut cite_style = style.clone();
         cite_style.bibliography = None;
+        let locales = locales_for(&style);
         Engine {
             style,
             cite_style,
-            locales: hayagriva::archive::locales(),
+            locales,
         }
     }
+}
+
+/// The bundled locales a style can fall back to: its own, that language's main one, and
+/// en-US. Hayagriva's `archive::locales()` decodes all ~60, which was a third of the demo
+/// site's build; each is CBOR naming its `lang`, so only the candidates are decoded.
+fn locales_for(style: &IndependentStyle) -> Vec<Locale> {
+    use hayagriva::citationberg::LocaleCode;
+    let own = style
+        .default_locale
+        .clone()
+        .unwrap_or_else(LocaleCode::en_us);
+    let mut wanted = vec![own.clone(), LocaleCode::en_us()];
+    wanted.extend(own.fallback());
+    let mut out: Vec<Locale> = Vec::new();
+    for bytes in hayagriva::archive::LOCALES {
+        let named = wanted
+            .iter()
+            .any(|w| bytes.windows(w.0.len()).any(|win| win == w.0.as_bytes()));
+        if !named {
+            continue;
+        }
+        if let Ok(l) = ciborium::from_reader::<Locale, _>(*bytes) {
+            if l.lang.as_ref().is_some_and(|c| wanted.contains(c)) {
+                out.push(l);
+            }
+        }
+    }
+    if !out.iter().any(|l| l.lang == Some(LocaleCode::en_us())) {
+        // The archive's encoding changed: take them all rather than format without terms.
+        return hayagriva::archive::locales();
+    }
+    out
 }
 
 /// The site-wide bibliography: (key, HTML) in the style's order, and each key's place.
@@ -799,6 +832,20 @@ mod tests {
         );
         assert_eq!(tidy("<i>Trap?</i>. Boston"), "<i>Trap?</i> Boston");
         assert_eq!(tidy("wait... then. End."), "wait... then. End.");
+    }
+
+    #[test]
+    fn only_the_locales_a_style_falls_back_to_are_decoded() {
+        let Some(Style::Independent(style)) =
+            ArchivedStyle::by_name("chicago-notes").map(|s| s.get())
+        else {
+            panic!("chicago-notes is bundled");
+        };
+        let langs: Vec<String> = locales_for(&style)
+            .iter()
+            .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
+            .collect();
+        assert_eq!(langs, ["en-US"]);
     }
 
     #[test]
