@@ -501,6 +501,13 @@ fn read_yaml(f: &BibFile, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
             (e.to_string(), at)
         })
     };
+    let only_comments = f
+        .text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if only_comments {
+        return Vec::new();
+    }
     let whole = match parse(&f.text) {
         Ok(lib) => return lib.iter().cloned().collect(),
         Err(e) => e,
@@ -846,6 +853,20 @@ mod tests {
             .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
             .collect();
         assert_eq!(langs, ["en-US"]);
+    }
+
+    #[test]
+    fn an_empty_bibliography_is_no_error() {
+        for text in ["", "\n# nothing yet\n"] {
+            let (s, d) = Sources::load(
+                &[BibFile {
+                    path: "content/sources.yaml".into(),
+                    text: text.into(),
+                }],
+                StyleChoice::Bundled(DEFAULT_STYLE),
+            );
+            assert!(d.is_empty() && s.keys().is_empty(), "{d:?}");
+        }
     }
 
     #[test]
