@@ -129,6 +129,15 @@ codes! {
     UNUSED_SOURCE = "W0093", "A work of the bibliography is never cited",
         "warning: content/sources.yaml:20:1: the source `iaea-2015` is never cited; cite it with `[@iaea-2015]`, list it under `sources:` in a glossary entry, or remove it",
         "Cite it, list it in a glossary entry's `sources:`, or remove it from the bibliography.";
+    BROKEN_LINK = "E0110", "A link points to no page or file of the built site",
+        "error: content/commentaries/a.md:12:9: broken link `/commentaries/old-slug/`: the built site has no page or file `commentaries/old-slug/`; correct the URL, or link the page with its current slug",
+        "`scholia check` builds the site into a temporary folder and follows every internal `href` and `src`. Correct the URL; for a glossary entry prefer `[[slug]]`, which is checked when the page is built. A problem that is not in any Markdown file is reported against the built page: it comes from a template.";
+    BROKEN_FRAGMENT = "E0111", "A link's #fragment names no element of its target page",
+        "error: content/commentaries/a.md:7:30: broken link `#see-below`: the page `commentaries/a/index.html` has no element with id `see-below`; link an existing heading id or add one",
+        "Heading ids are the heading text in lower case with dashes (`## The 2015 agreement` → `#the-2015-agreement`); footnote anchors are made by Scholia and need no hand-written links.";
+    OUTSIDE_BASE = "E0112", "A root-relative link leaves the base_url sub-path",
+        "error: content/pages/about.md:5:3: the link `/feed.xml` leaves the site's path `/policy/commentary/`; it works at the root of a test server and breaks where the site is deployed (write the full path, or a relative link)",
+        "With `base_url: https://example.org/policy/commentary/`, a link written `/tags/` points outside the site. Write it relative (`../tags/`) or with the sub-path (`/policy/commentary/tags/`).";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

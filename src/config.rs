@@ -76,6 +76,7 @@ const KEYS: &[&str] = &[
     "paginate",
     "autolink",
     "sanitize_html",
+    "max_file_mb",
     "extra",
     "citation_style",
 ];
@@ -222,11 +223,26 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let c = parse("title: T\nbase_url: https://example.org/policy\npaginate: 5\nautolink: all\nextra:\n  a: 1\n").unwrap();
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\ncitation_style: apa\nextra:\n  a: 1\n";
+        // A key added to KEYS without being read here fails this, instead of shipping
+        // accepted-but-ignored (or, the other way round, documented-but-rejected).
+        for key in KEYS {
+            assert!(
+                text.contains(&format!("{key}:")),
+                "`{key}` is not exercised"
+            );
+        }
+        let c = parse(text).unwrap();
         assert_eq!(c.title, "T");
+        assert_eq!(c.description.as_deref(), Some("D"));
         assert_eq!(c.base_url, "https://example.org/policy/");
+        assert_eq!(c.language, "fr");
+        assert_eq!(c.theme, "plain");
         assert_eq!(c.paginate, 5);
         assert_eq!(c.autolink, Autolink::All);
+        assert!(c.sanitize_html);
+        assert_eq!(c.max_file_bytes, 2_000_000);
+        assert_eq!(c.citation_style, "apa");
         assert!(matches!(c.extra, Yaml::Map(_)));
     }
 

@@ -14,6 +14,9 @@
 //! - [`site`] orchestrates a build: plans routes, renders every page, writes the output
 //!   (the only module that writes), feeds and sitemap.
 //!
+//! - [`serve`] is the live preview: an HTTP server, a file watcher, and incremental
+//!   rebuilds ([`site::incremental`]).
+//!
 //! Problems are collected as [`error::Diagnostic`]s in a sink and reported together.
 
 pub mod cite;
@@ -26,6 +29,8 @@ pub mod glossary;
 pub mod markdown;
 pub mod report;
 pub mod scaffold;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;

@@ -24,14 +24,39 @@ pub struct Content {
     pub statics: Vec<(PathBuf, PathBuf)>,
 }
 
-enum Section {
+/// Which section a Markdown file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// `commentaries/`.
     Commentary,
+    /// `glossary/bodies/` or `glossary/treaties/`.
     Entry(Kind),
+    /// `pages/`.
     Page,
 }
 
-/// How a path inside `content/` is used.
-fn classify(rel: &Path) -> Result<Option<Section>, String> {
+/// One file read and parsed.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    /// A commentary.
+    C(Commentary),
+    /// A glossary entry.
+    E(Entry),
+    /// A free page.
+    P(Page),
+}
+
+/// The Markdown files and static files under `content/`, found but not read.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// (file on disk, path as shown, section), by path.
+    pub files: Vec<(PathBuf, PathBuf, Section)>,
+    /// Files of `content/static/`: (file on disk, path in the output).
+    pub statics: Vec<(PathBuf, PathBuf)>,
+}
+
+/// How a path inside `content/` is used: a section, nothing, or a warning.
+pub fn classify(rel: &Path) -> Result<Option<Section>, String> {
     let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
     let is_md = rel.extension().is_some_and(|e| e == "md");
     Ok(match parts.as_slice() {
@@ -72,16 +97,40 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
 /// Walks `root/content`, reads and parses every file. Errors and warnings go to `diags`;
 /// files with errors are left out of the result.
 pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content {
-    let content_dir = root.join("content");
     let mut content = Content::default();
+    let Some(scan) = scan(root, diags) else {
+        return content;
+    };
+    content.statics = scan.statics;
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = scan
+        .files
+        .into_par_iter()
+        .map(|(path, display, section)| load(&path, &display, section, max_bytes))
+        .collect();
+    for (parsed, d) in results {
+        diags.extend(d);
+        match parsed {
+            Some(Parsed::C(c)) => content.commentaries.push(c),
+            Some(Parsed::E(e)) => content.entries.push(e),
+            Some(Parsed::P(p)) => content.pages.push(p),
+            None => {}
+        }
+    }
+    content
+}
+
+/// Walks `root/content` and sorts its files into sections, reading nothing. `None` (with an
+/// error in `diags`) when there is no `content/` folder.
+pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
+    let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diags.push(Diagnostic::global(codes::NO_CONTENT, format!(
             "{} is not a folder; run scholia in a site root (one with a `content/` folder) or pass --root",
             shown(root, Path::new("content")).display()
         )));
-        return content;
+        return None;
     }
-    let mut jobs: Vec<(PathBuf, PathBuf, Section)> = Vec::new();
+    let mut scan = Scan::default();
     for item in WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -121,13 +170,11 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
         }
         if in_content.starts_with("static") {
             let out = in_content.strip_prefix("static").unwrap_or(in_content);
-            content
-                .statics
-                .push((path.to_path_buf(), out.to_path_buf()));
+            scan.statics.push((path.to_path_buf(), out.to_path_buf()));
             continue;
         }
         match classify(in_content) {
-            Ok(Some(section)) => jobs.push((path.to_path_buf(), display, section)),
+            Ok(Some(section)) => scan.files.push((path.to_path_buf(), display, section)),
             Ok(None) => {}
             Err(msg) => diags.push(Diagnostic::warning(
                 codes::OUTSIDE_SECTION,
@@ -139,47 +186,37 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
         }
     }
 
-    enum Parsed {
-        C(Commentary),
-        E(Entry),
-        P(Page),
+    Some(scan)
+}
+
+/// Reads and parses one file found by [`scan`].
+pub fn load(
+    path: &Path,
+    display: &Path,
+    section: Section,
+    max_bytes: u64,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    if let Some(d) = too_big(path, display, max_bytes) {
+        return (None, vec![d]);
     }
-    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = jobs
-        .into_par_iter()
-        .map(|(path, display, section)| {
-            if let Some(d) = too_big(&path, &display, max_bytes) {
-                return (None, vec![d]);
-            }
-            let text = match read_text(&path, &display) {
-                Ok(t) => t,
-                Err(d) => return (None, vec![d]),
-            };
-            match section {
-                Section::Commentary => {
-                    let (c, d) = parse_commentary(&display, text);
-                    (c.map(Parsed::C), d)
-                }
-                Section::Entry(kind) => {
-                    let (e, d) = parse_entry(&display, kind, text);
-                    (e.map(Parsed::E), d)
-                }
-                Section::Page => {
-                    let (p, d) = parse_page(&display, text);
-                    (p.map(Parsed::P), d)
-                }
-            }
-        })
-        .collect();
-    for (parsed, d) in results {
-        diags.extend(d);
-        match parsed {
-            Some(Parsed::C(c)) => content.commentaries.push(c),
-            Some(Parsed::E(e)) => content.entries.push(e),
-            Some(Parsed::P(p)) => content.pages.push(p),
-            None => {}
+    let text = match read_text(path, display) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    match section {
+        Section::Commentary => {
+            let (c, d) = parse_commentary(display, text);
+            (c.map(Parsed::C), d)
+        }
+        Section::Entry(kind) => {
+            let (e, d) = parse_entry(display, kind, text);
+            (e.map(Parsed::E), d)
+        }
+        Section::Page => {
+            let (p, d) = parse_page(display, text);
+            (p.map(Parsed::P), d)
         }
     }
-    content
 }
 
 /// An error when a file is over the size cap (`max_file_mb` in scholia.yaml). Checked before

@@ -559,40 +559,44 @@ pub const RESERVED: &[&str] = &[
 
 /// Cross-file checks: duplicate slugs and references to slugs that do not exist.
 pub fn check(content: &Content) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    duplicates(
+    check_parts(
         content
             .commentaries
             .iter()
             .map(|c| (c.slug.as_str(), &c.file.path)),
+        &content.entries.iter().collect::<Vec<_>>(),
+        &content.pages.iter().collect::<Vec<_>>(),
+    )
+}
+
+/// [`check`] over the parts: each commentary's (slug, file), in file order, then the
+/// entries and pages. `serve` keeps its commentaries elsewhere and calls this.
+pub fn check_parts<'a>(
+    commentaries: impl Iterator<Item = (&'a str, &'a PathBuf)>,
+    entries: &[&Entry],
+    pages: &[&Page],
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    duplicates(
+        commentaries,
         "commentary",
         "set a different `slug:` in one of them",
         &mut diags,
     );
     duplicates(
-        content
-            .entries
-            .iter()
-            .map(|e| (e.slug.as_str(), &e.file.path)),
+        entries.iter().map(|e| (e.slug.as_str(), &e.file.path)),
         "glossary entry",
         "slugs are unique across bodies and treaties; rename one file",
         &mut diags,
     );
     duplicates(
-        content
-            .pages
-            .iter()
-            .map(|p| (p.slug.as_str(), &p.file.path)),
+        pages.iter().map(|p| (p.slug.as_str(), &p.file.path)),
         "page",
         "set a different `slug:` in one of them",
         &mut diags,
     );
-    let kinds: HashMap<&str, Kind> = content
-        .entries
-        .iter()
-        .map(|e| (e.slug.as_str(), e.kind))
-        .collect();
-    for e in &content.entries {
+    let kinds: HashMap<&str, Kind> = entries.iter().map(|e| (e.slug.as_str(), e.kind)).collect();
+    for e in entries.iter().copied() {
         for r in &e.refs {
             let target = kinds.get(r.slug.as_str());
             let path = &e.file.path;

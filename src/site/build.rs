@@ -1,7 +1,7 @@
 //! The build: load → index → render Markdown → backlinks → render pages → write.
 //!
 //! Each stage is a function call here, in order; none of them knows about the others. `check`
-//! runs the same stages with nowhere to write.
+//! runs the same stages, writing into a temporary folder whose links it then follows.
 
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
@@ -16,6 +16,7 @@ use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::{FactLink, Glossary};
 use crate::markdown::{self, summary, AutoLink, Input, Mention, Rendered};
+use crate::search;
 use crate::theme::context::*;
 use crate::theme::Theme;
 use minijinja::{context, Value};
@@ -62,6 +63,11 @@ pub struct Counts {
     /// `check` only: names in at least two commentaries that no entry covers, with the
     /// number of commentaries, most frequent first.
     pub coverage: Vec<(String, Suggest, usize)>,
+    /// The source file of each page rendered from Markdown: (output file, source path as
+    /// shown), sorted; for reporting problems found in the output against their source.
+    pub sources: Vec<(String, PathBuf)>,
+    /// The `base_url` the site was built with, ending in `/`.
+    pub base_url: String,
 }
 
 impl Counts {
@@ -73,30 +79,32 @@ impl Counts {
 
 /// What lists, backlinks and the feed need of a commentary once its page is written. The
 /// page's HTML is not kept (the site is streamed out), except for the feed's newest entries.
-struct Article {
+pub(super) struct Article {
     /// Front matter; the file text is dropped after rendering.
-    c: Commentary,
-    url: String,
-    summary: String,
-    mentions: Vec<Mention>,
-    candidates: Vec<(String, Suggest)>,
+    pub(super) c: Commentary,
+    pub(super) url: String,
+    pub(super) summary: String,
+    pub(super) mentions: Vec<Mention>,
+    pub(super) candidates: Vec<(String, Suggest)>,
     /// Bibliography keys it cites, in the style's order.
-    cited: Vec<String>,
+    pub(super) cited: Vec<String>,
     /// Body HTML, for the newest `FEED_LEN` commentaries only.
-    feed_html: Option<String>,
+    pub(super) feed_html: Option<String>,
+    /// Its terms for the search index; its search document is already written.
+    pub(super) search: search::Terms,
 }
 
 /// Commentaries in the Atom feed.
-const FEED_LEN: usize = 20;
+pub(super) const FEED_LEN: usize = 20;
 
 /// A tag or an author, with its commentaries (indexes into the newest-first list).
-struct Term {
-    name: String,
-    items: Vec<usize>,
+pub(super) struct Term {
+    pub(super) name: String,
+    pub(super) items: Vec<usize>,
 }
 
 /// One HTML page to render.
-enum Job {
+pub(super) enum Job {
     Home(usize),
     GlossaryIndex,
     Entry(usize),
@@ -105,6 +113,7 @@ enum Job {
     Page(usize),
     Sources,
     NotFound,
+    Search,
 }
 
 /// Builds (or checks) a site. Returns the counts when it succeeded, and every diagnostic.
@@ -174,12 +183,16 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     });
     diags.extend(gd);
 
-    let theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
+    let mut theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.push(d);
             None
         }
+    };
+    let asset_files = match &mut theme {
+        Some(t) => theme_assets(t, diags),
+        None => Vec::new(),
     };
 
     let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
@@ -252,9 +265,12 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             let mut diags = r.diags.clone();
+            let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+            let terms = search::weigh(&doc);
             if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
                 let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
-                    .and_then(|(rel, html)| write(&rel, html.as_bytes()));
+                    .and_then(|(rel, html)| write(&rel, html.as_bytes()))
+                    .and_then(|()| write(&search_doc_path(i), &search::doc_file(&doc)));
                 diags.extend(page.err());
             }
             let Rendered {
@@ -272,6 +288,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 candidates,
                 cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                 feed_html: (i < FEED_LEN).then_some(html),
+                search: terms,
             };
             (article, diags)
         })
@@ -372,17 +389,38 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         jobs.push(Job::Sources);
     }
     jobs.push(Job::NotFound);
+    jobs.push(Job::Search);
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             let (rel, html) = ctx.render(&theme, &job)?;
             write(&rel, html.as_bytes())?;
-            Ok((job, None))
+            let lastmod = ctx.lastmod(&job);
+            Ok((job, lastmod))
         })
         .collect();
+    let mut sources: Vec<(String, PathBuf)> = articles
+        .iter()
+        .map(|a| {
+            let rel = format!("{}index.html", Routes::commentary(&a.c.slug));
+            (rel, a.c.file.path.clone())
+        })
+        .chain(glossary.entries.iter().map(|e| {
+            let rel = format!("{}index.html", Routes::entry(e.kind, &e.slug));
+            (rel, e.file.path.clone())
+        }))
+        .chain(
+            pages
+                .iter()
+                .map(|p| (format!("{}/index.html", p.slug), p.file.path.clone())),
+        )
+        .collect();
+    sources.sort();
     let mut counts = Counts {
         coverage,
+        sources,
+        base_url: routes.base().to_string(),
         commentaries: articles.len(),
         ..Counts::default()
     };
@@ -398,9 +436,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                     Job::Home(_) => counts.home += 1,
                     Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
                     Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
-                    Job::Page(_) | Job::Sources | Job::NotFound => counts.pages += 1,
+                    Job::Page(_) | Job::Sources | Job::NotFound | Job::Search => counts.pages += 1,
                 }
-                if !matches!(job, Job::NotFound) {
+                if !matches!(job, Job::NotFound | Job::Search) {
                     sitemap.push((ctx.url_of(&job), lastmod));
                 }
             }
@@ -408,6 +446,51 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     }
 
     // Feed, sitemap, stylesheets, static files.
+    let mut extra_files = site_files(&config, &routes, &articles, &sitemap);
+    extra_files.extend(asset_files);
+    // The search index is not counted with the static files: it grows with the content.
+    let search = search_files(&articles, &entry_search(&glossary, &entry_renders));
+    let search_count = search.len();
+    extra_files.extend(search);
+    for (src, rel) in &statics {
+        match std::fs::read(src) {
+            Ok(b) => extra_files.push((slash(rel), b)),
+            Err(e) => diags.push(Diagnostic::file(
+                codes::IO,
+                &shown(shown_root, src.strip_prefix(root).unwrap_or(src)),
+                format!("cannot read the static file: {e}"),
+            )),
+        }
+    }
+    for (rel, bytes) in &extra_files {
+        if let Err(d) = write(rel, bytes) {
+            diags.push(d);
+        }
+    }
+    counts.statics = extra_files.len() - search_count;
+
+    if diags.iter().any(Diagnostic::is_error) {
+        if let Some(s) = staging {
+            s.abort();
+        }
+        return None;
+    }
+    if let Some(s) = staging {
+        if let Err(d) = s.commit() {
+            diags.push(d);
+            return None;
+        }
+    }
+    Some(counts)
+}
+
+/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt.
+pub(super) fn site_files(
+    config: &SiteConfig,
+    routes: &Routes,
+    articles: &[Article],
+    sitemap: &[(String, Option<Date>)],
+) -> Vec<(String, Vec<u8>)> {
     let feed_items: Vec<FeedItem> = articles
         .iter()
         .take(FEED_LEN)
@@ -429,52 +512,105 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         },
         &feed_items,
     );
-    let mut extra_files: Vec<(String, Vec<u8>)> = vec![
+    vec![
         ("feed.xml".into(), feed.into_bytes()),
-        ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
+        ("sitemap.xml".into(), feeds::sitemap(sitemap).into_bytes()),
         (
-            "syntax.css".into(),
-            markdown::highlight::stylesheet().into_bytes(),
+            "robots.txt".into(),
+            feeds::robots(routes.base()).into_bytes(),
         ),
-    ];
-    match theme.static_files() {
-        Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
-        Err(d) => diags.push(d),
-    }
-    for (src, rel) in &statics {
-        match std::fs::read(src) {
-            Ok(b) => extra_files.push((slash(rel), b)),
-            Err(e) => diags.push(Diagnostic::file(
-                codes::IO,
-                &shown(shown_root, src.strip_prefix(root).unwrap_or(src)),
-                format!("cannot read the static file: {e}"),
-            )),
-        }
-    }
-    for (rel, bytes) in &extra_files {
-        if let Err(d) = write(rel, bytes) {
-            diags.push(d);
-        }
-    }
-    counts.statics = extra_files.len();
+    ]
+}
 
-    if diags.iter().any(Diagnostic::is_error) {
-        if let Some(s) = staging {
-            s.abort();
-        }
-        return None;
+/// The search document of a rendered page: its text is the body's, then the notes'.
+pub(super) fn search_doc(
+    title: &str,
+    url: &str,
+    kind: &'static str,
+    date: String,
+    summary: &str,
+    r: &Rendered,
+) -> search::Doc {
+    let mut text = search::plain_text(&r.html);
+    for n in &r.notes {
+        text.push(' ');
+        text.push_str(&search::plain_text(&n.html));
     }
-    if let Some(s) = staging {
-        if let Err(d) = s.commit() {
-            diags.push(d);
-            return None;
-        }
+    search::Doc {
+        title: title.to_string(),
+        url: url.to_string(),
+        kind,
+        date,
+        summary: summary.to_string(),
+        text,
     }
-    Some(counts)
+}
+
+pub(super) fn search_doc_path(id: usize) -> String {
+    format!("search/d/{id}.json.gz")
+}
+
+/// Each glossary entry's search document (the file) and its terms, in entry order.
+pub(super) fn entry_search(g: &Glossary, renders: &[Rendered]) -> Vec<(Vec<u8>, search::Terms)> {
+    (0..g.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &g.entries[i];
+            let title = match &e.abbr {
+                Some(a) => format!("{} ({a})", e.name),
+                None => e.name.clone(),
+            };
+            let doc = search_doc(
+                &title,
+                &g.urls[i],
+                e.kind.as_str(),
+                String::new(),
+                &g.summaries[i],
+                &renders[i],
+            );
+            // Aliases are names a reader may search by: weigh them as the title.
+            let mut named = doc.clone();
+            for a in &e.aliases {
+                named.title.push(' ');
+                named.title.push_str(a);
+            }
+            let terms = search::weigh(&named);
+            (search::doc_file(&doc), terms)
+        })
+        .collect()
+}
+
+/// The search index and the glossary entries' documents (commentaries' documents are
+/// written with their pages). Entry ids follow the commentaries'.
+pub(super) fn search_files<'a>(
+    articles: &'a [Article],
+    entries: &'a [(Vec<u8>, search::Terms)],
+) -> Vec<(String, Vec<u8>)> {
+    let n = articles.len();
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .iter()
+        .enumerate()
+        .map(|(j, (doc, _))| (search_doc_path(n + j), doc.clone()))
+        .collect();
+    let terms = articles
+        .iter()
+        .map(|a| &a.search)
+        .chain(entries.iter().map(|(_, t)| t));
+    files.extend(
+        search::index_files(terms)
+            .into_iter()
+            .map(|(p, b)| (format!("search/{p}"), b)),
+    );
+    files
 }
 
 /// A commentary as lists show it.
-fn commentary_item(routes: &Routes, c: &Commentary, url: &str, summary: &str) -> CommentaryItem {
+pub(super) fn commentary_item(
+    routes: &Routes,
+    c: &Commentary,
+    url: &str,
+    summary: &str,
+) -> CommentaryItem {
     let link = |kind: &str, name: &String| Link {
         name: name.clone(),
         url: routes.url(&Routes::term(kind, &crate::slug::slugify(name))),
@@ -490,7 +626,7 @@ fn commentary_item(routes: &Routes, c: &Commentary, url: &str, summary: &str) ->
 }
 
 /// A commentary's page: (output file, HTML).
-fn render_commentary(
+pub(super) fn render_commentary(
     theme: &Theme,
     site: &Value,
     routes: &Routes,
@@ -555,7 +691,7 @@ fn editorial(
     out
 }
 
-fn slash(p: &Path) -> String {
+pub(super) fn slash(p: &Path) -> String {
     p.iter()
         .map(|s| s.to_string_lossy())
         .collect::<Vec<_>>()
@@ -563,7 +699,7 @@ fn slash(p: &Path) -> String {
 }
 
 /// Groups commentaries by the slug of a tag or author name.
-fn terms(
+pub(super) fn terms(
     articles: &[Article],
     names: impl Fn(&Commentary) -> &Vec<String>,
 ) -> BTreeMap<String, Term> {
@@ -585,9 +721,14 @@ fn terms(
 }
 
 /// The sources page.
-const SOURCES_PATH: &str = "sources/";
+pub(super) const SOURCES_PATH: &str = "sources/";
 
-fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page], has_sources: bool) -> SiteView {
+pub(super) fn site_view(
+    config: &SiteConfig,
+    routes: &Routes,
+    pages: &[Page],
+    has_sources: bool,
+) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -608,26 +749,27 @@ fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page], has_sources: 
             authors: routes.url("authors/"),
             feed: routes.url("feed.xml"),
             sources: has_sources.then(|| routes.url(SOURCES_PATH)),
+            search: routes.url("search/"),
         },
     }
 }
 
 /// Everything page rendering reads, shared by the parallel jobs.
-struct Ctx<'a> {
-    config: &'a SiteConfig,
-    routes: &'a Routes,
-    glossary: &'a Glossary,
-    articles: &'a [Article],
-    entry_renders: &'a [Rendered],
-    pages: &'a [Page],
-    page_renders: &'a [Rendered],
-    backlinks: &'a [Vec<(usize, &'a str)>],
-    tags: &'a BTreeMap<String, Term>,
-    authors: &'a BTreeMap<String, Term>,
-    site: Value,
-    sources: &'a Sources,
+pub(super) struct Ctx<'a> {
+    pub(super) config: &'a SiteConfig,
+    pub(super) routes: &'a Routes,
+    pub(super) glossary: &'a Glossary,
+    pub(super) articles: &'a [Article],
+    pub(super) entry_renders: &'a [Rendered],
+    pub(super) pages: &'a [Page],
+    pub(super) page_renders: &'a [Rendered],
+    pub(super) backlinks: &'a [Vec<(usize, &'a str)>],
+    pub(super) tags: &'a BTreeMap<String, Term>,
+    pub(super) authors: &'a BTreeMap<String, Term>,
+    pub(super) site: Value,
+    pub(super) sources: &'a Sources,
     /// `CommentaryItem` of each article, serialised once.
-    items: Vec<Value>,
+    pub(super) items: Vec<Value>,
 }
 
 fn taxonomy_view(kind: &'static str) -> TaxonomyView {
@@ -641,9 +783,30 @@ fn reading_minutes(words: usize) -> usize {
     words.div_ceil(220).max(1)
 }
 
+/// The theme's static files and the generated syntax stylesheet, each stylesheet and script
+/// also under its fingerprinted name, which the theme's `asset()` then returns. They are
+/// known before any page renders, so pages can link the fingerprinted names.
+pub(super) fn theme_assets(
+    theme: &mut Theme,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
+        "syntax.css".into(),
+        markdown::highlight::stylesheet().into_bytes(),
+    )];
+    match theme.static_files() {
+        Ok(f) => files.extend(f.into_iter().map(|(p, b)| (slash(&p), b))),
+        Err(d) => diags.push(d),
+    }
+    let (copies, map) = super::assets::fingerprint(&files);
+    files.extend(copies);
+    theme.set_assets(map);
+    files
+}
+
 impl Ctx<'_> {
     /// The output path (no leading `/`, ending in `/` for pages) of a job.
-    fn path_of(&self, job: &Job) -> String {
+    pub(super) fn path_of(&self, job: &Job) -> String {
         match job {
             Job::Home(n) => Routes::home(*n),
             Job::GlossaryIndex => "glossary/".into(),
@@ -656,10 +819,43 @@ impl Ctx<'_> {
             Job::Page(i) => format!("{}/", self.pages[*i].slug),
             Job::Sources => SOURCES_PATH.into(),
             Job::NotFound => "404.html".into(),
+            Job::Search => "search/".into(),
         }
     }
 
-    fn url_of(&self, job: &Job) -> String {
+    /// The sitemap's `lastmod` of a page: the date of the newest commentary it shows.
+    /// Free pages have no date, so no `lastmod`.
+    pub(super) fn lastmod(&self, job: &Job) -> Option<Date> {
+        let newest = |items: &[usize]| items.iter().map(|&i| self.articles[i].c.date).max();
+        match job {
+            Job::Home(n) => self
+                .articles
+                .get((n - 1) * self.config.paginate)
+                .map(|a| a.c.date),
+            Job::GlossaryIndex | Job::TermList(_) => self.articles.first().map(|a| a.c.date),
+            Job::Entry(i) => {
+                let items: Vec<usize> = self.backlinks[*i].iter().map(|&(a, _)| a).collect();
+                newest(&items)
+            }
+            Job::Term(kind, slug) => {
+                let map = if *kind == "tags" {
+                    self.tags
+                } else {
+                    self.authors
+                };
+                newest(&map[slug].items)
+            }
+            Job::Sources => self
+                .articles
+                .iter()
+                .filter(|a| !a.cited.is_empty())
+                .map(|a| a.c.date)
+                .max(),
+            Job::Page(_) | Job::NotFound | Job::Search => None,
+        }
+    }
+
+    pub(super) fn url_of(&self, job: &Job) -> String {
         self.routes.url(&self.path_of(job))
     }
 
@@ -685,7 +881,7 @@ impl Ctx<'_> {
         r.notes.iter().map(NoteView::from).collect()
     }
 
-    fn render(&self, theme: &Theme, job: &Job) -> Result<(String, String), Diagnostic> {
+    pub(super) fn render(&self, theme: &Theme, job: &Job) -> Result<(String, String), Diagnostic> {
         let path = self.path_of(job);
         let current_url = self.routes.url(&path);
         let site = &self.site;
@@ -851,6 +1047,7 @@ impl Ctx<'_> {
                 theme.render("sources.html", context! { site, current_url, works })?
             }
             Job::NotFound => theme.render("404.html", context! { site, current_url })?,
+            Job::Search => theme.render("search.html", context! { site, current_url })?,
         };
         let file = if path.ends_with('/') || path.is_empty() {
             format!("{path}index.html")

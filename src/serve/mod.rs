@@ -1,0 +1,352 @@
+//! `scholia serve`: build into a temporary folder, serve it, rebuild incrementally on every
+//! change, and tell open pages to reload.
+//!
+//! Three kinds of threads: the accept loop (one thread per connection, [`http`]), the watcher
+//! (notify, debounced here), and the rebuild loop that owns the
+//! [`Session`](crate::site::incremental::Session). The output folder belongs to this process
+//! alone and is removed on Ctrl-C.
+
+pub mod http;
+pub mod live;
+
+use crate::error::{Diagnostic, Severity};
+use crate::report::{self, Format};
+use crate::site::incremental::{Outcome, Session};
+use live::{Event, Live};
+use notify::{RecursiveMode, Watcher};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What to serve, and where.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// First port to try; 0 lets the system choose.
+    pub port: u16,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Open a browser once serving.
+    pub open: bool,
+}
+
+/// Folders and files whose changes trigger a rebuild.
+const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// How long the watcher waits for more events before rebuilding: editors save in several
+/// steps (write a temporary file, rename it, touch metadata).
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// Ports tried after the asked one when it is taken.
+const PORT_TRIES: u16 = 10;
+
+fn bind(opts: &ServeOptions) -> Result<TcpListener, String> {
+    let last = if opts.port == 0 {
+        0
+    } else {
+        opts.port.saturating_add(PORT_TRIES - 1)
+    };
+    let mut port = opts.port;
+    loop {
+        match TcpListener::bind(SocketAddr::new(opts.bind, port)) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port < last => {
+                eprintln!("port {port} is in use; trying {}", port + 1);
+                port += 1;
+            }
+            Err(e) => {
+                return Err(format!(
+                    "cannot listen on {}:{port}: {e}; choose another port with --port",
+                    opts.bind
+                ))
+            }
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic], format: Format) {
+    let color = report::use_color();
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = std::io::Write::write_all(
+            &mut err,
+            report::render(d, format, color, &report::read_source).as_bytes(),
+        );
+    }
+}
+
+/// The text of an overlay: the diagnostics as `build` prints them, without colour.
+fn overlay_text(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| report::render(d, Format::Human, false, &report::read_source))
+        .collect()
+}
+
+/// Prints a rebuild's result and tells the pages. Returns whether it succeeded.
+fn report_outcome(o: &Outcome, live: &Live, first: bool, format: Format) -> bool {
+    if !o.ok {
+        // An editor's save often comes as several events: say the same errors once.
+        let text = overlay_text(&o.diags);
+        if live.error().as_deref() == Some(text.as_str()) {
+            return false;
+        }
+        print_diagnostics(&o.diags, format);
+        let errors = o.diags.iter().filter(|d| d.is_error()).count();
+        eprintln!(
+            "{} error{} found; {}",
+            errors.max(1),
+            if errors == 1 { "" } else { "s" },
+            if first {
+                "fix them and save: the preview updates"
+            } else {
+                "the last good site is still served"
+            }
+        );
+        live.publish(Event::Error(text));
+        return false;
+    }
+    print_diagnostics(&o.diags, format);
+    let warnings = o
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let ms = o.elapsed.as_secs_f64() * 1000.0;
+    if first {
+        println!(
+            "built {} files in {:.0} ms, {} warning{}",
+            o.written.len(),
+            ms,
+            warnings,
+            if warnings == 1 { "" } else { "s" }
+        );
+    } else if !o.written.is_empty() || !o.removed.is_empty() || live.error().is_some() {
+        println!(
+            "rebuilt in {:.0} ms: {} commentar{} rendered, {} page{} and files written, {} removed",
+            ms,
+            o.markdown_renders,
+            if o.markdown_renders == 1 { "y" } else { "ies" },
+            o.written.len(),
+            if o.written.len() == 1 { "" } else { "s" },
+            o.removed.len()
+        );
+    }
+    let css_only = !o.written.is_empty()
+        && o.removed.is_empty()
+        && o.written.iter().all(|f| f.ends_with(".css"));
+    if css_only && live.error().is_none() {
+        live.publish(Event::Css);
+    } else if !o.written.is_empty() || !o.removed.is_empty() || live.error().is_some() {
+        live.publish(Event::Reload);
+    }
+    true
+}
+
+/// Whether a changed path can change the site.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel == Path::new("scholia.yaml") || WATCHED.iter().any(|w| rel.starts_with(w))
+}
+
+/// Runs the preview until Ctrl-C. Returns the exit code.
+pub fn serve(opts: ServeOptions) -> i32 {
+    let format = Format::resolve(None);
+    let listener = match bind(&opts) {
+        Ok(l) => l,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return 1;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot read the listening address: {e}");
+            return 1;
+        }
+    };
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
+            opts.bind
+        );
+    }
+
+    let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!(
+            "error: cannot create the preview folder {}: {e}",
+            out.display()
+        );
+        return 1;
+    }
+    let out = out.canonicalize().unwrap_or(out);
+    // Held while a rebuild writes: Ctrl-C during one waits for it, or the removal could race
+    // the writes and leave a half-deleted preview folder behind.
+    let writing = Arc::new(std::sync::Mutex::new(()));
+    {
+        let dir = out.clone();
+        let writing = writing.clone();
+        let res = ctrlc::set_handler(move || {
+            let _guard = writing.lock();
+            let _ = std::fs::remove_dir_all(&dir);
+            eprintln!("stopped; removed {}", dir.display());
+            std::process::exit(0);
+        });
+        if let Err(e) = res {
+            eprintln!(
+                "warning: cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
+                out.display()
+            );
+        }
+    }
+
+    // Watch before the first build, so no save between the two is missed.
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch the site's files: {e}");
+            let _ = std::fs::remove_dir_all(&out);
+            return 1;
+        }
+    };
+    let root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    let watch_dirs = |w: &mut notify::RecommendedWatcher| {
+        for d in WATCHED {
+            let p = root.join(d);
+            if p.is_dir() {
+                let _ = w.watch(&p, RecursiveMode::Recursive);
+            }
+        }
+    };
+    if let Err(e) = watcher.watch(&root, RecursiveMode::NonRecursive) {
+        eprintln!("error: cannot watch {}: {e}", root.display());
+        let _ = std::fs::remove_dir_all(&out);
+        return 1;
+    }
+    watch_dirs(&mut watcher);
+
+    let live = Arc::new(Live::default());
+    let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into()));
+    let first = {
+        let _guard = writing.lock();
+        session.rebuild()
+    };
+    report_outcome(&first, &live, true, format);
+
+    let site = Arc::new(http::Site {
+        root: out.clone(),
+        hosts: http::Site::hosts_for(addr.ip(), addr.port()),
+        any_ip: addr.ip().is_unspecified(),
+        live: live.clone(),
+    });
+    let shown_host = if addr.ip().is_unspecified() || addr.ip().is_loopback() {
+        format!("localhost:{}", addr.port())
+    } else {
+        addr.to_string()
+    };
+    let url = format!("http://{shown_host}/");
+    println!("serving {url} from {} (Ctrl-C to stop)", out.display());
+    if opts.open {
+        open_browser(&url);
+    }
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let site = site.clone();
+            std::thread::spawn(move || http::handle(&site, conn));
+        }
+    });
+
+    // The rebuild loop: wait for a relevant event, then for quiet, then rebuild.
+    loop {
+        let Ok(first_event) = rx.recv() else {
+            eprintln!("error: the file watcher stopped; restart scholia serve");
+            let _ = std::fs::remove_dir_all(&out);
+            return 1;
+        };
+        let mut relevant_seen = false;
+        let mut new_dirs = false;
+        // The changed paths, or `None` when events were lost and only a walk will do.
+        let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
+        let mut note = |ev: notify::Result<notify::Event>| match ev {
+            Ok(ev) => {
+                if ev.need_rescan() {
+                    paths = None;
+                }
+                for p in &ev.paths {
+                    if relevant(&root, p) {
+                        relevant_seen = true;
+                        if let Some(v) = &mut paths {
+                            v.push(p.clone());
+                        }
+                        if p.parent() == Some(root.as_path()) && p.is_dir() {
+                            new_dirs = true;
+                        }
+                    }
+                }
+            }
+            // Events were lost: rebuild to be safe (the session rereads what changed).
+            Err(_) => {
+                relevant_seen = true;
+                paths = None;
+            }
+        };
+        note(first_event);
+        while let Ok(ev) = rx.recv_timeout(DEBOUNCE) {
+            note(ev);
+        }
+        if new_dirs {
+            watch_dirs(&mut watcher);
+        }
+        if !relevant_seen {
+            continue;
+        }
+        let o = {
+            let _guard = writing.lock();
+            session.rebuild_pages(paths.as_deref())
+        };
+        report_outcome(&o, &live, false, format);
+        // The browser reloads on the pages above; the search index, which covers the whole
+        // site, follows a moment later.
+        if o.ok {
+            let _guard = writing.lock();
+            let mut search = Outcome::default();
+            session.finish_search(&mut search);
+            if !search.diags.is_empty() {
+                print_diagnostics(&search.diags, format);
+            }
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!("warning: cannot open a browser ({cmd}); open {url} yourself");
+    }
+}
