@@ -132,11 +132,12 @@ pub struct Origin {
 /// The site's bibliography and style.
 pub struct Sources {
     library: Library,
-    style: IndependentStyle,
-    /// The style without its bibliography, for citations.
-    cite_style: IndependentStyle,
+    /// The style and locales, decoded on first use: a bundled style and the locales take
+    /// tens of milliseconds to decode, which a site that cites nothing should not pay.
+    engine: OnceLock<Engine>,
+    /// The bundled style to decode when `engine` is first needed.
+    style_name: String,
     works: OnceLock<Works>,
-    locales: Vec<Locale>,
     /// Every key, in file order.
     keys: Vec<String>,
     origin: HashMap<String, Origin>,
@@ -188,8 +189,13 @@ impl Sources {
     /// entries that could be read are kept.
     pub fn load(files: &[BibFile], style: StyleChoice) -> (Sources, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let style = match style {
-            StyleChoice::Bundled(name) => bundled(name),
+        let engine = OnceLock::new();
+        let style_name = match style {
+            StyleChoice::Bundled(name) => name.to_string(),
+            StyleChoice::File(..) => DEFAULT_STYLE.to_string(),
+        };
+        let file_style = match style {
+            StyleChoice::Bundled(_) => None,
             StyleChoice::File(path, text) => match Style::from_xml(text) {
                 Ok(Style::Independent(s)) => Some(s),
                 Ok(Style::Dependent(d)) => {
@@ -210,9 +216,9 @@ impl Sources {
                 }
             },
         };
-        let style = style
-            .or_else(|| bundled(DEFAULT_STYLE))
-            .expect("the default style is bundled");
+        if let Some(s) = file_style {
+            let _ = engine.set(Engine::new(s));
+        }
         let mut library = Library::new();
         let mut keys = Vec::new();
         let mut origin = HashMap::new();
@@ -252,14 +258,11 @@ impl Sources {
                 library.push(&entry);
             }
         }
-        let mut cite_style = style.clone();
-        cite_style.bibliography = None;
         let sources = Sources {
             library,
-            style,
-            cite_style,
+            engine,
+            style_name,
             works: OnceLock::new(),
-            locales: hayagriva::archive::locales(),
             keys,
             origin,
         };
@@ -310,7 +313,7 @@ impl Sources {
     /// taken from the site-wide bibliography, formatted once, which is most of the saving
     /// and formats a work the same way on every page.
     pub fn format(&self, cites: &[(&[CiteItem], usize)]) -> (Vec<String>, Vec<(String, String)>) {
-        let rendered = self.drive(&self.cite_style, cites);
+        let rendered = self.drive(&self.engine().cite_style, cites);
         let citations = rendered
             .citations
             .iter()
@@ -322,11 +325,22 @@ impl Sources {
         (citations, self.works_of(keys))
     }
 
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            Engine::new(
+                bundled(&self.style_name)
+                    .or_else(|| bundled(DEFAULT_STYLE))
+                    .expect("the default style is bundled"),
+            )
+        })
+    }
+
     fn drive(
         &self,
         style: &IndependentStyle,
         cites: &[(&[CiteItem], usize)],
     ) -> hayagriva::Rendered {
+        let locales = &self.engine().locales;
         let mut driver = BibliographyDriver::new();
         for (items, note) in cites {
             let items: Vec<_> = items
@@ -344,11 +358,11 @@ impl Sources {
                 items,
                 style,
                 None,
-                &self.locales,
+                locales,
                 Some(*note),
             ));
         }
-        driver.finish(BibliographyRequest::new(style, None, &self.locales))
+        driver.finish(BibliographyRequest::new(style, None, locales))
     }
 
     /// Every work formatted for a bibliography, in the style's order (computed once).
@@ -363,31 +377,34 @@ impl Sources {
                     locator: None,
                 })
                 .collect();
-            let items: Vec<(String, String)> =
-                match self.drive(&self.style, &[(&all, 1)]).bibliography {
-                    Some(b) => b
-                        .items
-                        .into_iter()
-                        .map(|item| {
-                            let mut html = String::new();
-                            if let Some(first) = &item.first_field {
-                                child_html(first, &mut html);
-                                html.push(' ');
-                            }
-                            html.push_str(&to_html(&item.content));
-                            (item.key, html)
-                        })
-                        .collect(),
-                    // A style without a bibliography: each work's first note stands in.
-                    None => all
-                        .iter()
-                        .filter_map(|one| {
-                            let r = self.drive(&self.cite_style, &[(std::slice::from_ref(one), 1)]);
-                            let c = r.citations.first()?;
-                            Some((one.key.clone(), to_html(&c.citation)))
-                        })
-                        .collect(),
-                };
+            let items: Vec<(String, String)> = match self
+                .drive(&self.engine().style, &[(&all, 1)])
+                .bibliography
+            {
+                Some(b) => b
+                    .items
+                    .into_iter()
+                    .map(|item| {
+                        let mut html = String::new();
+                        if let Some(first) = &item.first_field {
+                            child_html(first, &mut html);
+                            html.push(' ');
+                        }
+                        html.push_str(&to_html(&item.content));
+                        (item.key, html)
+                    })
+                    .collect(),
+                // A style without a bibliography: each work's first note stands in.
+                None => all
+                    .iter()
+                    .filter_map(|one| {
+                        let r = self
+                            .drive(&self.engine().cite_style, &[(std::slice::from_ref(one), 1)]);
+                        let c = r.citations.first()?;
+                        Some((one.key.clone(), to_html(&c.citation)))
+                    })
+                    .collect(),
+            };
             let rank = items
                 .iter()
                 .enumerate()
@@ -399,11 +416,12 @@ impl Sources {
 
     /// The given works (repeats and unknown keys dropped), in the style's order.
     fn works_of<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<(String, String)> {
+        let mut keys = keys.into_iter().peekable();
+        if self.keys.is_empty() || keys.peek().is_none() {
+            return Vec::new();
+        }
         let works = self.works();
-        let mut ranks: Vec<usize> = keys
-            .into_iter()
-            .filter_map(|k| works.rank.get(k).copied())
-            .collect();
+        let mut ranks: Vec<usize> = keys.filter_map(|k| works.rank.get(k).copied()).collect();
         ranks.sort_unstable();
         ranks.dedup();
         ranks.into_iter().map(|r| works.items[r].clone()).collect()
@@ -414,6 +432,58 @@ impl Sources {
     pub fn bibliography(&self, keys: &[&str]) -> Vec<(String, String)> {
         self.works_of(keys.iter().copied())
     }
+}
+
+/// A decoded style: as given, and without its bibliography (for citations); and the locales.
+struct Engine {
+    style: IndependentStyle,
+    cite_style: IndependentStyle,
+    locales: Vec<Locale>,
+}
+
+impl Engine {
+    fn new(style: IndependentStyle) -> Engine {
+        let mut cite_style = style.clone();
+        cite_style.bibliography = None;
+        let locales = locales_for(&style);
+        Engine {
+            style,
+            cite_style,
+            locales,
+        }
+    }
+}
+
+/// The bundled locales a style can fall back to: its own, that language's main one, and
+/// en-US. Hayagriva's `archive::locales()` decodes all ~60, which was a third of the demo
+/// site's build; each is CBOR naming its `lang`, so only the candidates are decoded.
+fn locales_for(style: &IndependentStyle) -> Vec<Locale> {
+    use hayagriva::citationberg::LocaleCode;
+    let own = style
+        .default_locale
+        .clone()
+        .unwrap_or_else(LocaleCode::en_us);
+    let mut wanted = vec![own.clone(), LocaleCode::en_us()];
+    wanted.extend(own.fallback());
+    let mut out: Vec<Locale> = Vec::new();
+    for bytes in hayagriva::archive::LOCALES {
+        let named = wanted
+            .iter()
+            .any(|w| bytes.windows(w.0.len()).any(|win| win == w.0.as_bytes()));
+        if !named {
+            continue;
+        }
+        if let Ok(l) = ciborium::from_reader::<Locale, _>(*bytes) {
+            if l.lang.as_ref().is_some_and(|c| wanted.contains(c)) {
+                out.push(l);
+            }
+        }
+    }
+    if !out.iter().any(|l| l.lang == Some(LocaleCode::en_us())) {
+        // The archive's encoding changed: take them all rather than format without terms.
+        return hayagriva::archive::locales();
+    }
+    out
 }
 
 /// The site-wide bibliography: (key, HTML) in the style's order, and each key's place.
@@ -431,6 +501,13 @@ fn read_yaml(f: &BibFile, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
             (e.to_string(), at)
         })
     };
+    let only_comments = f
+        .text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if only_comments {
+        return Vec::new();
+    }
     let whole = match parse(&f.text) {
         Ok(lib) => return lib.iter().cloned().collect(),
         Err(e) => e,
@@ -762,6 +839,34 @@ mod tests {
         );
         assert_eq!(tidy("<i>Trap?</i>. Boston"), "<i>Trap?</i> Boston");
         assert_eq!(tidy("wait... then. End."), "wait... then. End.");
+    }
+
+    #[test]
+    fn only_the_locales_a_style_falls_back_to_are_decoded() {
+        let Some(Style::Independent(style)) =
+            ArchivedStyle::by_name("chicago-notes").map(|s| s.get())
+        else {
+            panic!("chicago-notes is bundled");
+        };
+        let langs: Vec<String> = locales_for(&style)
+            .iter()
+            .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
+            .collect();
+        assert_eq!(langs, ["en-US"]);
+    }
+
+    #[test]
+    fn an_empty_bibliography_is_no_error() {
+        for text in ["", "\n# nothing yet\n"] {
+            let (s, d) = Sources::load(
+                &[BibFile {
+                    path: "content/sources.yaml".into(),
+                    text: text.into(),
+                }],
+                StyleChoice::Bundled(DEFAULT_STYLE),
+            );
+            assert!(d.is_empty() && s.keys().is_empty(), "{d:?}");
+        }
     }
 
     #[test]
