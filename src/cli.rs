@@ -51,6 +51,12 @@ pub enum Command {
         /// Treat warnings as errors (for CI).
         #[arg(long)]
         strict: bool,
+        /// Check links as if deployed at this URL (default: `base_url` of scholia.yaml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// List every external link with the number of pages linking it (links are not fetched).
+        #[arg(long)]
+        external: bool,
         /// How to print problems: human (default on a terminal), short, or json.
         #[arg(long, value_enum)]
         message_format: Option<Format>,
@@ -128,17 +134,21 @@ pub fn run(cli: Cli) -> i32 {
             root,
             drafts,
             strict,
+            base_url,
+            external,
             message_format,
-        } => build(
+        } => check(
             BuildOptions {
                 root,
                 drafts,
-                write: false,
+                base_url,
+                write: true,
                 editorial: true,
                 ..BuildOptions::default()
             },
             Format::resolve(message_format),
             strict,
+            external,
         ),
         Command::Serve {
             root,
@@ -173,8 +183,70 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     }
 }
 
+/// `check`: the build, written into a temporary folder so that its links can be followed,
+/// then thrown away.
+fn check(mut opts: BuildOptions, format: Format, strict: bool, external: bool) -> i32 {
+    let tmp = std::env::temp_dir().join(format!("scholia-check-{}", std::process::id()));
+    opts.out = Some(tmp.clone());
+    let code = build_then(opts, format, strict, |counts, diags| {
+        match site::links::check(&tmp, &counts.base_url) {
+            Ok(report) => {
+                let base_path = match site::links::split_origin(&counts.base_url).1 {
+                    "" => "/",
+                    p => p,
+                };
+                diags.extend(site::links::diagnostics(
+                    &report,
+                    &counts.sources,
+                    base_path,
+                    &|p| std::fs::read_to_string(p).ok(),
+                ));
+                // Quiet by default, like the rest of `check` when all is well.
+                let mut lines = Vec::new();
+                if external {
+                    lines.push(format!(
+                        "external links ({}, not fetched), with the number of pages linking each:",
+                        report.external.len()
+                    ));
+                    for (url, on) in &report.external {
+                        lines.push(format!("  {url} ({})", on.len()));
+                    }
+                }
+                lines
+            }
+            Err(e) => {
+                diags.push(Diagnostic::global(
+                    crate::codes::IO,
+                    format!("cannot read the built site back to check its links: {e}"),
+                ));
+                Vec::new()
+            }
+        }
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    code
+}
+
 fn build(opts: BuildOptions, format: Format, strict: bool) -> i32 {
+    build_then(opts, format, strict, |_, _| Vec::new())
+}
+
+/// Builds, runs `after` on a successful build (it may add diagnostics and returns lines for
+/// stdout), prints, and returns the exit code.
+fn build_then(
+    opts: BuildOptions,
+    format: Format,
+    strict: bool,
+    after: impl FnOnce(&site::Counts, &mut Vec<Diagnostic>) -> Vec<String>,
+) -> i32 {
     let (mut counts, mut diags) = site::build(&opts);
+    let mut lines = Vec::new();
+    if let Some(c) = &counts {
+        lines = after(c, &mut diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            counts = None;
+        }
+    }
     if strict && !diags.is_empty() {
         for d in &mut diags {
             d.severity = Severity::Error;
@@ -193,8 +265,12 @@ fn build(opts: BuildOptions, format: Format, strict: bool) -> i32 {
     if let Some(c) = &counts {
         print_coverage(&c.coverage);
     }
+    for l in &lines {
+        println!("{l}");
+    }
+    let checking = opts.editorial;
     match counts {
-        Some(c) if opts.write => {
+        Some(c) if opts.write && !checking => {
             println!(
                 "built {} pages ({} commentaries, {} glossary, {} home, {} tag and author, {} other) and {} files into {} in {:.2} s, {} warning{}",
                 c.html_pages(),
@@ -217,7 +293,7 @@ fn build(opts: BuildOptions, format: Format, strict: bool) -> i32 {
                 "{} error{} found; {}",
                 errors.max(1),
                 if errors == 1 { "" } else { "s" },
-                if opts.write {
+                if opts.write && !checking {
                     "nothing was written"
                 } else {
                     "see above"

@@ -117,6 +117,27 @@ codes! {
     PLAIN_MENTION = "W0082", "An explicit-only entry is also mentioned plainly",
         "warning: content/commentaries/a.md:9:12: `Commission` is linked explicitly elsewhere in this article but mentioned here without a link",
         "Entries with `autolink: false` are only linked by `[[slug]]`: link this mention too, or reword it.";
+    UNKNOWN_SOURCE = "E0090", "A citation names no work of the bibliography",
+        "error: content/commentaries/a.md:6:12: `@xinhua2023` is not a key of the bibliography; did you mean `xinhua-2023`?; add the work to content/sources.yaml, or fix the key",
+        "Cite a key of content/sources.yaml or content/sources.bib (`[@key]`, `[@key, p. 12]`, `[@a; @b]`), or add the work there.";
+    BAD_BIBLIOGRAPHY = "E0091", "A bibliography entry is malformed",
+        "error: content/sources.yaml:14:9: the entry `un-charter` is malformed: invalid type: sequence, expected a date; see the Hayagriva format in docs/sources.md",
+        "Fix the entry at the line shown; docs/sources.md shows the fields of Hayagriva's YAML format.";
+    BAD_STYLE = "E0092", "The citation style cannot be used",
+        "error: scholia.yaml:3:17: `citation_style` is not a bundled style or a .csl file: `chicago-note`; did you mean `chicago-notes`?",
+        "Use a bundled style name (e.g. `chicago-notes`, `apa`, `ieee`) or the path of a CSL file in the site, ending in `.csl`.";
+    UNUSED_SOURCE = "W0093", "A work of the bibliography is never cited",
+        "warning: content/sources.yaml:20:1: the source `iaea-2015` is never cited; cite it with `[@iaea-2015]`, list it under `sources:` in a glossary entry, or remove it",
+        "Cite it, list it in a glossary entry's `sources:`, or remove it from the bibliography.";
+    BROKEN_LINK = "E0110", "A link points to no page or file of the built site",
+        "error: content/commentaries/a.md:12:9: broken link `/commentaries/old-slug/`: the built site has no page or file `commentaries/old-slug/`; correct the URL, or link the page with its current slug",
+        "`scholia check` builds the site into a temporary folder and follows every internal `href` and `src`. Correct the URL; for a glossary entry prefer `[[slug]]`, which is checked when the page is built. A problem that is not in any Markdown file is reported against the built page: it comes from a template.";
+    BROKEN_FRAGMENT = "E0111", "A link's #fragment names no element of its target page",
+        "error: content/commentaries/a.md:7:30: broken link `#see-below`: the page `commentaries/a/index.html` has no element with id `see-below`; link an existing heading id or add one",
+        "Heading ids are the heading text in lower case with dashes (`## The 2015 agreement` → `#the-2015-agreement`); footnote anchors are made by Scholia and need no hand-written links.";
+    OUTSIDE_BASE = "E0112", "A root-relative link leaves the base_url sub-path",
+        "error: content/pages/about.md:5:3: the link `/feed.xml` leaves the site's path `/policy/commentary/`; it works at the root of a test server and breaks where the site is deployed (write the full path, or a relative link)",
+        "With `base_url: https://example.org/policy/commentary/`, a link written `/tags/` points outside the site. Write it relative (`../tags/`) or with the sub-path (`/policy/commentary/tags/`).";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

@@ -42,6 +42,10 @@ pub struct SiteConfig {
     pub max_file_bytes: u64,
     /// Free map for templates.
     pub extra: Yaml,
+    /// `citation_style`: a bundled CSL style name, or a `.csl` file relative to the site root.
+    pub citation_style: String,
+    /// Where `citation_style` was set (line, column), for messages about its file.
+    pub citation_style_at: (usize, usize),
 }
 
 impl Default for SiteConfig {
@@ -57,6 +61,8 @@ impl Default for SiteConfig {
             sanitize_html: false,
             max_file_bytes: 20_000_000,
             extra: Yaml::Null,
+            citation_style: crate::cite::DEFAULT_STYLE.into(),
+            citation_style_at: (0, 0),
         }
     }
 }
@@ -70,7 +76,9 @@ const KEYS: &[&str] = &[
     "paginate",
     "autolink",
     "sanitize_html",
+    "max_file_mb",
     "extra",
+    "citation_style",
 ];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
@@ -165,6 +173,21 @@ impl SiteConfig {
             }
         }
         c.extra = f.map("extra").unwrap_or(Yaml::Null);
+        if let Some(v) = f.string("citation_style") {
+            c.citation_style_at = f.loc("citation_style");
+            if v.ends_with(".csl") || crate::cite::is_bundled(&v) {
+                c.citation_style = v;
+            } else {
+                f.nested_error(
+                    codes::BAD_STYLE,
+                    "citation_style",
+                    format!(
+                        "`citation_style` is not a bundled style or a .csl file: `{v}`{}",
+                        crate::error::did_you_mean(&v, crate::cite::style_names())
+                    ),
+                );
+            }
+        }
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)
@@ -200,12 +223,42 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let c = parse("title: T\nbase_url: https://example.org/policy\npaginate: 5\nautolink: all\nextra:\n  a: 1\n").unwrap();
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\ncitation_style: apa\nextra:\n  a: 1\n";
+        // A key added to KEYS without being read here fails this, instead of shipping
+        // accepted-but-ignored (or, the other way round, documented-but-rejected).
+        for key in KEYS {
+            assert!(
+                text.contains(&format!("{key}:")),
+                "`{key}` is not exercised"
+            );
+        }
+        let c = parse(text).unwrap();
         assert_eq!(c.title, "T");
+        assert_eq!(c.description.as_deref(), Some("D"));
         assert_eq!(c.base_url, "https://example.org/policy/");
+        assert_eq!(c.language, "fr");
+        assert_eq!(c.theme, "plain");
         assert_eq!(c.paginate, 5);
         assert_eq!(c.autolink, Autolink::All);
+        assert!(c.sanitize_html);
+        assert_eq!(c.max_file_bytes, 2_000_000);
+        assert_eq!(c.citation_style, "apa");
         assert!(matches!(c.extra, Yaml::Map(_)));
+    }
+
+    #[test]
+    fn citation_style_is_a_bundled_name_or_a_file() {
+        assert_eq!(
+            parse("citation_style: apa\n").unwrap().citation_style,
+            "apa"
+        );
+        let c = parse("citation_style: styles/house.csl\n").unwrap();
+        assert_eq!(
+            (c.citation_style.as_str(), c.citation_style_at),
+            ("styles/house.csl", (1, 17))
+        );
+        let e = parse("citation_style: chicago-note\n").unwrap_err();
+        assert!(e[0].contains("scholia.yaml:1:17: `citation_style` is not a bundled style or a .csl file: `chicago-note`; did you mean `chicago-notes`?"), "{e:?}");
     }
 
     #[test]

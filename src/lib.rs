@@ -19,6 +19,7 @@
 //!
 //! Problems are collected as [`error::Diagnostic`]s in a sink and reported together.
 
+pub mod cite;
 pub mod cli;
 pub mod codes;
 pub mod config;
@@ -28,6 +29,7 @@ pub mod glossary;
 pub mod markdown;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -136,6 +136,7 @@ fuzz_target!(|data: &[u8]| {
             own_entry,
             sanitize,
             editorial,
+            sources: None,
         });
         if !body.contains('<') {
             if let Err(e) = check_html(&r.html) {

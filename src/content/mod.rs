@@ -170,6 +170,10 @@ pub struct Entry {
     pub extra: Yaml,
     /// Slugs this entry names, for the dangling-reference check.
     pub refs: Vec<SlugRef>,
+    /// Bibliography keys of the works shown in its facts box (`sources:`).
+    pub sources: Vec<String>,
+    /// Where `sources` is (line, column of the value), for unknown keys.
+    pub sources_at: (usize, usize),
 }
 
 /// A free page (about, editorial policy).
@@ -207,6 +211,7 @@ const BODY_KEYS: &[&str] = &[
     "related",
     "url",
     "extra",
+    "sources",
 ];
 const TREATY_KEYS: &[&str] = &[
     "name",
@@ -221,6 +226,7 @@ const TREATY_KEYS: &[&str] = &[
     "related",
     "url",
     "extra",
+    "sources",
 ];
 const PAGE_KEYS: &[&str] = &["title", "slug", "summary", "draft", "extra"];
 const SOURCE_KEYS: &[&str] = &["publisher", "url", "date"];
@@ -398,6 +404,8 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             col,
         });
     };
+    let sources = f.string_list("sources");
+    let sources_at = f.loc("sources");
     let related = f.string_list("related");
     for r in &related {
         slug_ref(&mut f, "related", r);
@@ -428,6 +436,8 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
         url,
         extra,
         refs: Vec::new(),
+        sources,
+        sources_at,
     };
     match kind {
         Kind::Body => {

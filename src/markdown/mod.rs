@@ -13,7 +13,11 @@
 //!    duplicate and unused ones, and writes the HTML with sidenotes placed before the
 //!    top-level block that references them, and the endnotes list.
 //!
-//! 4. **sanitize** (only with `sanitize_html: true`): the whole HTML goes through ammonia,
+//! 4. **cite** (with a bibliography): every `[@key]` became a note of its own in pass 2 (or
+//!    a mark inside the footnote that holds it); the citations are formatted together, in
+//!    note order, so that the style can shorten repeated ones, and the marks replaced.
+//!
+//! 5. **sanitize** (only with `sanitize_html: true`): the whole HTML goes through ammonia,
 //!    which keeps the markup Scholia itself produced.
 //!
 //! Nothing here reads or writes files.
@@ -23,13 +27,16 @@ pub mod highlight;
 pub mod sanitize;
 pub mod summary;
 
+use crate::cite::{self, CiteItem, Sources};
 use crate::codes::{self, Code};
 use crate::content::Text;
 use crate::error::{Diagnostic, LineIndex};
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use pulldown_cmark::{
+    BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// The parser options of the contract.
@@ -69,6 +76,8 @@ pub struct Input<'a> {
     /// Collect the editorial report (`check`): coverage candidates, plain mentions of
     /// explicit-only entries.
     pub editorial: bool,
+    /// The site's bibliography: `[@key]` is a citation only when there is one.
+    pub sources: Option<&'a Sources>,
 }
 
 /// One note, numbered, rendered.
@@ -110,12 +119,22 @@ pub struct Rendered {
     pub diags: Vec<Diagnostic>,
     /// Names that may deserve a glossary entry (only with `editorial`).
     pub candidates: Vec<(String, Suggest)>,
+    /// The works cited, as the style's bibliography: (key, HTML), in the style's order.
+    pub works_cited: Vec<(String, String)>,
 }
 
 /// Renders one Markdown body.
-pub fn render(input: &Input) -> Rendered {
+pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
     let body = input.file.body();
-    let events = merge_text(Parser::new_ext(body, options()).into_offset_iter());
+    let citing = input.sources.is_some();
+    // An unresolved `[@key, …]` is a citation; the linker reads it back from the source.
+    let callback = |link: BrokenLink<'a>| -> Option<(CowStr<'a>, CowStr<'a>)> {
+        let src = format!("[{}]", link.reference);
+        (citing && cite::parse(&src).is_some())
+            .then_some((link.reference, CowStr::Borrowed(CITE_MARK)))
+    };
+    let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
+    let events = merge_text(parser.into_offset_iter());
     let mut linker = Linker::new(input);
     for (ev, range) in events {
         linker.event(ev, range);
@@ -131,6 +150,8 @@ pub fn render(input: &Input) -> Rendered {
         plain_mentions,
         candidates,
         deep_at,
+        cites,
+        trim_period,
         ..
     } = linker;
     for (entry, offset) in plain_mentions {
@@ -143,6 +164,12 @@ pub fn render(input: &Input) -> Rendered {
     let (mut html, mut notes) = footnotes::render(out, defs, &mut |offset, code, msg| {
         diags.push(input_diag(input, offset, code, msg));
     });
+    let works_cited = match input.sources {
+        Some(sources) if !cites.is_empty() => {
+            format_citations(sources, &cites, &trim_period, &mut html, &mut notes)
+        }
+        _ => Vec::new(),
+    };
     if input.sanitize && (deep_at.is_some() || sanitize::too_deep(&html)) {
         let msg = format!("blocks are nested more than {} deep here; with `sanitize_html: true` Scholia refuses such pages, because cleaning them takes time that grows with the square of the depth; flatten the quotes, lists or HTML", sanitize::MAX_DEPTH);
         diags.push(input_diag(
@@ -167,7 +194,88 @@ pub fn render(input: &Input) -> Rendered {
         words,
         diags,
         candidates,
+        works_cited,
     }
+}
+
+/// The title the broken-link callback gives a citation, to tell it from a link.
+const CITE_MARK: &str = "\u{1}scholia-cite";
+
+/// Stands for citation `id` in the HTML until it is formatted (private-use characters).
+fn cite_placeholder(id: usize) -> String {
+    format!("\u{E000}{id}\u{E001}")
+}
+
+/// Pass 4: formats every citation of the page in note order and puts it in place of its
+/// mark, in the body (sidenotes) and in the notes list. Returns the works cited.
+fn format_citations(
+    sources: &Sources,
+    cites: &[Vec<CiteItem>],
+    trim_period: &HashSet<usize>,
+    html: &mut String,
+    notes: &mut [Note],
+) -> Vec<(String, String)> {
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    let mut seen = HashSet::new();
+    for n in notes.iter() {
+        let mut rest = n.html.as_str();
+        while let Some((id, after)) = next_placeholder(rest) {
+            if seen.insert(id) {
+                order.push((id, n.number));
+            }
+            rest = after;
+        }
+    }
+    let requests: Vec<(&[CiteItem], usize)> = order
+        .iter()
+        .filter_map(|&(id, note)| Some((cites.get(id)?.as_slice(), note)))
+        .collect();
+    let (formatted, works) = sources.format(&requests);
+    let by_id: HashMap<usize, String> = order
+        .iter()
+        .map(|&(id, _)| id)
+        .zip(formatted)
+        .map(|(id, mut f)| {
+            if trim_period.contains(&id) && f.ends_with('.') {
+                f.pop();
+            }
+            (id, f)
+        })
+        .collect();
+    *html = replace_placeholders(html, &by_id);
+    for n in notes.iter_mut() {
+        n.html = replace_placeholders(&n.html, &by_id);
+    }
+    works
+}
+
+/// The first placeholder in `s`: its id and the text after it.
+fn next_placeholder(s: &str) -> Option<(usize, &str)> {
+    let mut rest = s;
+    loop {
+        let start = rest.find('\u{E000}')?;
+        let after = &rest[start + '\u{E000}'.len_utf8()..];
+        let end = after.find('\u{E001}');
+        if let Some(id) = end.and_then(|e| after[..e].parse::<usize>().ok()) {
+            let e = end.unwrap_or(0);
+            return Some((id, &after[e + '\u{E001}'.len_utf8()..]));
+        }
+        rest = after;
+    }
+}
+
+fn replace_placeholders(s: &str, by_id: &HashMap<usize, String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some((id, after)) = next_placeholder(rest) {
+        let mark = cite_placeholder(id);
+        let at = rest.len() - after.len() - mark.len();
+        out.push_str(&rest[..at]);
+        out.push_str(by_id.get(&id).map_or("", String::as_str));
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A diagnostic at a body offset; `W…` codes are warnings.
@@ -262,6 +370,12 @@ struct Linker<'i, 'a> {
     plain_mentions: Vec<(usize, usize)>,
     /// Coverage candidates. Editorial only.
     candidates: Vec<(String, Suggest)>,
+    /// Citations, by id (the order they were read in).
+    cites: Vec<Vec<CiteItem>>,
+    /// Inside a citation: its events are dropped until its end (depth of nesting).
+    in_cite: usize,
+    /// Citations inside a note followed by punctuation: the style's closing period goes.
+    trim_period: HashSet<usize>,
 }
 
 impl<'i, 'a> Linker<'i, 'a> {
@@ -290,6 +404,9 @@ impl<'i, 'a> Linker<'i, 'a> {
             explicit: HashSet::new(),
             plain_mentions: Vec::new(),
             candidates: Vec::new(),
+            cites: Vec::new(),
+            in_cite: 0,
+            trim_period: HashSet::new(),
         }
     }
 
@@ -337,6 +454,18 @@ impl<'i, 'a> Linker<'i, 'a> {
     }
 
     fn event(&mut self, ev: Event<'a>, range: Range<usize>) {
+        if self.in_cite > 0 {
+            match ev {
+                Event::Start(_) => self.in_cite += 1,
+                Event::End(_) => self.in_cite -= 1,
+                _ => {}
+            }
+            if self.in_cite == 0 {
+                // The citation's start counted a level in `start`.
+                self.depth = self.depth.saturating_sub(1);
+            }
+            return;
+        }
         match ev {
             Event::Start(tag) => self.start(tag, range),
             Event::End(end) => self.end(end),
@@ -406,6 +535,11 @@ impl<'i, 'a> Linker<'i, 'a> {
                 dest_url,
                 ..
             } => self.wiki_link(&dest_url, has_pothole, range),
+            Tag::Link {
+                link_type: LinkType::ShortcutUnknown,
+                title,
+                ..
+            } if title.as_ref() == CITE_MARK => self.citation(range),
             Tag::Link {
                 link_type,
                 dest_url,
@@ -504,6 +638,53 @@ impl<'i, 'a> Linker<'i, 'a> {
                 n += 1;
             }
             *id = Some(CowStr::from(unique));
+        }
+    }
+
+    /// A citation: a note of its own in the text, or a mark formatted inline in a footnote.
+    fn citation(&mut self, range: Range<usize>) {
+        self.in_cite = 1;
+        let body = self.input.file.body();
+        let (Some(sources), Some(items)) = (
+            self.input.sources,
+            body.get(range.clone()).and_then(cite::parse),
+        ) else {
+            return;
+        };
+        let mut known = Vec::with_capacity(items.len());
+        for item in items {
+            if sources.contains(&item.key) {
+                known.push(item);
+            } else {
+                let msg = sources.unknown(&item.key);
+                self.error(range.start + item.offset, codes::UNKNOWN_SOURCE, msg);
+            }
+        }
+        if known.is_empty() {
+            return;
+        }
+        let id = self.cites.len();
+        self.cites.push(known);
+        let mark = CowStr::from(cite_placeholder(id));
+        if self.open_defs.is_empty() {
+            // No label a writer can type starts with NUL (the parser replaces it).
+            let label = format!("\u{0}cite{id}");
+            self.out
+                .push(Event::FootnoteReference(CowStr::from(label.clone())));
+            self.defs.push(Def {
+                label,
+                offset: range.start,
+                events: vec![
+                    Event::Start(Tag::Paragraph),
+                    Event::Html(mark),
+                    Event::End(TagEnd::Paragraph),
+                ],
+            });
+        } else {
+            if body[range.end..].starts_with(['.', ',', ';', ':']) {
+                self.trim_period.insert(id);
+            }
+            self.push(Event::Html(mark));
         }
     }
 

@@ -55,6 +55,7 @@ pub(super) fn render_input(
         own_entry: own,
         sanitize,
         editorial: true,
+        sources: None,
     })
 }
 
@@ -342,6 +343,7 @@ fn raw_html_is_kept_unless_sanitized() {
         own_entry: None,
         sanitize: true,
         editorial: false,
+        sources: None,
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);
@@ -399,4 +401,106 @@ fn fuzz_regressions_render() {
         seen += 1;
     }
     assert!(seen > 0, "no regression inputs found");
+}
+
+/// Renders with a two-work bibliography; returns the HTML (body and notes) and the messages.
+fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
+    use crate::cite::{BibFile, Sources, StyleChoice};
+    let (sources, d) = Sources::load(
+        &[BibFile {
+            path: "sources.yaml".into(),
+            text: "kwan:\n  type: Book\n  title: Crazy <Rich>\n  author: Kwan, Kevin\n  date: 2014\nun:\n  type: Report\n  title: World Situation\n  author: { name: United Nations }\n  date: 2020\n".into(),
+        }],
+        StyleChoice::Bundled(crate::cite::DEFAULT_STYLE),
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let file = Text {
+        path: Path::new("a.md").to_path_buf(),
+        text: format!("---\ntitle: t\n---\n{md}"),
+        body_start: 16,
+    };
+    let g = glossary();
+    let r = render(&Input {
+        file: &file,
+        glossary: &g,
+        autolink: AutoLink::Off,
+        own_entry: None,
+        sanitize,
+        editorial: false,
+        sources: Some(&sources),
+    });
+    let msgs = r.diags.iter().map(ToString::to_string).collect();
+    (r.html, r.notes, msgs)
+}
+
+#[test]
+fn citations_in_odd_places_render_balanced_html() {
+    let cases = [
+        "# Title [@kwan]\n",
+        "| a | b |\n|---|---|\n| [@kwan] | [@un, p. 2] |\n",
+        "> [^a]: > [^b]: nested [@kwan].\n\nx[^a]\n",
+        "[@kwan][] and [@kwan](http://x.org) and [@]\n",
+        "[see [@kwan]](http://x.org)\n",
+        "![alt [@kwan]](x.png)\n",
+        "- [@kwan]\n  - [@un; @kwan, p. 1]\n",
+        "*[@kwan, p. *3*]*\n",
+        "\\[@kwan] stays text\n",
+    ];
+    for md in cases {
+        for sanitize in [false, true] {
+            let (html, notes, _) = cited(md, sanitize);
+            let all = format!(
+                "{html}{}",
+                notes.iter().map(|n| n.html.as_str()).collect::<String>()
+            );
+            assert!(
+                !all.contains('\u{E000}'),
+                "placeholder left in {md:?}: {all}"
+            );
+            assert!(!all.contains("<Rich>"), "unescaped in {md:?}: {all}");
+            if !md.contains('<') {
+                assert_eq!(parse_errors(&html), Vec::<String>::new(), "{md:?}: {html}");
+            }
+        }
+    }
+    let (html, notes, msgs) = cited("\\[@kwan] stays text\n", false);
+    assert!(
+        html.contains("[@kwan] stays text") && notes.is_empty(),
+        "{html} {msgs:?}"
+    );
+}
+
+#[test]
+fn citations_share_the_footnote_numbering() {
+    let (_, notes, msgs) = cited(
+        "A[^x] b [@kwan] c [@un; @kwan, p. 9].\n\n[^x]: Note.\n",
+        false,
+    );
+    assert!(msgs.is_empty(), "{msgs:?}");
+    let texts: Vec<&str> = notes.iter().map(|n| n.html.as_str()).collect();
+    assert_eq!(notes.len(), 3, "{texts:?}");
+    assert!(texts[0].contains("Note."));
+    assert!(
+        texts[1].contains("Kevin Kwan, <i>Crazy &lt;rich&gt;</i> (2014)."),
+        "{}",
+        texts[1]
+    );
+    assert!(
+        texts[2].contains("United Nations")
+            && texts[2].contains("Kwan, <i>Crazy &lt;rich&gt;</i>, 9."),
+        "{}",
+        texts[2]
+    );
+}
+
+#[test]
+fn unknown_citation_key_is_reported_at_the_key() {
+    let (_, _, msgs) = cited("Line one.\nSee [@kwn, p. 3].\n", false);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(
+        msgs[0].starts_with(
+            "error: a.md:5:6: `@kwn` is not a key of the bibliography; did you mean `kwan`?"
+        ),
+        "{msgs:?}"
+    );
 }

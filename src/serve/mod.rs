@@ -189,9 +189,14 @@ pub fn serve(opts: ServeOptions) -> i32 {
         return 1;
     }
     let out = out.canonicalize().unwrap_or(out);
+    // Held while a rebuild writes: Ctrl-C during one waits for it, or the removal could race
+    // the writes and leave a half-deleted preview folder behind.
+    let writing = Arc::new(std::sync::Mutex::new(()));
     {
         let dir = out.clone();
+        let writing = writing.clone();
         let res = ctrlc::set_handler(move || {
+            let _guard = writing.lock();
             let _ = std::fs::remove_dir_all(&dir);
             eprintln!("stopped; removed {}", dir.display());
             std::process::exit(0);
@@ -235,7 +240,10 @@ pub fn serve(opts: ServeOptions) -> i32 {
 
     let live = Arc::new(Live::default());
     let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into()));
-    let first = session.rebuild();
+    let first = {
+        let _guard = writing.lock();
+        session.rebuild()
+    };
     report_outcome(&first, &live, true, format);
 
     let site = Arc::new(http::Site {
@@ -309,8 +317,21 @@ pub fn serve(opts: ServeOptions) -> i32 {
         if !relevant_seen {
             continue;
         }
-        let o = session.rebuild_paths(paths.as_deref());
+        let o = {
+            let _guard = writing.lock();
+            session.rebuild_pages(paths.as_deref())
+        };
         report_outcome(&o, &live, false, format);
+        // The browser reloads on the pages above; the search index, which covers the whole
+        // site, follows a moment later.
+        if o.ok {
+            let _guard = writing.lock();
+            let mut search = Outcome::default();
+            session.finish_search(&mut search);
+            if !search.diags.is_empty() {
+                print_diagnostics(&search.diags, format);
+            }
+        }
     }
 }
 

@@ -1,11 +1,13 @@
 //! The build: load → index → render Markdown → backlinks → render pages → write.
 //!
 //! Each stage is a function call here, in order; none of them knows about the others. `check`
-//! runs the same stages with nowhere to write.
+//! runs the same stages, writing into a temporary folder whose links it then follows.
 
 use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
+use super::sources as cite_site;
 use super::write::Staging;
+use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
 use crate::content::discover::shown;
@@ -14,6 +16,7 @@ use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::{FactLink, Glossary};
 use crate::markdown::{self, summary, AutoLink, Input, Mention, Rendered};
+use crate::search;
 use crate::theme::context::*;
 use crate::theme::Theme;
 use minijinja::{context, Value};
@@ -60,6 +63,11 @@ pub struct Counts {
     /// `check` only: names in at least two commentaries that no entry covers, with the
     /// number of commentaries, most frequent first.
     pub coverage: Vec<(String, Suggest, usize)>,
+    /// The source file of each page rendered from Markdown: (output file, source path as
+    /// shown), sorted; for reporting problems found in the output against their source.
+    pub sources: Vec<(String, PathBuf)>,
+    /// The `base_url` the site was built with, ending in `/`.
+    pub base_url: String,
 }
 
 impl Counts {
@@ -78,8 +86,12 @@ pub(super) struct Article {
     pub(super) summary: String,
     pub(super) mentions: Vec<Mention>,
     pub(super) candidates: Vec<(String, Suggest)>,
+    /// Bibliography keys it cites, in the style's order.
+    pub(super) cited: Vec<String>,
     /// Body HTML, for the newest `FEED_LEN` commentaries only.
     pub(super) feed_html: Option<String>,
+    /// Its terms for the search index; its search document is already written.
+    pub(super) search: search::Terms,
 }
 
 /// Commentaries in the Atom feed.
@@ -99,7 +111,9 @@ pub(super) enum Job {
     TermList(&'static str),
     Term(&'static str, String),
     Page(usize),
+    Sources,
     NotFound,
+    Search,
 }
 
 /// Builds (or checks) a site. Returns the counts when it succeeded, and every diagnostic.
@@ -131,6 +145,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         config.base_url = config::normalize_base_url(b);
     }
     let routes = Routes::new(&config.base_url);
+    let sources = cite_site::load(root, shown_root, &config, diags);
 
     // Refuse a bad output folder before any work, so its error comes with the others.
     let out = opts.out.clone().unwrap_or_else(|| root.join("site"));
@@ -143,6 +158,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
 
     let loaded = content::discover(root, config.max_file_bytes, diags);
     diags.extend(content::check(&loaded));
+    diags.extend(cite_site::check_entries(&sources, &loaded.entries));
     let content::Content {
         mut commentaries,
         entries,
@@ -167,12 +183,16 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     });
     diags.extend(gd);
 
-    let theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
+    let mut theme = match Theme::new(root, shown_root, &config.theme, routes.base()) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.push(d);
             None
         }
+    };
+    let asset_files = match &mut theme {
+        Some(t) => theme_assets(t, diags),
+        None => Vec::new(),
     };
 
     let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
@@ -193,13 +213,19 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: Some(i),
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
+                sources: Some(&sources),
             })
         })
         .collect();
     // Commentary pages are rendered and written as soon as their Markdown is: the whole
     // site's HTML is never held at once. Writing starts only when nothing failed so far;
     // a later error throws the staging folder away.
-    let site_value = Value::from_serialize(site_view(&config, &routes, &pages));
+    let site_value = Value::from_serialize(site_view(
+        &config,
+        &routes,
+        &pages,
+        !sources.keys().is_empty(),
+    ));
     let staging = match (
         &theme,
         opts.write && !diags.iter().any(Diagnostic::is_error),
@@ -230,6 +256,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: None,
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
+                sources: Some(&sources),
             });
             c.file.text = String::new();
             let url = routes.url(&Routes::commentary(&c.slug));
@@ -238,15 +265,19 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             let mut diags = r.diags.clone();
+            let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+            let terms = search::weigh(&doc);
             if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
                 let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
-                    .and_then(|(rel, html)| write(&rel, html.as_bytes()));
+                    .and_then(|(rel, html)| write(&rel, html.as_bytes()))
+                    .and_then(|()| write(&search_doc_path(i), &search::doc_file(&doc)));
                 diags.extend(page.err());
             }
             let Rendered {
                 html,
                 mentions,
                 candidates,
+                works_cited,
                 ..
             } = r;
             let article = Article {
@@ -255,7 +286,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 summary,
                 mentions,
                 candidates,
+                cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                 feed_html: (i < FEED_LEN).then_some(html),
+                search: terms,
             };
             (article, diags)
         })
@@ -275,6 +308,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 own_entry: None,
                 sanitize: config.sanitize_html,
                 editorial: opts.editorial,
+                sources: Some(&sources),
             })
         })
         .collect();
@@ -298,6 +332,23 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     let mut coverage = Vec::new();
     if opts.editorial {
         diags.extend(editorial(&glossary, &articles, &backlinks));
+        let listed: Vec<String> = glossary
+            .entries
+            .iter()
+            .flat_map(|e| cite_site::entry_keys(&sources, e))
+            .collect();
+        let used = articles
+            .iter()
+            .flat_map(|a| a.cited.iter())
+            .chain(
+                entry_renders
+                    .iter()
+                    .chain(&page_renders)
+                    .flat_map(|r| r.works_cited.iter().map(|(k, _)| k)),
+            )
+            .chain(&listed)
+            .map(String::as_str);
+        diags.extend(cite_site::unused(&sources, used));
         let covered = |name: &str| {
             !glossary.matcher.find(name).is_empty() || !glossary.quiet.find(name).is_empty()
         };
@@ -318,6 +369,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         tags: &tags,
         authors: &authors,
         site: site_value,
+        sources: &sources,
         items: articles
             .par_iter()
             .map(|a| Value::from_serialize(commentary_item(&routes, &a.c, &a.url, &a.summary)))
@@ -333,18 +385,42 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     jobs.push(Job::TermList("authors"));
     jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
     jobs.extend((0..pages.len()).map(Job::Page));
+    if !sources.keys().is_empty() {
+        jobs.push(Job::Sources);
+    }
     jobs.push(Job::NotFound);
+    jobs.push(Job::Search);
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             let (rel, html) = ctx.render(&theme, &job)?;
             write(&rel, html.as_bytes())?;
-            Ok((job, None))
+            let lastmod = ctx.lastmod(&job);
+            Ok((job, lastmod))
         })
         .collect();
+    let mut sources: Vec<(String, PathBuf)> = articles
+        .iter()
+        .map(|a| {
+            let rel = format!("{}index.html", Routes::commentary(&a.c.slug));
+            (rel, a.c.file.path.clone())
+        })
+        .chain(glossary.entries.iter().map(|e| {
+            let rel = format!("{}index.html", Routes::entry(e.kind, &e.slug));
+            (rel, e.file.path.clone())
+        }))
+        .chain(
+            pages
+                .iter()
+                .map(|p| (format!("{}/index.html", p.slug), p.file.path.clone())),
+        )
+        .collect();
+    sources.sort();
     let mut counts = Counts {
         coverage,
+        sources,
+        base_url: routes.base().to_string(),
         commentaries: articles.len(),
         ..Counts::default()
     };
@@ -360,9 +436,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                     Job::Home(_) => counts.home += 1,
                     Job::GlossaryIndex | Job::Entry(_) => counts.glossary += 1,
                     Job::TermList(_) | Job::Term(..) => counts.taxonomies += 1,
-                    Job::Page(_) | Job::NotFound => counts.pages += 1,
+                    Job::Page(_) | Job::Sources | Job::NotFound | Job::Search => counts.pages += 1,
                 }
-                if !matches!(job, Job::NotFound) {
+                if !matches!(job, Job::NotFound | Job::Search) {
                     sitemap.push((ctx.url_of(&job), lastmod));
                 }
             }
@@ -370,6 +446,51 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     }
 
     // Feed, sitemap, stylesheets, static files.
+    let mut extra_files = site_files(&config, &routes, &articles, &sitemap);
+    extra_files.extend(asset_files);
+    // The search index is not counted with the static files: it grows with the content.
+    let search = search_files(&articles, &entry_search(&glossary, &entry_renders));
+    let search_count = search.len();
+    extra_files.extend(search);
+    for (src, rel) in &statics {
+        match std::fs::read(src) {
+            Ok(b) => extra_files.push((slash(rel), b)),
+            Err(e) => diags.push(Diagnostic::file(
+                codes::IO,
+                &shown(shown_root, src.strip_prefix(root).unwrap_or(src)),
+                format!("cannot read the static file: {e}"),
+            )),
+        }
+    }
+    for (rel, bytes) in &extra_files {
+        if let Err(d) = write(rel, bytes) {
+            diags.push(d);
+        }
+    }
+    counts.statics = extra_files.len() - search_count;
+
+    if diags.iter().any(Diagnostic::is_error) {
+        if let Some(s) = staging {
+            s.abort();
+        }
+        return None;
+    }
+    if let Some(s) = staging {
+        if let Err(d) = s.commit() {
+            diags.push(d);
+            return None;
+        }
+    }
+    Some(counts)
+}
+
+/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt.
+pub(super) fn site_files(
+    config: &SiteConfig,
+    routes: &Routes,
+    articles: &[Article],
+    sitemap: &[(String, Option<Date>)],
+) -> Vec<(String, Vec<u8>)> {
     let feed_items: Vec<FeedItem> = articles
         .iter()
         .take(FEED_LEN)
@@ -391,48 +512,96 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         },
         &feed_items,
     );
-    let mut extra_files: Vec<(String, Vec<u8>)> = vec![
+    vec![
         ("feed.xml".into(), feed.into_bytes()),
-        ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
+        ("sitemap.xml".into(), feeds::sitemap(sitemap).into_bytes()),
         (
-            "syntax.css".into(),
-            markdown::highlight::stylesheet().into_bytes(),
+            "robots.txt".into(),
+            feeds::robots(routes.base()).into_bytes(),
         ),
-    ];
-    match theme.static_files() {
-        Ok(files) => extra_files.extend(files.into_iter().map(|(p, b)| (slash(&p), b))),
-        Err(d) => diags.push(d),
-    }
-    for (src, rel) in &statics {
-        match std::fs::read(src) {
-            Ok(b) => extra_files.push((slash(rel), b)),
-            Err(e) => diags.push(Diagnostic::file(
-                codes::IO,
-                &shown(shown_root, src.strip_prefix(root).unwrap_or(src)),
-                format!("cannot read the static file: {e}"),
-            )),
-        }
-    }
-    for (rel, bytes) in &extra_files {
-        if let Err(d) = write(rel, bytes) {
-            diags.push(d);
-        }
-    }
-    counts.statics = extra_files.len();
+    ]
+}
 
-    if diags.iter().any(Diagnostic::is_error) {
-        if let Some(s) = staging {
-            s.abort();
-        }
-        return None;
+/// The search document of a rendered page: its text is the body's, then the notes'.
+pub(super) fn search_doc(
+    title: &str,
+    url: &str,
+    kind: &'static str,
+    date: String,
+    summary: &str,
+    r: &Rendered,
+) -> search::Doc {
+    let mut text = search::plain_text(&r.html);
+    for n in &r.notes {
+        text.push(' ');
+        text.push_str(&search::plain_text(&n.html));
     }
-    if let Some(s) = staging {
-        if let Err(d) = s.commit() {
-            diags.push(d);
-            return None;
-        }
+    search::Doc {
+        title: title.to_string(),
+        url: url.to_string(),
+        kind,
+        date,
+        summary: summary.to_string(),
+        text,
     }
-    Some(counts)
+}
+
+pub(super) fn search_doc_path(id: usize) -> String {
+    format!("search/d/{id}.json.gz")
+}
+
+/// Each glossary entry's search document (the file) and its terms, in entry order.
+pub(super) fn entry_search(g: &Glossary, renders: &[Rendered]) -> Vec<(Vec<u8>, search::Terms)> {
+    (0..g.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &g.entries[i];
+            let title = match &e.abbr {
+                Some(a) => format!("{} ({a})", e.name),
+                None => e.name.clone(),
+            };
+            let doc = search_doc(
+                &title,
+                &g.urls[i],
+                e.kind.as_str(),
+                String::new(),
+                &g.summaries[i],
+                &renders[i],
+            );
+            // Aliases are names a reader may search by: weigh them as the title.
+            let mut named = doc.clone();
+            for a in &e.aliases {
+                named.title.push(' ');
+                named.title.push_str(a);
+            }
+            let terms = search::weigh(&named);
+            (search::doc_file(&doc), terms)
+        })
+        .collect()
+}
+
+/// The search index and the glossary entries' documents (commentaries' documents are
+/// written with their pages). Entry ids follow the commentaries'.
+pub(super) fn search_files<'a>(
+    articles: &'a [Article],
+    entries: &'a [(Vec<u8>, search::Terms)],
+) -> Vec<(String, Vec<u8>)> {
+    let n = articles.len();
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .iter()
+        .enumerate()
+        .map(|(j, (doc, _))| (search_doc_path(n + j), doc.clone()))
+        .collect();
+    let terms = articles
+        .iter()
+        .map(|a| &a.search)
+        .chain(entries.iter().map(|(_, t)| t));
+    files.extend(
+        search::index_files(terms)
+            .into_iter()
+            .map(|(p, b)| (format!("search/{p}"), b)),
+    );
+    files
 }
 
 /// A commentary as lists show it.
@@ -476,6 +645,7 @@ pub(super) fn render_commentary(
             date: s.date.map(DateView::from),
         }),
         reading_minutes: reading_minutes(r.words),
+        works_cited: cite_site::works(&r.works_cited, &routes.url(SOURCES_PATH)),
         extra: c.extra.clone(),
     };
     let html = theme.render(
@@ -550,7 +720,15 @@ pub(super) fn terms(
     map
 }
 
-pub(super) fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) -> SiteView {
+/// The sources page.
+pub(super) const SOURCES_PATH: &str = "sources/";
+
+pub(super) fn site_view(
+    config: &SiteConfig,
+    routes: &Routes,
+    pages: &[Page],
+    has_sources: bool,
+) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -570,6 +748,8 @@ pub(super) fn site_view(config: &SiteConfig, routes: &Routes, pages: &[Page]) ->
             tags: routes.url("tags/"),
             authors: routes.url("authors/"),
             feed: routes.url("feed.xml"),
+            sources: has_sources.then(|| routes.url(SOURCES_PATH)),
+            search: routes.url("search/"),
         },
     }
 }
@@ -587,6 +767,7 @@ pub(super) struct Ctx<'a> {
     pub(super) tags: &'a BTreeMap<String, Term>,
     pub(super) authors: &'a BTreeMap<String, Term>,
     pub(super) site: Value,
+    pub(super) sources: &'a Sources,
     /// `CommentaryItem` of each article, serialised once.
     pub(super) items: Vec<Value>,
 }
@@ -602,6 +783,27 @@ fn reading_minutes(words: usize) -> usize {
     words.div_ceil(220).max(1)
 }
 
+/// The theme's static files and the generated syntax stylesheet, each stylesheet and script
+/// also under its fingerprinted name, which the theme's `asset()` then returns. They are
+/// known before any page renders, so pages can link the fingerprinted names.
+pub(super) fn theme_assets(
+    theme: &mut Theme,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
+        "syntax.css".into(),
+        markdown::highlight::stylesheet().into_bytes(),
+    )];
+    match theme.static_files() {
+        Ok(f) => files.extend(f.into_iter().map(|(p, b)| (slash(&p), b))),
+        Err(d) => diags.push(d),
+    }
+    let (copies, map) = super::assets::fingerprint(&files);
+    files.extend(copies);
+    theme.set_assets(map);
+    files
+}
+
 impl Ctx<'_> {
     /// The output path (no leading `/`, ending in `/` for pages) of a job.
     pub(super) fn path_of(&self, job: &Job) -> String {
@@ -615,7 +817,41 @@ impl Ctx<'_> {
             Job::TermList(kind) => format!("{kind}/"),
             Job::Term(kind, slug) => Routes::term(kind, slug),
             Job::Page(i) => format!("{}/", self.pages[*i].slug),
+            Job::Sources => SOURCES_PATH.into(),
             Job::NotFound => "404.html".into(),
+            Job::Search => "search/".into(),
+        }
+    }
+
+    /// The sitemap's `lastmod` of a page: the date of the newest commentary it shows.
+    /// Free pages have no date, so no `lastmod`.
+    pub(super) fn lastmod(&self, job: &Job) -> Option<Date> {
+        let newest = |items: &[usize]| items.iter().map(|&i| self.articles[i].c.date).max();
+        match job {
+            Job::Home(n) => self
+                .articles
+                .get((n - 1) * self.config.paginate)
+                .map(|a| a.c.date),
+            Job::GlossaryIndex | Job::TermList(_) => self.articles.first().map(|a| a.c.date),
+            Job::Entry(i) => {
+                let items: Vec<usize> = self.backlinks[*i].iter().map(|&(a, _)| a).collect();
+                newest(&items)
+            }
+            Job::Term(kind, slug) => {
+                let map = if *kind == "tags" {
+                    self.tags
+                } else {
+                    self.authors
+                };
+                newest(&map[slug].items)
+            }
+            Job::Sources => self
+                .articles
+                .iter()
+                .filter(|a| !a.cited.is_empty())
+                .map(|a| a.c.date)
+                .max(),
+            Job::Page(_) | Job::NotFound | Job::Search => None,
         }
     }
 
@@ -719,7 +955,16 @@ impl Ctx<'_> {
                         }
                     })
                     .collect();
+                let mut keys = cite_site::entry_keys(self.sources, e);
+                for (k, _) in &r.works_cited {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let works = self.sources.bibliography(&keys);
                 let view = EntryView {
+                    sources: cite_site::works(&works, &self.routes.url(SOURCES_PATH)),
                     item: self.entry_item(*i),
                     aliases: e.aliases.clone(),
                     content: Value::from_safe_string(r.html.clone()),
@@ -785,7 +1030,24 @@ impl Ctx<'_> {
                 };
                 theme.render("page.html", context! { site, current_url, page => view })?
             }
+            Job::Sources => {
+                let keys: Vec<&str> = self.sources.keys().iter().map(String::as_str).collect();
+                let mut works = cite_site::works(&self.sources.bibliography(&keys), &current_url);
+                for w in &mut works {
+                    w.cited_by = self
+                        .articles
+                        .iter()
+                        .filter(|a| a.cited.contains(&w.key))
+                        .map(|a| Link {
+                            name: a.c.title.clone(),
+                            url: a.url.clone(),
+                        })
+                        .collect();
+                }
+                theme.render("sources.html", context! { site, current_url, works })?
+            }
             Job::NotFound => theme.render("404.html", context! { site, current_url })?,
+            Job::Search => theme.render("search.html", context! { site, current_url })?,
         };
         let file = if path.ends_with('/') || path.is_empty() {
             format!("{path}index.html")

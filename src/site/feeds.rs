@@ -97,8 +97,11 @@ pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
         if !i.summary.is_empty() {
             x.push_str(&format!("    <summary>{}</summary>\n", escape(i.summary)));
         }
+        // `xml:base` makes the page's own `#fn-1` note links resolve against the article,
+        // not against the feed.
         x.push_str(&format!(
-            "    <content type=\"html\">{}</content>\n",
+            "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
+            escape(i.url),
             escape(i.content)
         ));
         x.push_str("  </entry>\n");
@@ -120,4 +123,28 @@ pub fn sitemap(urls: &[(String, Option<Date>)]) -> String {
     }
     x.push_str("</urlset>\n");
     x
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap's URL. Crawlers want an absolute
+/// sitemap URL, so a site with a relative `base_url` names none.
+pub fn robots(base_url: &str) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if base_url.contains("://") {
+        s.push_str(&format!("\nSitemap: {base_url}sitemap.xml\n"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robots_names_the_sitemap_only_when_it_has_an_absolute_url() {
+        assert_eq!(
+            robots("https://example.org/policy/"),
+            "User-agent: *\nAllow: /\n\nSitemap: https://example.org/policy/sitemap.xml\n"
+        );
+        assert_eq!(robots("/"), "User-agent: *\nAllow: /\n");
+    }
 }

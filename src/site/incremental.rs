@@ -10,10 +10,12 @@
 
 use super::affected;
 use super::build::{
-    commentary_item, render_commentary, site_view, slash, terms, Article, Ctx, Job, Term, FEED_LEN,
+    commentary_item, entry_search, render_commentary, search_doc, search_doc_path, search_files,
+    site_files, site_view, slash, terms, theme_assets, Article, Ctx, Job, Term,
 };
-use super::feeds::{self, FeedItem, FeedSite};
 use super::routes::Routes;
+use super::sources as cite_site;
+use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, Autolink, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
@@ -21,6 +23,7 @@ use crate::content::{self, Commentary, Entry, Page};
 use crate::error::Diagnostic;
 use crate::glossary::Glossary;
 use crate::markdown::{self, summary, AutoLink, Input, Note, Rendered};
+use crate::search;
 use crate::theme::Theme;
 use minijinja::Value;
 use rayon::prelude::*;
@@ -29,9 +32,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
-
-/// A file written as is: (path in the output, bytes).
-type Extra = (String, Vec<u8>);
 
 /// Tags or authors by slug.
 type Terms = BTreeMap<String, Term>;
@@ -64,6 +64,11 @@ struct ArticleMeta {
     notes: Vec<Note>,
     words: usize,
     diags: Vec<Diagnostic>,
+    /// (key, formatted entry) of each work it cites.
+    works_cited: Vec<(String, String)>,
+    /// Its search document (the file) and that file's key.
+    search_doc: Vec<u8>,
+    search_key: u64,
 }
 
 /// The result of one rebuild.
@@ -92,6 +97,14 @@ pub struct Session {
     drafts: bool,
     base_url: Option<String>,
     config_hash: Option<u64>,
+    /// The bibliography and style, and a hash of the files they were read from.
+    sources: Sources,
+    sources_hash: Option<u64>,
+    sources_diags: Vec<Diagnostic>,
+    /// The glossary entries' search documents and terms; `None` when entries changed.
+    entry_search: Option<Vec<(Vec<u8>, search::Terms)>>,
+    /// Whether the search index is behind the pages (see [`Session::finish_search`]).
+    search_dirty: bool,
     config: SiteConfig,
     config_diags: Vec<Diagnostic>,
     routes: Routes,
@@ -99,6 +112,8 @@ pub struct Session {
     theme_epoch: u64,
     theme: Option<Theme>,
     theme_diag: Option<Diagnostic>,
+    /// The theme's static files and syntax stylesheet, with their fingerprinted copies.
+    assets: Vec<(String, Vec<u8>)>,
     /// The root with links resolved, to place the watcher's (absolute) paths.
     canonical_root: PathBuf,
     files: HashMap<PathBuf, FileState>,
@@ -115,8 +130,6 @@ pub struct Session {
     entry_keys: Vec<u64>,
     /// Tags and authors, with the hash of the article list they were made from.
     terms: Option<(u64, Terms, Terms)>,
-    /// `syntax.css` and the theme's static files, for a theme epoch.
-    theme_files: Option<(u64, Vec<Extra>)>,
     pages_hash: Option<u64>,
     page_renders: Vec<Rendered>,
     /// Newest first, like `build`'s.
@@ -197,6 +210,11 @@ impl Session {
             drafts,
             base_url,
             config_hash: None,
+            sources: Sources::empty(),
+            sources_hash: None,
+            sources_diags: Vec::new(),
+            entry_search: None,
+            search_dirty: true,
             config: SiteConfig::default(),
             config_diags: Vec::new(),
             routes: Routes::new("/"),
@@ -204,6 +222,7 @@ impl Session {
             theme_epoch: 0,
             theme: None,
             theme_diag: None,
+            assets: Vec::new(),
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             files: HashMap::new(),
             scan: None,
@@ -215,7 +234,6 @@ impl Session {
             entry_renders: Vec::new(),
             entry_keys: Vec::new(),
             terms: None,
-            theme_files: None,
             pages_hash: None,
             page_renders: Vec::new(),
             articles: Vec::new(),
@@ -238,6 +256,17 @@ impl Session {
     /// The same, told which paths changed (absolute, as the watcher reports them): content
     /// files are then checked one by one instead of walking content/. `None` walks.
     pub fn rebuild_paths(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
+        let mut out = self.rebuild_pages(changed);
+        if out.ok {
+            self.finish_search(&mut out);
+        }
+        out
+    }
+
+    /// The same without the search index, which then lags behind the pages until
+    /// [`Session::finish_search`]: `serve` reloads the browser in between, because the index
+    /// covers the whole site and takes longer than the pages an edit touches.
+    pub fn rebuild_pages(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
         let mut out = self.run(changed);
         out.diags.sort_by(|a, b| {
@@ -315,6 +344,83 @@ impl Session {
         true
     }
 
+    /// Brings the search index (and the glossary entries' search documents) up to date with
+    /// the pages of the last successful rebuild; adds what it writes and removes to `out`.
+    pub fn finish_search(&mut self, out: &mut Outcome) {
+        let Some(glossary) = self.glossary.as_ref() else {
+            return;
+        };
+        if !self.search_dirty {
+            return;
+        }
+        let entries = self
+            .entry_search
+            .get_or_insert_with(|| entry_search(glossary, &self.entry_renders));
+        let files = search_files(&self.articles, entries);
+        let mut keep: HashSet<String> = (0..self.articles.len()).map(search_doc_path).collect();
+        let mut todo = Vec::new();
+        for (rel, bytes) in files {
+            let key = hash_of(&bytes);
+            keep.insert(rel.clone());
+            if self.written.get(&rel) != Some(&key) {
+                todo.push((rel, bytes, key));
+            }
+        }
+        let mut diags = Vec::new();
+        self.write_files(todo, out, &mut diags);
+        self.remove_stale(out, |rel| !is_search_data(rel) || keep.contains(rel));
+        out.written.sort();
+        out.removed.sort();
+        self.search_dirty = !diags.is_empty();
+        out.ok &= diags.is_empty();
+        out.diags.extend(diags);
+    }
+
+    /// Writes each file through a temporary name, so a reader never sees half a page.
+    fn write_files(&mut self, files: Vec<OutFile>, out: &mut Outcome, diags: &mut Vec<Diagnostic>) {
+        for (rel, bytes, key) in files {
+            let path = self.out.join(&rel);
+            let tmp = self.out.join(format!("{rel}.scholia-part"));
+            let res = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(&tmp, &bytes))
+                .and_then(|_| std::fs::rename(&tmp, &path));
+            match res {
+                Ok(()) => {
+                    self.written.insert(rel.clone(), key);
+                    out.written.push(rel);
+                }
+                Err(e) => {
+                    self.written.remove(&rel);
+                    diags.push(Diagnostic::global(
+                        codes::IO,
+                        format!("cannot write {rel}: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Removes the written files `keep` rejects, and the folders that leaves empty (a full
+    /// build would have none).
+    fn remove_stale(&mut self, out: &mut Outcome, keep: impl Fn(&str) -> bool) {
+        let stale: Vec<String> = self.written.keys().filter(|k| !keep(k)).cloned().collect();
+        for rel in stale {
+            self.written.remove(&rel);
+            let path = self.out.join(&rel);
+            let _ = std::fs::remove_file(&path);
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == self.out || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            out.removed.push(rel);
+        }
+    }
+
     /// Forgets everything derived from the configuration (it changed).
     fn reset(&mut self) {
         let written = std::mem::take(&mut self.written);
@@ -349,6 +455,25 @@ impl Session {
         }
         diags.extend(self.config_diags.iter().cloned());
 
+        // Bibliography: a change re-renders every citation, so all Markdown.
+        let style = &self.config.citation_style;
+        let sources_hash = hash_of(&(
+            ["sources.yaml", "sources.yml", "sources.bib"]
+                .map(|f| std::fs::read(root.join("content").join(f)).ok()),
+            style,
+            style
+                .ends_with(".csl")
+                .then(|| std::fs::read(root.join(style)).ok()),
+        ));
+        let sources_changed = self.sources_hash != Some(sources_hash);
+        if sources_changed {
+            let mut sd = Vec::new();
+            self.sources = cite_site::load(&root, &root, &self.config, &mut sd);
+            self.sources_hash = Some(sources_hash);
+            self.sources_diags = sd;
+        }
+        diags.extend(self.sources_diags.iter().cloned());
+
         trace.lap("config");
         // Theme and templates.
         let theme_hash = hash_of(&(
@@ -358,10 +483,13 @@ impl Session {
         if self.theme_hash != Some(theme_hash) {
             self.theme_hash = Some(theme_hash);
             self.theme_epoch += 1;
+            self.assets.clear();
             match Theme::new(&root, &root, &self.config.theme, self.routes.base()) {
-                Ok(t) => {
+                Ok(mut t) => {
+                    let mut d = Vec::new();
+                    self.assets = theme_assets(&mut t, &mut d);
+                    self.theme_diag = d.pop();
                     self.theme = Some(t);
-                    self.theme_diag = None;
                 }
                 Err(d) => {
                     self.theme = None;
@@ -456,7 +584,7 @@ impl Session {
         trace.lap("check");
         // Glossary.
         let glossary_hash = hash_of(&entries.iter().map(|(_, h)| *h).collect::<Vec<_>>());
-        let mut all_markdown = false;
+        let mut all_markdown = sources_changed;
         let mut changed_entries: Vec<usize> = Vec::new();
         let mut changes = affected::Changes::default();
         if self.glossary_hash != Some(glossary_hash) || self.glossary.is_none() {
@@ -480,6 +608,8 @@ impl Session {
         }
         diags.extend(self.glossary_diags.iter().cloned());
         let glossary = self.glossary.as_ref().expect("set above");
+        let sources = &self.sources;
+        diags.extend(cite_site::check_entries(sources, &glossary.entries));
         let config = &self.config;
         let mode = |article_autolink: bool| match (config.autolink, article_autolink) {
             (Autolink::None, _) | (_, false) => AutoLink::Off,
@@ -489,6 +619,8 @@ impl Session {
         let glossary_changed = all_markdown || !changed_entries.is_empty();
         let touched = affected::Touched::new(&changes);
         if glossary_changed || self.entry_renders.len() != glossary.entries.len() {
+            self.entry_search = None;
+            self.search_dirty = true;
             let all = all_markdown || self.entry_renders.len() != glossary.entries.len();
             let old = std::mem::take(&mut self.entry_renders);
             let again: Vec<Option<Rendered>> = glossary
@@ -508,6 +640,7 @@ impl Session {
                             own_entry: Some(i),
                             sanitize: config.sanitize_html,
                             editorial: false,
+                            sources: Some(sources),
                         })
                     })
                 })
@@ -572,6 +705,7 @@ impl Session {
                         own_entry: None,
                         sanitize: config.sanitize_html,
                         editorial: false,
+                        sources: Some(sources),
                     })
                 })
                 .collect();
@@ -616,12 +750,16 @@ impl Session {
                     own_entry: None,
                     sanitize: config.sanitize_html,
                     editorial: false,
+                    sources: Some(sources),
                 });
                 let url = routes.url(&Routes::commentary(&c.slug));
                 let summary = c
                     .summary
                     .clone()
                     .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
+                let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+                let search_terms = search::weigh(&doc);
+                let search_doc = search::doc_file(&doc);
                 let item = commentary_item(routes, c, &url, &summary);
                 let item_hash = hash_of(&serde_json::to_string(&item).unwrap_or_default());
                 let render = hash_of(&(
@@ -631,6 +769,7 @@ impl Session {
                         .map(|n| (n.number, &n.id, &n.html, &n.backrefs))
                         .collect::<Vec<_>>(),
                     r.words,
+                    &r.works_cited,
                 ));
                 let m = ArticleMeta {
                     source,
@@ -646,11 +785,15 @@ impl Session {
                     notes: r.notes.clone(),
                     words: r.words,
                     diags: r.diags.clone(),
+                    works_cited: r.works_cited.clone(),
+                    search_key: hash_of(&search_doc),
+                    search_doc,
                 };
                 let Rendered {
                     html,
                     mentions,
                     candidates,
+                    works_cited,
                     ..
                 } = r;
                 let a = Article {
@@ -659,7 +802,9 @@ impl Session {
                     summary,
                     mentions,
                     candidates,
+                    cited: works_cited.into_iter().map(|(k, _)| k).collect(),
                     feed_html: Some(html),
+                    search: search_terms,
                 };
                 (a, m)
             })
@@ -675,6 +820,7 @@ impl Session {
             visible.contains(a.c.file.path.as_path()) && !replaced.contains(&a.c.file.path)
         });
         let reorder = !fresh.is_empty() || articles.len() != before;
+        self.search_dirty |= reorder;
         for (a, m) in fresh {
             self.meta.insert(a.c.file.path.clone(), m);
             articles.push(a);
@@ -707,10 +853,13 @@ impl Session {
 
         trace.lap("commentaries");
         // Pages: render those whose key changed.
-        let site = site_view(config, routes, &page_list);
+        let site = site_view(config, routes, &page_list, !sources.keys().is_empty());
+        // The bibliography is in the key of every page: entry pages list their works, and
+        // the sources page all of them.
         let global = hash_of(&(
             self.theme_epoch,
             config_hash,
+            sources_hash,
             &self.base_url,
             serde_json::to_string(&site).unwrap_or_default(),
         ));
@@ -746,6 +895,7 @@ impl Session {
             tags: &tags,
             authors: &authors,
             site: site_value.clone(),
+            sources,
             items: metas.iter().map(|m| m.item.clone()).collect(),
         };
         let page_hashes: HashMap<&str, u64> =
@@ -759,7 +909,11 @@ impl Session {
         jobs.push(Job::TermList("authors"));
         jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
         jobs.extend((0..page_list.len()).map(Job::Page));
+        if !sources.keys().is_empty() {
+            jobs.push(Job::Sources);
+        }
         jobs.push(Job::NotFound);
+        jobs.push(Job::Search);
 
         let entry_keys = &self.entry_keys;
         let key_of = |job: &Job| -> u64 {
@@ -810,7 +964,14 @@ impl Session {
                     ("page", glossary_hash, page_hashes.get(p.slug.as_str())).hash(&mut h);
                     p.file.path.hash(&mut h);
                 }
+                Job::Sources => {
+                    "sources".hash(&mut h);
+                    for a in &articles {
+                        (&a.url, &a.c.title, &a.cited).hash(&mut h);
+                    }
+                }
                 Job::NotFound => "404".hash(&mut h),
+                Job::Search => "search".hash(&mut h),
             }
             h.finish()
         };
@@ -843,6 +1004,7 @@ impl Session {
                     words: m.words,
                     diags: Vec::new(),
                     candidates: Vec::new(),
+                    works_cited: m.works_cited.clone(),
                 };
                 let (rel, html) =
                     render_commentary(theme, &site_value, routes, &a.c, &a.url, &a.summary, &r)?;
@@ -868,8 +1030,8 @@ impl Session {
             .collect();
         for (job, rel, _) in &keyed {
             all_files.insert(rel.clone());
-            if !matches!(job, Job::NotFound) {
-                sitemap.push((ctx.url_of(job), None));
+            if !matches!(job, Job::NotFound | Job::Search) {
+                sitemap.push((ctx.url_of(job), ctx.lastmod(job)));
             }
         }
         results.par_extend(
@@ -882,55 +1044,19 @@ impl Session {
                 }),
         );
         outcome.pages_rendered = results.len();
+        // Commentaries' search documents go out with their pages; the index and the entries'
+        // documents follow in `finish_search`.
+        for (i, m) in metas.iter().enumerate() {
+            let rel = search_doc_path(i);
+            if written.get(&rel) != Some(&m.search_key) {
+                results.push(Ok((rel, m.search_doc.clone(), m.search_key)));
+            }
+        }
 
         trace.lap("pages");
         // Feed, sitemap, stylesheets, static files: cheap to make, written when different.
-        let feed_items: Vec<FeedItem> = articles
-            .iter()
-            .take(FEED_LEN)
-            .map(|a| FeedItem {
-                title: &a.c.title,
-                url: &a.url,
-                date: a.c.date,
-                authors: &a.c.authors,
-                summary: &a.summary,
-                content: a.feed_html.as_deref().unwrap_or_default(),
-            })
-            .collect();
-        let feed = feeds::atom(
-            &FeedSite {
-                title: &config.title,
-                description: config.description.as_deref(),
-                base_url: routes.base(),
-                language: &config.language,
-            },
-            &feed_items,
-        );
-        let mut extra: Vec<Extra> = vec![
-            ("feed.xml".into(), feed.into_bytes()),
-            ("sitemap.xml".into(), feeds::sitemap(&sitemap).into_bytes()),
-        ];
-        // The stylesheets and the theme's files change only with the theme.
-        let epoch = self.theme_epoch;
-        if self.theme_files.as_ref().is_none_or(|(e, _)| *e != epoch) {
-            let mut files = vec![(
-                "syntax.css".to_string(),
-                markdown::highlight::stylesheet().into_bytes(),
-            )];
-            match theme.static_files() {
-                Ok(f) => {
-                    files.extend(f.into_iter().map(|(p, b)| (slash(&p), b)));
-                    self.theme_files = Some((epoch, files));
-                }
-                Err(d) => {
-                    diags.push(d);
-                    self.theme_files = None;
-                }
-            }
-        }
-        if let Some((_, files)) = &self.theme_files {
-            extra.extend(files.iter().cloned());
-        }
+        let mut extra = site_files(config, routes, &articles, &sitemap);
+        extra.extend(self.assets.iter().cloned());
         let old_statics = std::mem::take(&mut self.statics);
         for (src, rel) in &scan.statics {
             let st = stamp(src);
@@ -955,6 +1081,15 @@ impl Session {
             super::write::MARKER.to_string(),
             b"This folder is written by Scholia; a build replaces it whole.\n".to_vec(),
         ));
+        // A full build writes these in order, so of two files at one path (a theme's
+        // robots.txt and the generated one) the last wins: compare only that one.
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut extra: Vec<(String, Vec<u8>)> = extra
+            .into_iter()
+            .rev()
+            .filter(|(rel, _)| seen.insert(rel.clone()))
+            .collect();
+        extra.reverse();
         for (rel, bytes) in extra {
             let key = hash_of(&bytes);
             all_files.insert(rel.clone());
@@ -979,56 +1114,23 @@ impl Session {
             return outcome;
         }
 
-        // Write: each file through a temporary name, so a reader never sees half a page.
-        for (rel, bytes, key) in files {
-            let path = self.out.join(&rel);
-            let tmp = self.out.join(format!("{rel}.scholia-part"));
-            let res = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|_| std::fs::write(&tmp, &bytes))
-                .and_then(|_| std::fs::rename(&tmp, &path));
-            match res {
-                Ok(()) => {
-                    self.written.insert(rel.clone(), key);
-                    outcome.written.push(rel);
-                }
-                Err(e) => {
-                    self.written.remove(&rel);
-                    diags.push(Diagnostic::global(
-                        codes::IO,
-                        format!("cannot write {rel}: {e}"),
-                    ));
-                }
-            }
-        }
+        self.write_files(files, &mut outcome, &mut diags);
         trace.lap("write");
-        let stale: Vec<String> = self
-            .written
-            .keys()
-            .filter(|k| !all_files.contains(*k))
-            .cloned()
-            .collect();
-        for rel in stale {
-            self.written.remove(&rel);
-            let path = self.out.join(&rel);
-            let _ = std::fs::remove_file(&path);
-            // Leave no empty folders behind (a full build would have none).
-            let mut dir = path.parent();
-            while let Some(d) = dir {
-                if d == self.out || std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-            outcome.removed.push(rel);
-        }
+        // The search index's files are `finish_search`'s to keep or remove.
+        self.remove_stale(&mut outcome, |rel| {
+            all_files.contains(rel) || is_search_data(rel)
+        });
         trace.lap("stale");
         outcome.written.sort();
         outcome.removed.sort();
         outcome.diags = diags;
         outcome
     }
+}
+
+/// The search index's data files (not its page, `search/index.html`).
+fn is_search_data(rel: &str) -> bool {
+    rel.starts_with("search/") && rel != "search/index.html"
 }
 
 /// Phase times on stderr when `SCHOLIA_SERVE_TRACE` is set, to see where a rebuild goes.

@@ -57,6 +57,10 @@ pub struct Nav {
     pub authors: String,
     /// Atom feed.
     pub feed: String,
+    /// The sources page, when the site has a bibliography.
+    pub sources: Option<String>,
+    /// Search page (the search box's form action).
+    pub search: String,
 }
 
 /// `site`.
@@ -144,8 +148,25 @@ pub struct CommentaryView {
     pub source: Option<SourceView>,
     /// Minutes to read.
     pub reading_minutes: usize,
+    /// The works it cites, as the style's bibliography.
+    pub works_cited: Vec<WorkView>,
     /// Free map.
     pub extra: Yaml,
+}
+
+/// A work of the bibliography, formatted by the citation style.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkView {
+    /// Its key in the bibliography.
+    pub key: String,
+    /// The id of its item on the sources page (`src-KEY`).
+    pub id: String,
+    /// The bibliography entry, HTML, safe.
+    pub html: Value,
+    /// Its item on the sources page.
+    pub url: String,
+    /// Commentaries citing it (on the sources page only; empty elsewhere).
+    pub cited_by: Vec<Link>,
 }
 
 /// A glossary entry in a list.
@@ -209,6 +230,9 @@ pub struct EntryView {
     pub related: Vec<EntryItem>,
     /// Mentioned in.
     pub backlinks: Vec<Backlink>,
+    /// The works its `sources:` lists, then those its text cites, as the style's
+    /// bibliography.
+    pub sources: Vec<WorkView>,
     /// Free map.
     pub extra: Yaml,
 }

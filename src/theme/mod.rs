@@ -28,6 +28,7 @@ pub struct Theme {
     dirs: Vec<PathBuf>,
     /// Folder of the theme on disk, if the site has one.
     theme_dir: Option<PathBuf>,
+    base_url: String,
 }
 
 /// Joins a template name to a folder, refusing names that would leave it.
@@ -126,6 +127,7 @@ impl Theme {
                 None => Ok(None),
             }
         });
+        env_add_asset(&mut env, base_url.to_string(), Default::default());
         let base = base_url.to_string();
         env.add_function("url", move |path: &str| {
             format!("{base}{}", path.trim_start_matches('/'))
@@ -135,7 +137,16 @@ impl Theme {
             origins,
             dirs,
             theme_dir: theme_on_disk.then_some(theme_dir),
+            base_url: base_url.to_string(),
         })
+    }
+
+    /// Gives templates `asset(path)`: the URL of the fingerprinted copy of a theme file
+    /// (`style.css` → `/style.<hash>.css`), or its plain URL when it has none, so a template
+    /// never links a file that was not written.
+    pub fn set_assets(&mut self, map: std::collections::BTreeMap<String, String>) {
+        let base = self.base_url.clone();
+        env_add_asset(&mut self.env, base, map);
     }
 
     /// Renders template `name` with `ctx`; an error names the template file and line.
@@ -213,6 +224,18 @@ impl Theme {
             None => Ok(embedded::static_files()),
         }
     }
+}
+
+fn env_add_asset(
+    env: &mut Environment<'static>,
+    base: String,
+    map: std::collections::BTreeMap<String, String>,
+) {
+    env.add_function("asset", move |path: &str| {
+        let path = path.trim_start_matches('/');
+        let name = map.get(path).map_or(path, String::as_str);
+        format!("{base}{name}")
+    });
 }
 
 fn record(origins: &Origins, name: &str, path: PathBuf) {

@@ -5,9 +5,14 @@
 //! tests can change files and run in parallel.
 
 mod authoring;
+mod browser;
 mod build;
+mod cite;
 mod errors;
+mod nginx;
+mod publish;
 mod robustness;
+mod search;
 mod serve;
 mod themes;
 mod util;

@@ -339,6 +339,31 @@ fn edits_are_served_as_a_full_build_would_write_them() {
     server.wait_for("/tags/diplomacy/", "the new tag page", |r| r.status == 200);
     assert_same_as_full_build(&site, &server, "tags");
 
+    // A bibliography and a citation: a note, works cited, the sources page. Then a change
+    // to the work itself, which no commentary's text shows.
+    let work = |title: &str| {
+        format!("kissinger-order:\n  type: Book\n  title: {title}\n  author: Kissinger, Henry\n  date: 2014\n  publisher: Penguin Press\n")
+    };
+    save(&site, "content/sources.yaml", &work("World Order"));
+    let text = std::fs::read_to_string(site.root().join(agreement)).unwrap();
+    save(
+        &site,
+        agreement,
+        &format!(
+            "{}\nOrder is contested [@kissinger-order, p. 2].\n",
+            text.trim_end()
+        ),
+    );
+    server.wait_for("/sources/", "the sources page", |r| {
+        r.status == 200 && r.text().contains("World Order")
+    });
+    assert_same_as_full_build(&site, &server, "citation");
+    save(&site, "content/sources.yaml", &work("A World Order"));
+    server.wait_for("/commentaries/agreement/", "the retitled work", |r| {
+        r.text().contains("A World Order")
+    });
+    assert_same_as_full_build(&site, &server, "bibliography edit");
+
     // A site template overriding the theme's.
     let base = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),

@@ -1,0 +1,418 @@
+//! The full-text search index, built with the site and read by `scholia.js` in the browser,
+//! so that search works from any static host with no server.
+//!
+//! The point is what a reader downloads for one query. Everything sits under `search/`:
+//!
+//! - `index.json`: the number of documents and the first term of every shard (a few KB);
+//! - `t/<n>.json.gz`: shard `n` of the inverted index, terms in sorted order, each shard
+//!   about [`SHARD_BYTES`] of JSON before compression. A term maps to its postings, a flat
+//!   array `[id, weight, id, weight, …]` with ids delta-encoded, so a query fetches one shard
+//!   per term;
+//! - `d/<id>.json.gz`: one document (title, URL, kind, date, summary, plain text), fetched only
+//!   for the results shown, to cut a highlighted excerpt around the matches.
+//!
+//! Files are gzipped here and inflated in the browser (`DecompressionStream`), because many
+//! static hosts do not compress JSON; the script also accepts them already inflated.
+//! Terms are lower-cased words with Latin accents folded and a final plural `s` dropped;
+//! `scholia.js` applies the same rule to queries ([`terms`] and `normTerm` must agree).
+
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// Target size of one shard's JSON (before compression).
+pub const SHARD_BYTES: usize = 48 * 1024;
+
+/// Words too common to be worth a posting list.
+const STOP: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have",
+    "he", "her", "his", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their",
+    "them", "there", "these", "they", "this", "to", "was", "were", "which", "with",
+];
+
+/// One searchable document: a commentary or a glossary entry.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Shown as the result's heading.
+    pub title: String,
+    /// Where the result links.
+    pub url: String,
+    /// `commentary`, `body` or `treaty`.
+    pub kind: &'static str,
+    /// ISO date, or empty.
+    pub date: String,
+    /// Shown when no match falls in the text (a match in the title only).
+    pub summary: String,
+    /// Plain text of the page's body and notes.
+    pub text: String,
+}
+
+/// What the index keeps of a document once its file is written: its distinct terms, sorted,
+/// with weights. One string for all of them, because a build holds this for every page until
+/// the index is written (a `String` per term cost 350 MB on 10,000 commentaries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms {
+    /// Terms, each followed by `\n`.
+    joined: String,
+    weights: Vec<u8>,
+}
+
+impl Terms {
+    /// (term, weight) pairs, terms in sorted order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> + '_ {
+        self.joined
+            .split_terminator('\n')
+            .zip(self.weights.iter().copied())
+    }
+}
+
+impl FromIterator<(String, u8)> for Terms {
+    fn from_iter<I: IntoIterator<Item = (String, u8)>>(iter: I) -> Self {
+        let mut t = Terms::default();
+        for (term, w) in iter {
+            t.joined.push_str(&term);
+            t.joined.push('\n');
+            t.weights.push(w);
+        }
+        t
+    }
+}
+
+/// Folds one word into its index term, or `None` for a word not indexed.
+fn term(word: &str) -> Option<String> {
+    let mut t = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii() {
+            t.push(c.to_ascii_lowercase());
+        } else {
+            // Fold Latin letters with accents (é → e), as `normalize('NFKD')` does in the
+            // browser; leave other scripts alone.
+            let folded = deunicode::deunicode_char(c).unwrap_or("");
+            if folded.len() == 1 && folded.as_bytes()[0].is_ascii_alphabetic() && is_latin(c) {
+                t.push(folded.as_bytes()[0].to_ascii_lowercase() as char);
+            } else {
+                t.extend(c.to_lowercase());
+            }
+        }
+    }
+    let t = stem(t);
+    let short = t.chars().count() < 2 && !t.chars().all(|c| c.is_ascii_digit());
+    if short || STOP.contains(&t.as_str()) {
+        return None;
+    }
+    Some(t)
+}
+
+/// Latin-1 Supplement and Latin Extended-A letters that Unicode decomposes into a base letter
+/// and accents: exactly those that `normalize('NFKD')` folds in `scholia.js`.
+fn is_latin(c: char) -> bool {
+    matches!(c as u32, 0xC0..=0x17F) && !"ÆæÐðØøÞþßĐđĦħıĲĳĸĿŀŁłŊŋŒœŦŧ".contains(c)
+}
+
+/// Drops an English plural: `treaties` → `treaty`, `sanctions` → `sanction`, but not `ss`,
+/// `us` or `is` endings (`access`, `status`, `analysis`).
+fn stem(mut t: String) -> String {
+    if t.len() > 4 && t.ends_with("ies") {
+        t.truncate(t.len() - 3);
+        t.push('y');
+    } else if t.len() > 3
+        && t.ends_with('s')
+        && !t.ends_with("ss")
+        && !t.ends_with("us")
+        && !t.ends_with("is")
+    {
+        t.pop();
+    }
+    t
+}
+
+/// The index terms of `text`, in order, repeats included.
+pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter_map(term)
+}
+
+/// Weights a document's terms: occurrences in the text (capped), plus a bonus for the title.
+pub fn weigh(doc: &Doc) -> Terms {
+    // Hashed while counting, sorted once at the end: a tree cost a string comparison per
+    // level for every word of every page.
+    let mut tf: HashMap<String, u32> = HashMap::new();
+    for t in terms(&doc.text) {
+        *tf.entry(t).or_default() += 1;
+    }
+    // The title flag sits above any count of occurrences a page can reach.
+    const TITLE: u32 = 1 << 24;
+    for t in terms(&doc.title) {
+        *tf.entry(t).or_default() |= TITLE;
+    }
+    let mut tf: Vec<(String, u32)> = tf.into_iter().collect();
+    tf.sort_unstable();
+    tf.into_iter()
+        .map(|(t, n)| {
+            let title = if n & TITLE != 0 { 10 } else { 0 };
+            let occurrences = (n & (TITLE - 1)).min(10) as u8;
+            (t, title + occurrences.max(1))
+        })
+        .collect()
+}
+
+/// A document's file: JSON, gzipped.
+pub fn doc_file(doc: &Doc) -> Vec<u8> {
+    let json = serde_json::json!({
+        "t": doc.title,
+        "u": doc.url,
+        "k": doc.kind,
+        "d": doc.date,
+        "s": doc.summary,
+        "x": doc.text,
+    });
+    // The fastest level: documents are most of the text a build compresses, and level 1 costs
+    // half the CPU of level 6 for about 6 % more bytes.
+    gzip(json.to_string().as_bytes(), flate2::Compression::fast())
+}
+
+/// The index files, (path under `search/`, bytes), from each document's terms in id order.
+pub fn index_files<'a>(docs: impl IntoIterator<Item = &'a Terms>) -> Vec<(String, Vec<u8>)> {
+    let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+    let mut count = 0;
+    for (id, d) in docs.into_iter().enumerate() {
+        for (t, w) in d.iter() {
+            postings.entry(t).or_default().push((id as u32, w));
+        }
+        count += 1;
+    }
+    let mut shards: Vec<String> = Vec::new();
+    let mut firsts: Vec<&str> = Vec::new();
+    let mut shard = String::new();
+    let flush = |shard: &mut String, shards: &mut Vec<String>| {
+        if !shard.is_empty() {
+            shard.push('}');
+            shards.push(std::mem::take(shard));
+        }
+    };
+    let mut postings: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (t, list) in &postings {
+        if shard.len() >= SHARD_BYTES {
+            flush(&mut shard, &mut shards);
+        }
+        if shard.is_empty() {
+            firsts.push(t);
+            shard.push('{');
+        } else {
+            shard.push(',');
+        }
+        shard.push_str(&serde_json::to_string(t).unwrap_or_default());
+        shard.push_str(":[");
+        let mut prev = 0;
+        for (k, (id, w)) in list.iter().enumerate() {
+            if k > 0 {
+                shard.push(',');
+            }
+            // Ids ascend, so deltas are small numbers: fewer digits to download.
+            shard.push_str(&format!("{},{w}", id - prev));
+            prev = *id;
+        }
+        shard.push(']');
+    }
+    flush(&mut shard, &mut shards);
+    // The default level: `best` took 20 times the CPU (deflate's longest match search
+    // crawls over runs of small numbers) for 6 % fewer bytes.
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let bytes = gzip(s.as_bytes(), flate2::Compression::default());
+            (format!("t/{n}.json.gz"), bytes)
+        })
+        .collect();
+    let manifest = serde_json::json!({ "v": 1, "docs": count, "shards": firsts });
+    files.push(("index.json".into(), manifest.to_string().into_bytes()));
+    files
+}
+
+fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// Plain text of rendered HTML: tags dropped, entities decoded, sidenotes skipped (the
+/// caller adds the notes once, from the notes list).
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        push_decoded(&mut out, &rest[..lt]);
+        rest = &rest[lt..];
+        // Sidenotes and note numbers are not words of the text; neither nests.
+        for (open, close) in [
+            ("<aside class=\"sidenote\"", "</aside>"),
+            ("<sup class=\"note-ref\"", "</sup>"),
+        ] {
+            if rest.starts_with(open) {
+                rest = rest.find(close).map_or("", |e| &rest[e + close.len()..]);
+                out.push(' ');
+            }
+        }
+        if !rest.starts_with('<') {
+            continue;
+        }
+        let gt = rest.find('>').map_or(rest.len(), |g| g + 1);
+        let tag = &rest[..gt];
+        // A break between blocks, not between inline elements (`<a>`, `<em>`, `<sup>`).
+        if tag.starts_with("</p")
+            || tag.starts_with("</li")
+            || tag.starts_with("</h")
+            || tag.starts_with("<br")
+            || tag.starts_with("</td")
+            || tag.starts_with("</th")
+            || tag.starts_with("</pre")
+            || tag.starts_with("</blockquote")
+        {
+            out.push(' ');
+        }
+        rest = &rest[gt..];
+    }
+    push_decoded(&mut out, rest);
+    // One space between words, whatever the markup left.
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &rest[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn gunzip(b: &[u8]) -> String {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(b)
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn terms_fold_case_accents_and_plurals() {
+        let t: Vec<String> =
+            terms("The Treaties of Rome, Curaçao's sanctions; access status 2014 é").collect();
+        assert_eq!(
+            t,
+            ["treaty", "rome", "curacao", "sanction", "access", "status", "2014"]
+        );
+        // Other scripts are kept as they are, lower-cased.
+        assert_eq!(
+            terms("中央网络 ΑΘΗΝΑ").collect::<Vec<_>>(),
+            ["中央网络", "αθηνα"]
+        );
+    }
+
+    #[test]
+    fn plain_text_skips_sidenotes_and_decodes_entities() {
+        let html = "<aside class=\"sidenote\" role=\"note\"><p>Note text</p></aside>\n<p>Fish &amp; chips<sup class=\"note-ref\"><a href=\"#fn-1\">1</a></sup> and <a class=\"gl\" title=\"x &gt; y\">NATO</a>&#8217;s role</p><p>Next&#x21;</p>";
+        assert_eq!(plain_text(html), "Fish & chips and NATO’s role Next!");
+    }
+
+    #[test]
+    fn title_terms_weigh_more() {
+        let d = Doc {
+            title: "Sanctions".into(),
+            url: "/x/".into(),
+            kind: "commentary",
+            date: String::new(),
+            summary: String::new(),
+            text: "sanctions sanction rome".into(),
+        };
+        let terms = weigh(&d);
+        let w: Vec<(&str, u8)> = terms.iter().collect();
+        assert_eq!(w, [("rome", 1), ("sanction", 12)]);
+    }
+
+    #[test]
+    fn index_shards_are_sorted_and_found_by_first_term() {
+        // Enough terms for several shards.
+        let docs: Vec<Terms> = (0..300)
+            .map(|i| {
+                (0..200)
+                    .map(|j| (format!("w{:05}", i * 7 + j), 1u8))
+                    .collect()
+            })
+            .collect();
+        let files = index_files(&docs);
+        let (_, manifest) = files.iter().find(|(p, _)| p == "index.json").unwrap();
+        let m: serde_json::Value = serde_json::from_slice(manifest).unwrap();
+        let firsts: Vec<&str> = m["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(firsts.len() > 3, "{} shards", firsts.len());
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]));
+        // Look a term up as the browser does: the last shard whose first term is <= it.
+        let want = "w01000";
+        let n = firsts.iter().rposition(|f| *f <= want).unwrap();
+        let (_, shard) = files
+            .iter()
+            .find(|(p, _)| *p == format!("t/{n}.json.gz"))
+            .unwrap();
+        let s: serde_json::Value = serde_json::from_str(&gunzip(shard)).unwrap();
+        let list: Vec<u64> = s[want]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        // Documents i with i*7 <= 1000 < i*7+200, ids delta-encoded.
+        let mut ids = Vec::new();
+        let mut id = 0;
+        for pair in list.chunks(2) {
+            id += pair[0];
+            ids.push(id);
+        }
+        let expected: Vec<u64> = (0..300u64)
+            .filter(|i| i * 7 <= 1000 && 1000 < i * 7 + 200)
+            .collect();
+        assert_eq!(ids, expected);
+        for (p, b) in &files {
+            if p.starts_with("t/") {
+                assert!(gunzip(b).len() < SHARD_BYTES + 16 * 1024, "{p} too big");
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+// Browser tests of the default theme, in headless Chromium (Debian's /usr/bin/chromium).
+//
+//   node run.mjs --site DIR [--out ARTIFACTS] [--chromium PATH]
+//
+// DIR is a site built from tests/fixtures/reader (tests/it/browser.rs builds it and runs this
+// script). The script serves DIR on a free loopback port, checks sidenotes, glossary cards,
+// search, keyboard use, print and axe-core at several widths, saves screenshots and axe
+// results in ARTIFACTS, and ends with the line `N passed, N failed`. Exit status 1 on failure.
+
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { readFile, mkdir, writeFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+if (!args.site) {
+  console.error('error: --site DIR is required (a site built from tests/fixtures/reader)');
+  process.exit(2);
+}
+const SITE = path.resolve(args.site);
+const OUT = path.resolve(args.out || 'browser-artifacts');
+const CHROMIUM = args.chromium || '/usr/bin/chromium';
+const require = createRequire(import.meta.url);
+const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+await mkdir(OUT, { recursive: true });
+
+// ------------------------------------------------------------------ static server
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.gz': 'application/gzip', '.xml': 'application/xml',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain',
+};
+const server = createServer(async (req, res) => {
+  try {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = path.join(SITE, p);
+    if (!file.startsWith(SITE)) throw new Error('outside');
+    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const BASE = `http://127.0.0.1:${server.address().port}`;
+
+// ------------------------------------------------------------------ harness
+
+let passed = 0;
+let failed = 0;
+const problems = [];
+async function test(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n     ')}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
+});
+
+// Every page opened records console errors, uncaught exceptions and failed requests.
+const consoleErrors = [];
+async function open(url, { width = 1400, height = 900, scheme = 'light', js = true } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    colorScheme: scheme,
+    javaScriptEnabled: js,
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => consoleErrors.push(`${url}: ${e.message}`));
+  // The theme ships no icon (a site adds content/static/favicon.ico): Chromium's own request
+  // for one is not the page's error.
+  const icon = (u) => new URL(u).pathname === '/favicon.ico';
+  page.on('console', (m) => { if (m.type() === 'error' && !(m.location().url && icon(m.location().url))) consoleErrors.push(`${url}: ${m.text()} ${m.location().url || ''}`); });
+  page.on('response', (r) => { if (r.status() >= 400 && !icon(r.url())) consoleErrors.push(`${url}: ${r.status()} ${r.url()}`); });
+  await page.goto(BASE + url, { waitUntil: 'load' });
+  await page.evaluate(() => document.fonts && document.fonts.ready);
+  // Two frames for scholia.js to place the notes again after fonts and load.
+  if (js) await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  return page;
+}
+async function shot(page, name, opts = {}) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), ...opts });
+}
+
+const COMMENTARY = '/commentaries/data-export/';
+const ENTRY = '/glossary/bodies/cac/';
+
+// Rectangles of each margin note, its first reference, and the text column.
+function noteGeometry(page) {
+  return page.evaluate(() => {
+    const prose = document.querySelector('.prose');
+    const col = prose.getBoundingClientRect();
+    // The baseline of the line at `node`: where an empty inline-block's bottom sits.
+    const baseline = (node) => {
+      const probe = document.createElement('span');
+      probe.style.cssText = 'display:inline-block;width:0;height:0';
+      node.parentNode.insertBefore(probe, node);
+      const y = probe.getBoundingClientRect().bottom;
+      probe.remove();
+      return y;
+    };
+    return {
+      col: { left: col.left, right: col.right },
+      notes: [...prose.querySelectorAll(':scope > .sidenote')].map((aside) => {
+        const n = aside.querySelector('.sidenote-number').textContent.trim();
+        const ref = [...prose.querySelectorAll(`sup.note-ref a[href="#fn-${n}"]`)].find((a) => !a.closest('.sidenote'));
+        const r = aside.getBoundingClientRect();
+        const f = ref.getBoundingClientRect();
+        const display = getComputedStyle(aside).display;
+        const shown = display !== 'none';
+        return {
+          n, top: r.top, bottom: r.bottom, left: r.left, right: r.right, display, refTop: f.top,
+          noteBase: shown ? baseline(aside.querySelector('.sidenote-number')) : null,
+          refBase: baseline(ref.closest('sup')),
+        };
+      }),
+    };
+  });
+}
+
+// ------------------------------------------------------------------ sidenotes
+
+await test('1400px: sidenotes sit in the margin, on the baseline of their reference or pushed below the previous note', async () => {
+  const page = await open(COMMENTARY, { width: 1400 });
+  const { col, notes } = await noteGeometry(page);
+  assert(notes.length === 5, `expected 5 notes, found ${notes.length}`);
+  let aligned = 0;
+  notes.forEach((n, i) => {
+    assert(n.display === 'block', `note ${n.n} is not shown`);
+    assert(n.left >= col.right + 16, `note ${n.n} overlaps the text (left ${n.left}, text ends ${col.right})`);
+    assert(n.right <= 1400, `note ${n.n} runs off the screen (right ${n.right})`);
+    assert(n.noteBase >= n.refBase - 1.5, `note ${n.n} starts above its reference (baseline ${n.noteBase} < ${n.refBase})`);
+    if (Math.abs(n.noteBase - n.refBase) <= 1.5) aligned++;
+    else {
+      const prev = notes[i - 1];
+      assert(prev && Math.abs(n.top - (prev.bottom + 12)) <= 2, `note ${n.n} is neither level with its reference (baseline ${n.noteBase} vs ${n.refBase}) nor just below note ${prev && prev.n}`);
+    }
+    if (i > 0) assert(n.top >= notes[i - 1].bottom, `note ${n.n} overlaps note ${notes[i - 1].n}`);
+  });
+  assert(aligned >= 3, `only ${aligned} notes are level with their reference`);
+  await shot(page, 'commentary-1400-light', { fullPage: true });
+  await page.context().close();
+});
+
+await test('1400px without JavaScript: sidenotes float in the margin without overlapping', async () => {
+  const page = await open(COMMENTARY, { width: 1400, js: false });
+  const { col, notes } = await noteGeometry(page);
+  notes.forEach((n, i) => {
+    assert(n.display === 'block' && n.left >= col.right + 16, `note ${n.n} is not in the margin`);
+    if (i > 0) assert(n.top >= notes[i - 1].bottom, `note ${n.n} overlaps note ${notes[i - 1].n}`);
+  });
+  await page.context().close();
+});
+
+await test('400px: sidenotes hidden, a tap on a note number opens the note below the line, a second tap closes it', async () => {
+  const page = await open(COMMENTARY, { width: 400, height: 800 });
+  const { notes } = await noteGeometry(page);
+  assert(notes.every((n) => n.display === 'none'), 'margin notes show on a narrow screen');
+  const ref = page.locator('.prose sup.note-ref a[href="#fn-1"]').first();
+  await ref.click();
+  const inline = page.locator('.prose .note-inline');
+  assert((await inline.count()) === 1, 'no inline note after the tap');
+  const [r, n] = [await ref.boundingBox(), await inline.boundingBox()];
+  assert(n.y >= r.y + r.height - 2, `the note (y ${n.y}) is not below the reference (y ${r.y})`);
+  assert(n.x >= 0 && n.x + n.width <= 400, 'the inline note does not fit the screen');
+  assert((await inline.innerText()).includes('22 March 2024'), 'the inline note has the wrong text');
+  assert((await ref.getAttribute('aria-expanded')) === 'true', 'aria-expanded not set');
+  assert(new URL(page.url()).hash === '', 'the tap also jumped to the notes list');
+  await shot(page, 'commentary-400-note-open');
+  await ref.click();
+  assert((await inline.count()) === 0, 'the second tap did not close the note');
+  assert(await page.locator('.endnotes li#fn-5').isVisible(), 'the notes list is missing');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(overflow <= 400, `page scrolls sideways (${overflow}px wide)`);
+  await shot(page, 'commentary-400-light', { fullPage: true });
+  await page.context().close();
+});
+
+// ------------------------------------------------------------------ hover cards
+
+for (const width of [1400, 400]) {
+  await test(`${width}px: glossary card shows on keyboard focus and on hover, inside the viewport; Escape hides it`, async () => {
+    const page = await open(COMMENTARY, { width, height: 800 });
+    const link = page.locator('.prose a.gl-body').first();
+    await link.focus();
+    const card = page.locator('#gl-card');
+    assert(await card.isVisible(), 'no card on focus');
+    const text = await card.innerText();
+    for (const want of ['Body', 'Cyberspace Administration of China', 'Jurisdiction', 'China', 'Established', '26 August 2014', 'regulator']) {
+      assert(text.includes(want), `card lacks “${want}”: ${text}`);
+    }
+    assert((await link.getAttribute('aria-describedby')) === 'gl-card', 'card not tied to the link');
+    const box = await card.boundingBox();
+    const view = await page.evaluate(() => ({ top: window.scrollY, h: window.innerHeight }));
+    assert(box.x >= 0 && box.x + box.width <= width, `card outside the viewport horizontally (${box.x}, ${box.width})`);
+    assert(box.y >= view.top && box.y + box.height <= view.top + view.h, 'card outside the viewport vertically');
+    if (width === 1400) await shot(page, 'hover-card-1400');
+    await page.keyboard.press('Escape');
+    assert(!(await card.isVisible()), 'Escape did not hide the card');
+    await link.hover();
+    assert(!(await card.isVisible()), 'the card came back under the pointer after Escape');
+    assert((await link.getAttribute('title')) !== null, 'the title was not restored');
+    // Hover, on a treaty this time.
+    const treaty = page.locator('.prose a.gl-treaty').first();
+    await treaty.scrollIntoViewIfNeeded();
+    await treaty.hover();
+    assert(await card.isVisible(), 'no card on hover');
+    const t2 = await card.innerText();
+    assert(t2.includes('Treaty') && t2.includes('Adopted') && t2.includes('In force'), `treaty card lacks facts: ${t2}`);
+    await page.mouse.move(0, 0);
+    assert(!(await card.isVisible()), 'card stays after the pointer left');
+    await page.context().close();
+  });
+}
+
+await test('without JavaScript the glossary links keep their title', async () => {
+  const page = await open(COMMENTARY, { js: false });
+  const title = await page.locator('.prose a.gl-body').first().getAttribute('title');
+  assert(title && title.startsWith('Cyberspace Administration of China:'), `title is ${title}`);
+  await page.context().close();
+});
+
+// ------------------------------------------------------------------ search
+
+async function searchTitles(page) {
+  await page.waitForSelector('#search-results[data-ready]', { state: 'attached', timeout: 10000 });
+  return page.locator('.results .result-title').allInnerTexts();
+}
+
+await test('search: a query returns the expected commentary first, with highlighted excerpts', async () => {
+  const page = await open('/search/?q=security+reviews');
+  const titles = await searchTitles(page);
+  assert(titles[0] === 'Data export rules, relaxed', `first result is ${titles[0]} (${titles.join(' | ')})`);
+  const marks = await page.locator('.results .result-excerpt mark').allInnerTexts();
+  assert(marks.some((m) => /^securit/i.test(m)), `no highlighted match: ${marks}`);
+  assert((await page.locator('#search-page-q').inputValue()) === 'security reviews', 'query not kept in the box');
+  await shot(page, 'search-1400');
+  await page.context().close();
+});
+
+await test('search: glossary entries are found by name and by alias, plurals fold', async () => {
+  const page = await open('/search/?q=Budapest');
+  const titles = await searchTitles(page);
+  assert(titles[0] === 'Convention on Cybercrime', `first result is ${titles[0]}`);
+  await page.goto(BASE + '/search/?q=appeals');
+  const t2 = await searchTitles(page);
+  assert(t2.includes('The Appellate Body, four years on') || t2.includes('World Trade Organization (WTO)'), `appeals: ${t2}`);
+  // Accents fold the same way in the index (Rust) and in the query (scholia.js).
+  for (const q of ['Curaçao', 'CURACAO']) {
+    await page.goto(BASE + '/search/?q=' + encodeURIComponent(q));
+    const t = await searchTitles(page);
+    assert(t[0] === 'Targets under the Paris Agreement', `${q}: ${t}`);
+    assert((await page.locator('.result-excerpt mark').first().innerText()) === 'Curaçao', `${q}: no highlight`);
+  }
+  await page.goto(BASE + '/search/?q=zzzqqq');
+  await searchTitles(page);
+  assert((await page.locator('.search-status').innerText()).includes('Nothing matches'), 'no “nothing matches” message');
+  await page.context().close();
+});
+
+await test('search: the box in the header of every page leads to results', async () => {
+  const page = await open(ENTRY, { width: 400, height: 800 });
+  await page.fill('#site-search-q', 'appellate arbitration');
+  await Promise.all([page.waitForURL(/\/search\/\?q=/), page.press('#site-search-q', 'Enter')]);
+  const titles = await searchTitles(page);
+  assert(titles[0] === 'The Appellate Body, four years on', `first result is ${titles[0]}`);
+  await shot(page, 'search-400');
+  await page.context().close();
+});
+
+// ------------------------------------------------------------------ keyboard, zoom, print
+
+await test('keyboard: the first Tab shows the skip link, which moves focus to the content; focus is visible', async () => {
+  const page = await open(COMMENTARY);
+  await page.keyboard.press('Tab');
+  const skip = page.locator('.skip-link');
+  assert(await skip.evaluate((e) => e === document.activeElement), 'the skip link is not first');
+  const box = await skip.boundingBox();
+  assert(box.y >= 0, 'the focused skip link is off screen');
+  await page.keyboard.press('Enter');
+  assert(await page.evaluate(() => document.activeElement.id === 'main'), 'focus did not move to main');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => {
+    const s = getComputedStyle(document.activeElement);
+    return `${s.outlineStyle} ${s.outlineWidth}`;
+  });
+  assert(!outline.startsWith('none') && !outline.endsWith(' 0px'), `no visible focus: ${outline}`);
+  await page.context().close();
+});
+
+for (const width of [640, 320]) {
+  await test(`reflow at ${width}px (200 % and 400 % zoom of a 1280px window): nothing scrolls sideways`, async () => {
+    for (const url of ['/', COMMENTARY, '/glossary/', ENTRY, '/search/?q=data']) {
+      const page = await open(url, { width, height: 700 });
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= width, `${url} is ${w}px wide`);
+      await page.context().close();
+    }
+  });
+}
+
+await test('print: notes as endnotes, no margin notes or search box, glossary links show their URL', async () => {
+  const page = await open(COMMENTARY);
+  await page.emulateMedia({ media: 'print' });
+  const r = await page.evaluate(() => ({
+    side: getComputedStyle(document.querySelector('.sidenote')).display,
+    search: getComputedStyle(document.querySelector('.site-search')).display,
+    endnotes: getComputedStyle(document.querySelector('.endnotes')).display,
+    after: getComputedStyle(document.querySelector('.prose a.gl'), '::after').content,
+  }));
+  assert(r.side === 'none' && r.search === 'none', `margin notes or search box printed: ${JSON.stringify(r)}`);
+  assert(r.endnotes === 'block', 'endnotes not printed');
+  assert(r.after.includes('/glossary/bodies/cac/'), `glossary URL not printed: ${r.after}`);
+  await page.pdf({ path: path.join(OUT, 'commentary-print.pdf') });
+  await page.context().close();
+});
+
+// ------------------------------------------------------------------ axe-core
+
+const AXE_PAGES = { home: '/', commentary: COMMENTARY, 'glossary index': '/glossary/', 'glossary entry': ENTRY, search: '/search/?q=data+export' };
+const axeReport = [];
+for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], ['dark', 400]]) {
+  await test(`axe-core, ${scheme} scheme, ${width}px: no serious or critical violations`, async () => {
+    const bad = [];
+    for (const [name, url] of Object.entries(AXE_PAGES)) {
+      const page = await open(url, { width, scheme });
+      if (url.startsWith('/search/')) await searchTitles(page);
+      if (url === COMMENTARY) {
+        // Check what the script adds too: an open card, and on narrow screens an open note.
+        if (width < 1200) await page.locator('.prose sup.note-ref a[href="#fn-1"]').first().click();
+        await page.locator('.prose a.gl-treaty').first().focus();
+        assert(await page.locator('#gl-card').isVisible(), 'card not open for axe');
+      }
+      await page.addScriptTag({ content: AXE });
+      const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const counts = { minor: 0, moderate: 0, serious: 0, critical: 0 };
+      for (const v of res.violations) counts[v.impact] = (counts[v.impact] || 0) + 1;
+      axeReport.push({ page: name, url, scheme, width, passes: res.passes.length, violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target.join(' ') })) });
+      for (const v of res.violations) {
+        if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${name}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      }
+      if (scheme === 'dark' && width === 1400 && name === 'commentary') await shot(page, 'commentary-1400-dark');
+      if (width === 1400 && scheme === 'light' && name !== 'commentary') await shot(page, `${name.replace(' ', '-')}-1400-light`);
+      await page.context().close();
+    }
+    assert(!bad.length, bad.join('\n'));
+  });
+}
+await writeFile(path.join(OUT, 'axe.json'), JSON.stringify(axeReport, null, 1));
+
+await test('no console errors, uncaught exceptions or failed requests on any page', async () => {
+  assert(!consoleErrors.length, consoleErrors.join('\n'));
+});
+
+await browser.close();
+server.close();
+console.log(`axe: ${axeReport.length} page checks, violations by impact: ${JSON.stringify(axeReport.flatMap((r) => r.violations).reduce((a, v) => ({ ...a, [v.impact]: (a[v.impact] || 0) + 1 }), {}))}`);
+console.log(`screenshots and axe.json in ${OUT}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
