@@ -38,6 +38,8 @@ pub struct SiteConfig {
     pub autolink: Autolink,
     /// Clean raw HTML in Markdown.
     pub sanitize_html: bool,
+    /// Whether to build the full-text search index and page.
+    pub search: bool,
     /// Largest content file read, in bytes (`max_file_mb`).
     pub max_file_bytes: u64,
     /// Free map for templates.
@@ -59,6 +61,7 @@ impl Default for SiteConfig {
             paginate: 10,
             autolink: Autolink::First,
             sanitize_html: false,
+            search: true,
             max_file_bytes: 20_000_000,
             extra: Yaml::Null,
             citation_style: crate::cite::DEFAULT_STYLE.into(),
@@ -77,6 +80,7 @@ const KEYS: &[&str] = &[
     "autolink",
     "sanitize_html",
     "max_file_mb",
+    "search",
     "extra",
     "citation_style",
 ];
@@ -161,6 +165,9 @@ impl SiteConfig {
         if let Some(v) = f.bool("sanitize_html") {
             c.sanitize_html = v;
         }
+        if let Some(v) = f.bool("search") {
+            c.search = v;
+        }
         if let Some(mb) = f.uint("max_file_mb") {
             if mb == 0 {
                 f.nested_error(
@@ -223,7 +230,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\ncitation_style: apa\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nextra:\n  a: 1\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -242,6 +249,7 @@ mod tests {
         assert_eq!(c.autolink, Autolink::All);
         assert!(c.sanitize_html);
         assert_eq!(c.max_file_bytes, 2_000_000);
+        assert!(!c.search);
         assert_eq!(c.citation_style, "apa");
         assert!(matches!(c.extra, Yaml::Map(_)));
     }

@@ -265,12 +265,17 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             let mut diags = r.diags.clone();
-            let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
-            let terms = search::weigh(&doc);
+            let doc = config
+                .search
+                .then(|| search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r));
+            let terms = doc.as_ref().map(search::weigh).unwrap_or_default();
             if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
                 let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
                     .and_then(|(rel, html)| write(&rel, html.as_bytes()))
-                    .and_then(|()| write(&search_doc_path(i), &search::doc_file(&doc)));
+                    .and_then(|()| match &doc {
+                        Some(doc) => write(&search_doc_path(i), &search::doc_file(doc)),
+                        None => Ok(()),
+                    });
                 diags.extend(page.err());
             }
             let Rendered {
@@ -389,7 +394,9 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
         jobs.push(Job::Sources);
     }
     jobs.push(Job::NotFound);
-    jobs.push(Job::Search);
+    if config.search {
+        jobs.push(Job::Search);
+    }
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
@@ -449,10 +456,14 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
     let mut extra_files = site_files(&config, &routes, &articles, &sitemap);
     extra_files.extend(asset_files);
     // The search index is not counted with the static files: it grows with the content.
-    let search = search_files(
-        articles.iter().map(|a| &a.search),
-        &entry_search(&glossary, &entry_renders),
-    );
+    let search = if config.search {
+        search_files(
+            articles.iter().map(|a| &a.search),
+            &entry_search(&glossary, &entry_renders),
+        )
+    } else {
+        Vec::new()
+    };
     let search_count = search.len();
     extra_files.extend(search);
     for (src, rel) in &statics {
@@ -749,7 +760,7 @@ pub(super) fn site_view(
             authors: routes.url("authors/"),
             feed: routes.url("feed.xml"),
             sources: has_sources.then(|| routes.url(SOURCES_PATH)),
-            search: routes.url("search/"),
+            search: config.search.then(|| routes.url("search/")),
         },
     }
 }

@@ -363,7 +363,7 @@ impl Session {
     /// thread while the session goes on rebuilding pages; `None` when the index is current.
     pub fn search_job(&mut self) -> Option<SearchJob> {
         let glossary = self.glossary.as_ref()?;
-        if !self.search_dirty {
+        if !self.search_dirty || !self.config.search {
             return None;
         }
         let entries = self
@@ -783,9 +783,12 @@ impl Session {
                     .summary
                     .clone()
                     .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
-                let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
-                let search_terms = search::weigh(&doc);
-                let search_doc = search::doc_file(&doc);
+                let (search_terms, search_doc) = if config.search {
+                    let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
+                    (search::weigh(&doc), search::doc_file(&doc))
+                } else {
+                    Default::default()
+                };
                 let item = commentary_item(routes, c, &url, &summary);
                 let item_hash = hash_of(&serde_json::to_string(&item).unwrap_or_default());
                 let render = hash_of(&(
@@ -939,7 +942,9 @@ impl Session {
             jobs.push(Job::Sources);
         }
         jobs.push(Job::NotFound);
-        jobs.push(Job::Search);
+        if config.search {
+            jobs.push(Job::Search);
+        }
 
         let entry_keys = &self.entry_keys;
         let key_of = |job: &Job| -> u64 {
@@ -1072,7 +1077,7 @@ impl Session {
         outcome.pages_rendered = results.len();
         // Commentaries' search documents go out with their pages; the index and the entries'
         // documents follow in `finish_search`.
-        for (i, m) in metas.iter().enumerate() {
+        for (i, m) in metas.iter().enumerate().filter(|_| config.search) {
             let rel = search_doc_path(i);
             if written.get(&rel) != Some(&m.search_key) {
                 results.push(Ok((rel, m.search_doc.clone(), m.search_key)));
@@ -1138,9 +1143,11 @@ impl Session {
 
         self.write_files(files, &mut outcome, &mut diags);
         trace.lap("write");
-        // The search index's files are `finish_search`'s to keep or remove.
+        // The search index's files are `finish_search`'s to keep or remove (or nobody's, and
+        // stale, with `search: false`).
+        let search = self.config.search;
         self.remove_stale(&mut outcome, |rel| {
-            all_files.contains(rel) || is_search_data(rel)
+            all_files.contains(rel) || (search && is_search_data(rel))
         });
         trace.lap("stale");
         outcome.written.sort();

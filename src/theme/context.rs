@@ -59,8 +59,8 @@ pub struct Nav {
     pub feed: String,
     /// The sources page, when the site has a bibliography.
     pub sources: Option<String>,
-    /// Search page (the search box's form action).
-    pub search: String,
+    /// Search page (the search box's form action); none when `search: false`.
+    pub search: Option<String>,
 }
 
 /// `site`.

@@ -171,3 +171,26 @@ fn glossary_links_carry_the_card_facts() {
         Some("Adopted: 23 November 2001 · In force: 1 July 2004")
     );
 }
+
+#[test]
+fn search_false_writes_no_index_and_no_search_box() {
+    let site = Site::fixture("reader");
+    let yaml = std::fs::read_to_string(site.root().join("scholia.yaml")).unwrap();
+    site.write("scholia.yaml", &format!("{yaml}search: false\n"));
+    site.build_ok(&[]);
+    assert!(!site.exists("search"), "no search/ folder at all");
+    for page in [
+        "index.html",
+        "commentaries/data-export/index.html",
+        "404.html",
+    ] {
+        let doc = site.html(page);
+        assert!(
+            attrs(&doc, "form[role='search']", "action").is_empty(),
+            "{page}"
+        );
+    }
+    // The rest of the site is unchanged: pages and the script are still there.
+    assert!(site.exists("glossary/treaties/paris-agreement/index.html"));
+    assert!(site.exists("scholia.js"));
+}
