@@ -42,6 +42,11 @@ const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
 /// steps (write a temporary file, rename it, touch metadata).
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
+/// How long the site must stay unchanged before the search index is made again: the index
+/// covers every page and takes seconds of CPU on a large site, which an editor saving in
+/// bursts should not have to share with the rebuilds of their saves.
+const SEARCH_QUIET: Duration = Duration::from_millis(1500);
+
 /// Ports tried after the asked one when it is taken.
 const PORT_TRIES: u16 = 10;
 
@@ -277,6 +282,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
     // The search index covers the whole site: it is made on another thread after the pages
     // of a rebuild are out, and written only if no rebuild happened meanwhile.
     let mut searching = false;
+    // The first build made the index; each successful rebuild makes it due again.
+    let mut search_due = false;
     let start_search = |session: &mut Session, searching: &mut bool| {
         if *searching {
             return;
@@ -291,16 +298,27 @@ pub fn serve(opts: ServeOptions) -> i32 {
         }
     };
     loop {
-        let first_event = match rx.recv() {
+        let next = if search_due && !searching {
+            rx.recv_timeout(SEARCH_QUIET)
+        } else {
+            rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        };
+        let first_event = match next {
             Ok(Msg::Fs(ev)) => ev,
             Ok(Msg::Search(generation, files)) => {
                 searching = false;
                 let _guard = writing.lock();
                 apply_search(&mut session, generation, files, format);
+                // Still due if a rebuild came while it was being made.
+                search_due = true;
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                search_due = false;
                 start_search(&mut session, &mut searching);
                 continue;
             }
-            Err(_) => {
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
                 eprintln!("error: the file watcher stopped; restart scholia serve");
                 let _ = std::fs::remove_dir_all(&out);
                 return 1;
@@ -354,7 +372,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
             if let Some((generation, files)) = index {
                 let _guard = writing.lock();
                 apply_search(&mut session, generation, files, format);
-                start_search(&mut session, &mut searching);
+                search_due = true;
             }
             continue;
         }
@@ -364,7 +382,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
         };
         report_outcome(&o, &live, false, format);
         if o.ok {
-            start_search(&mut session, &mut searching);
+            search_due = true;
         }
     }
 }
