@@ -381,22 +381,7 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
             .collect(),
     };
 
-    let home_pages = articles.len().div_ceil(config.paginate).max(1);
-    let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
-    jobs.push(Job::GlossaryIndex);
-    jobs.extend((0..glossary.entries.len()).map(Job::Entry));
-    jobs.push(Job::TermList("tags"));
-    jobs.extend(tags.keys().map(|k| Job::Term("tags", k.clone())));
-    jobs.push(Job::TermList("authors"));
-    jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
-    jobs.extend((0..pages.len()).map(Job::Page));
-    if !sources.keys().is_empty() {
-        jobs.push(Job::Sources);
-    }
-    jobs.push(Job::NotFound);
-    if config.search {
-        jobs.push(Job::Search);
-    }
+    let jobs = ctx.jobs();
 
     let results: Vec<Result<(Job, Option<Date>), Diagnostic>> = jobs
         .into_par_iter()
@@ -816,6 +801,28 @@ pub(super) fn theme_assets(
 }
 
 impl Ctx<'_> {
+    /// Every page but the commentaries: one plan for `build` and `serve`, so that both write
+    /// the same pages.
+    pub(super) fn jobs(&self) -> Vec<Job> {
+        let home_pages = self.articles.len().div_ceil(self.config.paginate).max(1);
+        let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
+        jobs.push(Job::GlossaryIndex);
+        jobs.extend((0..self.glossary.entries.len()).map(Job::Entry));
+        jobs.push(Job::TermList("tags"));
+        jobs.extend(self.tags.keys().map(|k| Job::Term("tags", k.clone())));
+        jobs.push(Job::TermList("authors"));
+        jobs.extend(self.authors.keys().map(|k| Job::Term("authors", k.clone())));
+        jobs.extend((0..self.pages.len()).map(Job::Page));
+        if !self.sources.keys().is_empty() {
+            jobs.push(Job::Sources);
+        }
+        jobs.push(Job::NotFound);
+        if self.config.search {
+            jobs.push(Job::Search);
+        }
+        jobs
+    }
+
     /// The output path (no leading `/`, ending in `/` for pages) of a job.
     pub(super) fn path_of(&self, job: &Job) -> String {
         match job {

@@ -930,21 +930,7 @@ impl Session {
         let page_hashes: HashMap<&str, u64> =
             pages.iter().map(|(p, h)| (p.slug.as_str(), *h)).collect();
         let home_pages = articles.len().div_ceil(config.paginate).max(1);
-        let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
-        jobs.push(Job::GlossaryIndex);
-        jobs.extend((0..glossary.entries.len()).map(Job::Entry));
-        jobs.push(Job::TermList("tags"));
-        jobs.extend(tags.keys().map(|k| Job::Term("tags", k.clone())));
-        jobs.push(Job::TermList("authors"));
-        jobs.extend(authors.keys().map(|k| Job::Term("authors", k.clone())));
-        jobs.extend((0..page_list.len()).map(Job::Page));
-        if !sources.keys().is_empty() {
-            jobs.push(Job::Sources);
-        }
-        jobs.push(Job::NotFound);
-        if config.search {
-            jobs.push(Job::Search);
-        }
+        let jobs = ctx.jobs();
 
         let entry_keys = &self.entry_keys;
         let key_of = |job: &Job| -> u64 {
