@@ -265,16 +265,20 @@ fn run(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Counts> {
                 .clone()
                 .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
             let mut diags = r.diags.clone();
-            let doc = config
-                .search
-                .then(|| search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r));
-            let terms = doc.as_ref().map(search::weigh).unwrap_or_default();
+            let (terms, doc) = if config.search {
+                commentary_search(&c, &url, &summary, &r)
+            } else {
+                Default::default()
+            };
             if let (Some(theme), false) = (&theme, diags.iter().any(Diagnostic::is_error)) {
                 let page = render_commentary(theme, &site_value, &routes, &c, &url, &summary, &r)
                     .and_then(|(rel, html)| write(&rel, html.as_bytes()))
-                    .and_then(|()| match &doc {
-                        Some(doc) => write(&search_doc_path(i), &search::doc_file(doc)),
-                        None => Ok(()),
+                    .and_then(|()| {
+                        if config.search {
+                            write(&search_doc_path(i), &doc)
+                        } else {
+                            Ok(())
+                        }
                     });
                 diags.extend(page.err());
             }
@@ -521,8 +525,20 @@ pub(super) fn site_files(
     ]
 }
 
+/// A commentary's search terms and its search document's file: one function, because `build`
+/// and `serve` must write the same bytes.
+pub(super) fn commentary_search(
+    c: &Commentary,
+    url: &str,
+    summary: &str,
+    r: &Rendered,
+) -> (search::Terms, Vec<u8>) {
+    let doc = search_doc(&c.title, url, "commentary", c.date.text(), summary, r);
+    (search::weigh(&doc), search::doc_file(&doc))
+}
+
 /// The search document of a rendered page: its text is the body's, then the notes'.
-pub(super) fn search_doc(
+fn search_doc(
     title: &str,
     url: &str,
     kind: &'static str,

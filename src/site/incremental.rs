@@ -10,8 +10,8 @@
 
 use super::affected;
 use super::build::{
-    commentary_item, entry_search, render_commentary, search_doc, search_doc_path, search_files,
-    site_files, site_view, slash, terms, theme_assets, Article, Ctx, Job, Term,
+    commentary_item, commentary_search, entry_search, render_commentary, search_doc_path,
+    search_files, site_files, site_view, slash, terms, theme_assets, Article, Ctx, Job, Term,
 };
 use super::routes::Routes;
 use super::sources as cite_site;
@@ -481,15 +481,16 @@ impl Session {
         }
         diags.extend(self.config_diags.iter().cloned());
 
-        // Bibliography: a change re-renders every citation, so all Markdown.
+        // Bibliography: a change re-renders every citation, so all Markdown. Stamps, as for
+        // content files: the files are read only when one changed.
         let style = &self.config.citation_style;
         let sources_hash = hash_of(&(
-            ["sources.yaml", "sources.yml", "sources.bib"]
-                .map(|f| std::fs::read(root.join("content").join(f)).ok()),
+            cite_site::FILES
+                .iter()
+                .map(|f| stamp(&root.join("content").join(f)))
+                .collect::<Vec<_>>(),
             style,
-            style
-                .ends_with(".csl")
-                .then(|| std::fs::read(root.join(style)).ok()),
+            style.ends_with(".csl").then(|| stamp(&root.join(style))),
         ));
         let sources_changed = self.sources_hash != Some(sources_hash);
         if sources_changed {
@@ -784,8 +785,7 @@ impl Session {
                     .clone()
                     .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
                 let (search_terms, search_doc) = if config.search {
-                    let doc = search_doc(&c.title, &url, "commentary", c.date.text(), &summary, &r);
-                    (search::weigh(&doc), search::doc_file(&doc))
+                    commentary_search(c, &url, &summary, &r)
                 } else {
                     Default::default()
                 };

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Bibliography files, in the order their entries are read.
-const FILES: &[&str] = &["sources.yaml", "sources.yml", "sources.bib"];
+pub(super) const FILES: &[&str] = &["sources.yaml", "sources.yml", "sources.bib"];
 
 /// Reads `content/sources.{yaml,yml,bib}` and the style `citation_style:` names. The two
 /// reads this does besides `content::discover`: the bibliography is data, not a page.

@@ -275,11 +275,7 @@ fn check_reports_broken_links_and_fragments_at_their_source_line() {
     );
     let r = site.run(&["check", "--message-format", "short"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error"))
-        .collect();
+    let errors = error_lines(&r.stderr);
     let file = "content/commentaries/2015-10-01-links.md";
     assert_eq!(
         errors,
@@ -303,11 +299,7 @@ fn check_reports_template_links_once_against_the_built_page() {
     );
     let r = site.run(&["check", "--message-format", "short"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error"))
-        .collect();
+    let errors = error_lines(&r.stderr);
     // Two author and three tag pages use the template.
     let terms = 5;
     assert_eq!(errors.len(), 2, "{}", r.stderr);
@@ -342,15 +334,16 @@ fn check_flags_root_relative_links_that_leave_the_sub_path() {
         "https://example.org/policy/commentary/",
     ]);
     assert_eq!(r.code, 1);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error"))
-        .collect();
+    let errors = error_lines(&r.stderr);
     assert_eq!(
         errors,
         ["error: content/pages/links.md:5:12: the link `/tags/` leaves the site's path `/policy/commentary/`; it would break where the site is deployed (write it relative, or with the full path)"],
         "{}",
         r.stderr
     );
+}
+
+/// The `error:` lines of a run's stderr.
+fn error_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with("error")).collect()
 }
