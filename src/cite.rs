@@ -7,6 +7,7 @@
 //! order, to [`Sources::format`], so that the style can shorten repeated ones ("ibid.").
 //! Nothing here reads files: `site::build` passes the texts in.
 
+use crate::html::escape_into;
 use crate::codes;
 use crate::error::{did_you_mean, Diagnostic, LineIndex};
 use hayagriva::archive::ArchivedStyle;
@@ -683,7 +684,7 @@ fn child_html(child: &ElemChild, out: &mut String) {
                 child_html(c, out);
             }
         }
-        ElemChild::Markup(m) => escape(m, out),
+        ElemChild::Markup(m) => escape_into(m, out),
         ElemChild::Link { text, url } => {
             let web = url.starts_with("https://") || url.starts_with("http://");
             formatted(&text.formatting, &text.text, web.then_some(url), out)
@@ -703,7 +704,7 @@ fn formatted(f: &Formatting, text: &str, url: Option<&String>, out: &mut String)
     };
     if let Some(u) = url {
         let mut attr = String::from(" href=\"");
-        escape(u, &mut attr);
+        escape_into(u, &mut attr);
         attr.push('"');
         open("a", &attr, out);
     }
@@ -724,23 +725,11 @@ fn formatted(f: &Formatting, text: &str, url: Option<&String>, out: &mut String)
         VerticalAlign::Sub => open("sub", "", out),
         _ => {}
     }
-    escape(text, out);
+    escape_into(text, out);
     for tag in close.iter().rev() {
         out.push_str("</");
         out.push_str(tag);
         out.push('>');
-    }
-}
-
-fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
     }
 }
 

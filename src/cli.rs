@@ -124,7 +124,6 @@ pub fn run(cli: Cli) -> i32 {
                 root,
                 base_url,
                 drafts,
-                write: true,
                 ..BuildOptions::default()
             },
             Format::resolve(message_format),
@@ -142,7 +141,6 @@ pub fn run(cli: Cli) -> i32 {
                 root,
                 drafts,
                 base_url,
-                write: true,
                 editorial: true,
                 ..BuildOptions::default()
             },
@@ -237,7 +235,7 @@ fn build_then(
     opts: BuildOptions,
     format: Format,
     strict: bool,
-    after: impl FnOnce(&site::Counts, &mut Vec<Diagnostic>) -> Vec<String>,
+    after: impl FnOnce(&site::Report, &mut Vec<Diagnostic>) -> Vec<String>,
 ) -> i32 {
     let (mut counts, mut diags) = site::build(&opts);
     let mut lines = Vec::new();
@@ -270,7 +268,8 @@ fn build_then(
     }
     let checking = opts.editorial;
     match counts {
-        Some(c) if opts.write && !checking => {
+        Some(r) if !checking => {
+            let c = &r.counts;
             println!(
                 "built {} pages ({} commentaries, {} glossary, {} home, {} tag and author, {} other) and {} files into {} in {:.2} s, {} warning{}",
                 c.html_pages(),
@@ -281,7 +280,7 @@ fn build_then(
                 c.pages,
                 c.statics,
                 opts.out.as_deref().unwrap_or(std::path::Path::new("site")).display(),
-                c.elapsed.as_secs_f64(),
+                r.elapsed.as_secs_f64(),
                 warnings,
                 if warnings == 1 { "" } else { "s" }
             );
@@ -293,7 +292,7 @@ fn build_then(
                 "{} error{} found; {}",
                 errors.max(1),
                 if errors == 1 { "" } else { "s" },
-                if opts.write && !checking {
+                if !checking {
                     "nothing was written"
                 } else {
                     "see above"

@@ -7,8 +7,9 @@ use crate::content::front_matter::{self, Yaml};
 use crate::error::Diagnostic;
 use std::path::Path;
 
-/// How glossary names are linked automatically, site-wide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How glossary names are linked automatically: site-wide (`autolink:` in `scholia.yaml`),
+/// and in one body once its own `autolink: false` is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Autolink {
     /// The first mention of each entry in each page.
     #[default]

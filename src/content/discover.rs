@@ -25,7 +25,7 @@ pub struct Content {
 }
 
 /// Which section a Markdown file belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
     /// `commentaries/`.
     Commentary,
@@ -36,7 +36,7 @@ pub enum Section {
 }
 
 /// One file read and parsed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Parsed {
     /// A commentary.
     C(Commentary),

@@ -41,6 +41,22 @@ impl Yaml {
     }
 }
 
+// By hand: floats have no `Hash`; their bits do, which is what a content fingerprint needs.
+impl std::hash::Hash for Yaml {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(self).hash(h);
+        match self {
+            Yaml::Null => {}
+            Yaml::Bool(b) => b.hash(h),
+            Yaml::Int(i) => i.hash(h),
+            Yaml::Float(f) => f.to_bits().hash(h),
+            Yaml::String(s) => s.hash(h),
+            Yaml::List(items) => items.hash(h),
+            Yaml::Map(entries) => entries.hash(h),
+        }
+    }
+}
+
 impl serde::Serialize for Yaml {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};

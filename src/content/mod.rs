@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Where a commentary first appeared.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Hash)]
 pub struct Source {
     /// Who published it.
     pub publisher: Option<String>,
@@ -33,7 +33,7 @@ pub struct Source {
 }
 
 /// A file's text and where its Markdown body starts, for rendering and positions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Text {
     /// The file as the user names it (site root joined with the path inside it).
     pub path: PathBuf,
@@ -51,7 +51,7 @@ impl Text {
 }
 
 /// An annotated article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Commentary {
     /// Source file and body.
     pub file: Text,
@@ -112,8 +112,46 @@ impl Kind {
     }
 }
 
+/// The two ways commentaries are grouped: by tag and by author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Taxonomy {
+    /// `tags:`.
+    Tags,
+    /// `authors:`.
+    Authors,
+}
+
+impl Taxonomy {
+    /// Both, in the order pages list them.
+    pub const ALL: [Taxonomy; 2] = [Taxonomy::Tags, Taxonomy::Authors];
+
+    /// `tags` / `authors`: the folder and the templates' `taxonomy.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "tags",
+            Taxonomy::Authors => "authors",
+        }
+    }
+
+    /// `Tags` / `Authors`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "Tags",
+            Taxonomy::Authors => "Authors",
+        }
+    }
+
+    /// A commentary's names in this taxonomy.
+    pub fn names(self, c: &Commentary) -> &[String] {
+        match self {
+            Taxonomy::Tags => &c.tags,
+            Taxonomy::Authors => &c.authors,
+        }
+    }
+}
+
 /// A reference from one entry to another slug, kept with its position for the dangling check.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct SlugRef {
     /// `parent`, `successor`, `related`, `depositary`.
     pub field: &'static str,
@@ -126,7 +164,7 @@ pub struct SlugRef {
 }
 
 /// A glossary entry: a body or a treaty.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Entry {
     /// Source file and body.
     pub file: Text,
@@ -177,7 +215,7 @@ pub struct Entry {
 }
 
 /// A free page (about, editorial policy).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Page {
     /// Source file and body.
     pub file: Text,

@@ -11,15 +11,18 @@ pub mod matcher;
 
 use crate::content::{Entry, Kind};
 use crate::error::{did_you_mean, Diagnostic};
-use crate::site::routes::Routes;
+use crate::html::escape;
+use crate::routes::Routes;
 use matcher::Matcher;
 use std::collections::HashMap;
 
 /// One fact of an entry, for its page and its hover card.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fact {
     /// `Jurisdiction`, `Adopted`, …
     pub label: &'static str,
+    /// Whether the hover card shows it (the key facts: where and when).
+    pub on_card: bool,
     /// The value as shown.
     pub text: String,
     /// A glossary slug the fact links to, or an external URL.
@@ -27,7 +30,7 @@ pub struct Fact {
 }
 
 /// Where a fact links.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FactLink {
     /// Another entry.
     Entry(usize),
@@ -114,9 +117,14 @@ impl Glossary {
     pub fn facts(&self, i: usize) -> Vec<Fact> {
         let e = &self.entries[i];
         let mut facts = Vec::new();
-        let mut push = |label, text: Option<String>, link: Option<FactLink>| {
+        let mut push = |label, on_card, text: Option<String>, link: Option<FactLink>| {
             if let Some(text) = text {
-                facts.push(Fact { label, text, link });
+                facts.push(Fact {
+                    label,
+                    on_card,
+                    text,
+                    link,
+                });
             }
         };
         let entry_fact = |slug: &Option<String>| {
@@ -125,32 +133,33 @@ impl Glossary {
         };
         match e.kind {
             Kind::Body => {
-                push("Jurisdiction", e.jurisdiction.clone(), None);
-                push("Established", e.established.map(|d| d.text()), None);
-                push("Dissolved", e.dissolved.map(|d| d.text()), None);
+                push("Jurisdiction", true, e.jurisdiction.clone(), None);
+                push("Established", true, e.established.map(|d| d.text()), None);
+                push("Dissolved", true, e.dissolved.map(|d| d.text()), None);
                 if let Some((name, link)) = entry_fact(&e.parent) {
-                    push("Part of", Some(name), Some(link));
+                    push("Part of", false, Some(name), Some(link));
                 }
                 if let Some((name, link)) = entry_fact(&e.successor) {
-                    push("Succeeded by", Some(name), Some(link));
+                    push("Succeeded by", false, Some(name), Some(link));
                 }
             }
             Kind::Treaty => {
-                push("Adopted", e.adopted.map(|d| d.text()), None);
-                push("Place", e.place.clone(), None);
-                push("In force", e.in_force.map(|d| d.text()), None);
+                push("Adopted", true, e.adopted.map(|d| d.text()), None);
+                push("Place", false, e.place.clone(), None);
+                push("In force", true, e.in_force.map(|d| d.text()), None);
                 match entry_fact(&e.depositary) {
-                    Some((name, link)) => push("Depositary", Some(name), Some(link)),
-                    None => push("Depositary", e.depositary.clone(), None),
+                    Some((name, link)) => push("Depositary", false, Some(name), Some(link)),
+                    None => push("Depositary", false, e.depositary.clone(), None),
                 }
             }
         }
         if let Some(abbr) = &e.abbr {
-            push("Short form", Some(abbr.clone()), None);
+            push("Short form", false, Some(abbr.clone()), None);
         }
         if let Some(url) = &e.url {
             push(
                 "Official site",
+                false,
                 Some(url.clone()),
                 Some(FactLink::External(url.clone())),
             );
@@ -160,13 +169,9 @@ impl Glossary {
 
     /// `Jurisdiction: China · Established: 27 February 2014`: the hover card's key facts.
     pub fn card_facts(&self, i: usize) -> String {
-        let keys: &[&str] = match self.entries[i].kind {
-            Kind::Body => &["Jurisdiction", "Established", "Dissolved"],
-            Kind::Treaty => &["Adopted", "In force"],
-        };
         self.facts(i)
             .into_iter()
-            .filter(|f| keys.contains(&f.label))
+            .filter(|f| f.on_card)
             .map(|f| format!("{}: {}", f.label, f.text))
             .collect::<Vec<_>>()
             .join(" · ")
@@ -190,20 +195,4 @@ impl Glossary {
             escape(&self.card_facts(i)),
         )
     }
-}
-
-/// Escapes text for HTML content and double-quoted attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -2,6 +2,7 @@
 //!
 //! The syntax set is loaded once, lazily: a site without fenced code never pays for it.
 
+use crate::html::escape;
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -41,9 +42,6 @@ fn syntaxes_if(lang: &str) -> Option<&'static SyntaxSet> {
     (!lang.is_empty()).then(syntaxes)
 }
 
-fn escape(s: &str) -> String {
-    crate::glossary::escape(s)
-}
 
 /// The stylesheet for the classes above: a light scheme, and a dark one under
 /// `prefers-color-scheme: dark`.

@@ -29,6 +29,8 @@ pub mod summary;
 
 use crate::cite::{self, CiteItem, Sources};
 use crate::codes::{self, Code};
+pub use crate::config::Autolink;
+use crate::config::SiteConfig;
 use crate::content::Text;
 use crate::error::{Diagnostic, LineIndex};
 use crate::glossary::coverage::{self, Suggest};
@@ -50,17 +52,6 @@ pub fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-/// How automatic links are made in one body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AutoLink {
-    /// No automatic links.
-    Off,
-    /// The first mention of each entry.
-    First,
-    /// Every mention.
-    All,
-}
-
 /// What a render needs besides the text.
 pub struct Input<'a> {
     /// The file (body and positions).
@@ -68,7 +59,7 @@ pub struct Input<'a> {
     /// The glossary to link to.
     pub glossary: &'a Glossary,
     /// Automatic links for this body.
-    pub autolink: AutoLink,
+    pub autolink: Autolink,
     /// The entry whose page this is: never linked automatically.
     pub own_entry: Option<usize>,
     /// Clean raw HTML (`sanitize_html: true`): scripts, event handlers, iframes removed.
@@ -80,8 +71,49 @@ pub struct Input<'a> {
     pub sources: Option<&'a Sources>,
 }
 
+impl<'a> Input<'a> {
+    /// The input of a body of this site: the site's linking mode and sanitising, no entry of
+    /// its own, no editorial report.
+    pub fn new(
+        file: &'a Text,
+        glossary: &'a Glossary,
+        config: &SiteConfig,
+        sources: &'a Sources,
+    ) -> Input<'a> {
+        Input {
+            file,
+            glossary,
+            autolink: config.autolink,
+            own_entry: None,
+            sanitize: config.sanitize_html,
+            editorial: false,
+            sources: Some(sources),
+        }
+    }
+
+    /// The body of entry `i`'s own page: never linked to itself.
+    pub fn own_entry(mut self, i: usize) -> Self {
+        self.own_entry = Some(i);
+        self
+    }
+
+    /// A commentary's `autolink:` (`false` turns automatic links off in it).
+    pub fn article_autolink(mut self, on: bool) -> Self {
+        if !on {
+            self.autolink = Autolink::None;
+        }
+        self
+    }
+
+    /// Collects `check`'s editorial report.
+    pub fn editorial(mut self, on: bool) -> Self {
+        self.editorial = on;
+        self
+    }
+}
+
 /// One note, numbered, rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Note {
     /// 1-based number, by first reference.
     pub number: usize,
@@ -94,7 +126,7 @@ pub struct Note {
 }
 
 /// The first mention of an entry in a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Mention {
     /// Glossary index.
     pub entry: usize,
@@ -746,7 +778,7 @@ impl<'i, 'a> Linker<'i, 'a> {
                     .push((f.entry, range.start + f.start.min(range.len())));
             }
         }
-        let linkable = self.input.autolink != AutoLink::Off && prose;
+        let linkable = self.input.autolink != Autolink::None && prose;
         if !linkable {
             self.plain.push_str(&text);
             self.push(Event::Text(text));
@@ -756,7 +788,7 @@ impl<'i, 'a> Linker<'i, 'a> {
         let mut last = 0;
         for f in found {
             let skip = Some(f.entry) == self.input.own_entry
-                || (self.input.autolink == AutoLink::First && self.linked[f.entry]);
+                || (self.input.autolink == Autolink::First && self.linked[f.entry]);
             if skip {
                 continue;
             }

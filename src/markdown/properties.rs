@@ -86,8 +86,8 @@ proptest! {
     #[test]
     fn autolinking_keeps_the_visible_text(md in prose()) {
         let g = glossary_for_tests();
-        let off = render_input(&md, &g, AutoLink::Off, None, false);
-        for mode in [AutoLink::First, AutoLink::All] {
+        let off = render_input(&md, &g, Autolink::None, None, false);
+        for mode in [Autolink::First, Autolink::All] {
             let on = render_input(&md, &g, mode, None, false);
             prop_assert_eq!(visible_text(&on.html), visible_text(&off.html), "{:?}", mode);
             prop_assert_eq!(on.notes.len(), off.notes.len());
@@ -100,7 +100,7 @@ proptest! {
     #[test]
     fn rendered_html_is_well_formed(md in prose(), sanitize in prop::bool::ANY) {
         let g = glossary_for_tests();
-        for mode in [AutoLink::Off, AutoLink::First, AutoLink::All] {
+        for mode in [Autolink::None, Autolink::First, Autolink::All] {
             let r = render_input(&md, &g, mode, None, sanitize);
             let errors = parse_errors(&r.html);
             prop_assert!(errors.is_empty(), "{:?}: {:?}\n{}", mode, errors, r.html);

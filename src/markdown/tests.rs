@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::content::{parse_entry, Kind, Text};
-use crate::site::routes::Routes;
+use crate::routes::Routes;
 use std::path::{Path, PathBuf};
 
 pub(super) fn glossary_for_tests() -> Glossary {
@@ -31,7 +31,7 @@ fn glossary() -> Glossary {
     g
 }
 
-fn render_with(md: &str, autolink: AutoLink, own: Option<usize>) -> Rendered {
+fn render_with(md: &str, autolink: Autolink, own: Option<usize>) -> Rendered {
     render_input(md, &glossary(), autolink, own, false)
 }
 
@@ -39,7 +39,7 @@ fn render_with(md: &str, autolink: AutoLink, own: Option<usize>) -> Rendered {
 pub(super) fn render_input(
     md: &str,
     g: &Glossary,
-    autolink: AutoLink,
+    autolink: Autolink,
     own: Option<usize>,
     sanitize: bool,
 ) -> Rendered {
@@ -60,13 +60,13 @@ pub(super) fn render_input(
 }
 
 fn html(md: &str) -> String {
-    let r = render_with(md, AutoLink::First, None);
+    let r = render_with(md, Autolink::First, None);
     assert!(r.diags.is_empty(), "{:?}", r.diags);
     r.html
 }
 
 fn diags(md: &str) -> Vec<String> {
-    render_with(md, AutoLink::First, None)
+    render_with(md, Autolink::First, None)
         .diags
         .iter()
         .map(ToString::to_string)
@@ -94,13 +94,13 @@ fn first_mention_only_is_linked() {
 
 #[test]
 fn all_mode_links_every_mention() {
-    let r = render_with("NSA, NSA.", AutoLink::All, None);
+    let r = render_with("NSA, NSA.", Autolink::All, None);
     assert_eq!(links(&r.html).len(), 2);
 }
 
 #[test]
 fn off_mode_links_only_explicit() {
-    let r = render_with("NSA and [[nsa]].", AutoLink::Off, None);
+    let r = render_with("NSA and [[nsa]].", Autolink::None, None);
     assert_eq!(links(&r.html).len(), 1);
     assert!(r.html.contains(">National Security Agency</a>"));
 }
@@ -134,7 +134,7 @@ fn no_self_links_on_an_entry_page() {
     let own = g.find("nsa");
     let r = render_with(
         "The NSA and the 2010 Beijing Convention.",
-        AutoLink::First,
+        Autolink::First,
         own,
     );
     assert_eq!(links(&r.html), ["2010 Beijing Convention"]);
@@ -142,7 +142,7 @@ fn no_self_links_on_an_entry_page() {
 
 #[test]
 fn entries_with_autolink_false_need_explicit_links() {
-    let r = render_with("The Commission met. [[commission]].", AutoLink::First, None);
+    let r = render_with("The Commission met. [[commission]].", Autolink::First, None);
     assert_eq!(links(&r.html), ["Commission"]);
     // `check` points at the plain mention of an entry linked explicitly elsewhere.
     let d: Vec<String> = r.diags.iter().map(ToString::to_string).collect();
@@ -153,7 +153,7 @@ fn entries_with_autolink_false_need_explicit_links() {
 fn coverage_candidates_are_collected_in_check_mode() {
     let r = render_with(
         "The ICAO met the NSA and the Cyber Working Group.\n\n```\nFBI\n```\n",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     let names: Vec<_> = r.candidates.iter().map(|(n, _)| n.as_str()).collect();
@@ -194,7 +194,7 @@ fn unknown_explicit_slug_is_an_error_with_position() {
 fn notes_are_numbered_by_first_reference() {
     let r = render_with(
         "B first[^b], then A[^a], B again[^b].\n\n[^a]: Note A.\n[^b]: Note B.\n",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     assert!(r.diags.is_empty(), "{:?}", r.diags);
@@ -228,7 +228,7 @@ fn sidenotes_precede_the_block_that_references_them() {
 fn labels_match_case_insensitively_and_any_label_is_a_valid_id() {
     let r = render_with(
         "Text[^Über Note].\n\n[^über note]: N.\n",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     assert!(r.diags.is_empty(), "{:?}", r.diags);
@@ -266,7 +266,7 @@ fn escaped_note_syntax_is_not_a_reference() {
 fn notes_referenced_from_notes_come_after() {
     let r = render_with(
         "A[^a] B[^b].\n\n[^a]: See[^c].\n[^b]: B.\n[^c]: C.\n",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     let order: Vec<_> = r.notes.iter().map(|n| n.html.trim().to_string()).collect();
@@ -279,7 +279,7 @@ fn notes_referenced_from_notes_come_after() {
 fn glossary_links_inside_notes() {
     let r = render_with(
         "Text[^n].\n\n[^n]: The NSA said so.\n",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     assert!(r.notes[0]
@@ -291,7 +291,7 @@ fn glossary_links_inside_notes() {
 fn mentions_carry_their_sentence() {
     let r = render_with(
         "Intro here. Then the NSA spoke. Later more.\n\nAnd [[beijing-convention]].",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     let m: Vec<_> = r.mentions.iter().map(|m| m.sentence.as_str()).collect();
@@ -318,7 +318,7 @@ fn dangerous_link_targets_are_neutralised() {
 fn first_paragraph_and_words() {
     let r = render_with(
         "# T\n\nFirst *para* here[^n].\n\nMore.\n\n[^n]: x\n",
-        AutoLink::First,
+        Autolink::First,
         None,
     );
     assert_eq!(r.first_paragraph, "First para here.");
@@ -339,7 +339,7 @@ fn raw_html_is_kept_unless_sanitized() {
     let r = render(&Input {
         file: &file,
         glossary: &g,
-        autolink: AutoLink::First,
+        autolink: Autolink::First,
         own_entry: None,
         sanitize: true,
         editorial: false,
@@ -387,7 +387,7 @@ fn fuzz_regressions_render() {
     for file in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(file.unwrap().path()).unwrap();
         let md = String::from_utf8_lossy(&bytes);
-        for mode in [AutoLink::Off, AutoLink::First, AutoLink::All] {
+        for mode in [Autolink::None, Autolink::First, Autolink::All] {
             for sanitize in [false, true] {
                 let r = render_input(&md, &g, mode, g.find("nsa"), sanitize);
                 if !md.contains('<') {
@@ -423,7 +423,7 @@ fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
     let r = render(&Input {
         file: &file,
         glossary: &g,
-        autolink: AutoLink::Off,
+        autolink: Autolink::None,
         own_entry: None,
         sanitize,
         editorial: false,

@@ -3,7 +3,7 @@
 //!
 //! Three kinds of threads: the accept loop (one thread per connection, [`http`]), the watcher
 //! (notify, debounced here), and the rebuild loop that owns the
-//! [`Session`](crate::site::incremental::Session). The output folder belongs to this process
+//! [`Session`](crate::site::session::Session). The output folder belongs to this process
 //! alone and is removed on Ctrl-C.
 
 pub mod http;
@@ -11,7 +11,7 @@ pub mod live;
 
 use crate::error::{Diagnostic, Severity};
 use crate::report::{self, Format};
-use crate::site::incremental::{Outcome, Session};
+use crate::site::session::{Outcome, Session};
 use live::{Event, Live};
 use notify::{RecursiveMode, Watcher};
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -390,7 +390,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
 fn apply_search(
     session: &mut Session,
     generation: u64,
-    files: crate::site::incremental::SearchFiles,
+    files: crate::site::index::SearchFiles,
     format: Format,
 ) {
     let mut o = Outcome::default();
@@ -405,7 +405,7 @@ enum Msg {
     /// A file system event.
     Fs(notify::Result<notify::Event>),
     /// A search index made after the rebuild of the given generation.
-    Search(u64, crate::site::incremental::SearchFiles),
+    Search(u64, crate::site::index::SearchFiles),
 }
 
 fn open_browser(url: &str) {

@@ -2,7 +2,7 @@
 //! with exact rules, and their validity is Scholia's job, not the theme's.
 
 use crate::content::Date;
-use crate::glossary::escape;
+use crate::html::escape;
 
 /// One feed entry.
 pub struct FeedItem<'a> {

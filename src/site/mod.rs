@@ -1,17 +1,31 @@
-//! A whole build: from a site root to an output folder (or, for `check`, to nothing).
+//! From a site root to its output: the one [`pipeline`] that `build` ([`build`]) and `serve`
+//! ([`session`]) both run.
 //!
-//! [`build::build`] calls each stage in turn; [`routes`] is the URL plan, [`write`] the only
-//! writer, [`feeds`] the Atom feed and the sitemap, [`assets`] the
-//! fingerprinted asset names, [`links`] the link check of a built site.
+//! - [`pipeline`]: the stages in order, each written once, and what they keep between runs;
+//! - [`ctx`]: what page views read, and the fingerprint of what they read (a page's key);
+//! - [`pages`]: the page plan and one view function per page kind;
+//! - [`output`]: where files go (a staging folder swapped in, or a live folder);
+//! - [`affected`]: which commentaries a glossary change can reach;
+//! - [`feeds`], [`index`], [`assets`], [`sources`]: the feed and sitemap, the search index,
+//!   fingerprinted asset names, the bibliography;
+//! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
 
 pub mod affected;
 pub mod assets;
 pub mod build;
+mod ctx;
 pub mod feeds;
-pub mod incremental;
+pub mod index;
 pub mod links;
-pub mod routes;
+pub mod output;
+mod pages;
+pub mod pipeline;
+pub mod session;
 pub mod sources;
 pub mod write;
 
-pub use build::{build, BuildOptions, Counts};
+#[cfg(test)]
+mod tests;
+
+pub use build::{build, BuildOptions};
+pub use pipeline::{Counts, Report};

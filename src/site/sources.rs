@@ -7,6 +7,7 @@ use crate::config::SiteConfig;
 use crate::content::discover::{read_text, shown};
 use crate::content::Entry;
 use crate::error::Diagnostic;
+use crate::routes::Routes;
 use crate::theme::context::WorkView;
 use minijinja::Value;
 use std::collections::BTreeSet;
@@ -97,14 +98,14 @@ pub fn entry_keys(sources: &Sources, e: &Entry) -> Vec<String> {
 }
 
 /// Works as templates see them; `html` is the style's bibliography entry.
-pub fn works(items: &[(String, String)], page_url: &str) -> Vec<WorkView> {
+pub fn works(items: &[(String, String)], routes: &Routes) -> Vec<WorkView> {
     items
         .iter()
         .map(|(key, html)| WorkView {
             key: key.clone(),
             id: format!("src-{}", crate::slug::slugify(key)),
             html: Value::from_safe_string(html.clone()),
-            url: format!("{page_url}#src-{}", crate::slug::slugify(key)),
+            url: routes.work_url(key),
             cited_by: Vec::new(),
         })
         .collect()

@@ -13,6 +13,9 @@ use std::path::{Component, Path, PathBuf};
 /// The file that marks a folder as Scholia's output.
 pub const MARKER: &str = ".scholia-output";
 
+/// What the marker file says.
+pub const MARKER_TEXT: &str = "This folder is written by Scholia; a build replaces it whole.\n";
+
 /// A folder being filled, to be swapped in by [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {
@@ -116,10 +119,7 @@ impl Staging {
 
     /// Swaps the finished folder in place of the old output.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        self.write(
-            MARKER,
-            b"This folder is written by Scholia; a build replaces it whole.\n",
-        )?;
+        self.write(MARKER, MARKER_TEXT.as_bytes())?;
         let io = |what: &str, e: std::io::Error| {
             Diagnostic::global(
                 codes::IO,

@@ -9,7 +9,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 /// `{iso, text}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct DateView {
     /// `2014-02-27`.
     pub iso: String,
@@ -27,7 +27,7 @@ impl From<Date> for DateView {
 }
 
 /// A named link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Link {
     /// Shown text.
     pub name: String,
@@ -36,7 +36,7 @@ pub struct Link {
 }
 
 /// A free page in the navigation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct NavPage {
     /// Title.
     pub title: String,
@@ -45,7 +45,7 @@ pub struct NavPage {
 }
 
 /// URLs of the site's sections.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Nav {
     /// Home.
     pub home: String,
@@ -64,7 +64,7 @@ pub struct Nav {
 }
 
 /// `site`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct SiteView {
     /// Site name.
     pub title: String,
@@ -83,7 +83,7 @@ pub struct SiteView {
 }
 
 /// A commentary in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct CommentaryItem {
     /// Title.
     pub title: String,

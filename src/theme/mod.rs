@@ -80,7 +80,7 @@ impl Theme {
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
                 if let Some(s) = value.as_str() {
-                    return out.write_str(&crate::glossary::escape(s)).map_err(|_| {
+                    return out.write_str(&crate::html::escape(s)).map_err(|_| {
                         minijinja::Error::new(
                             minijinja::ErrorKind::WriteFailure,
                             "cannot write the page",

@@ -1,0 +1,492 @@
+//! What page views read, and the fingerprint of what they read.
+//!
+//! A page's view is built only from [`Base`] and [`Ctx`] accessors, and every accessor takes
+//! the page's [`Reads`] and feeds it a fingerprint of the value it returns. The key that
+//! decides whether `serve` renders a page again is that fingerprint: it is a by-product of
+//! building the view, so it cannot drift from what the template sees. The fingerprints of
+//! large values (a commentary's rendered body, an entry) are computed once, when the value is
+//! made, and only by a pipeline that keeps its memo; a full build's `Reads` are off and its
+//! accessors feed nothing.
+//!
+//! The fields here are private so that a view cannot read around an accessor.
+
+use crate::cite::Sources;
+use crate::config::SiteConfig;
+use crate::content::{Commentary, Date, Entry, Kind, Page, Taxonomy};
+use crate::glossary::coverage::Suggest;
+use crate::glossary::{Fact, Glossary};
+use crate::markdown::{Mention, Note, Rendered};
+use crate::routes::Routes;
+use crate::search;
+use minijinja::Value;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// A fingerprint of a value.
+pub(super) fn fp<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// The fingerprint of everything one page's view read; off in a full build.
+pub(super) struct Reads(Option<DefaultHasher>);
+
+impl Reads {
+    /// On when the pipeline keys its pages (it keeps its memo), off in a full build.
+    pub(super) fn new(keyed: bool) -> Reads {
+        Reads(keyed.then(DefaultHasher::new))
+    }
+
+    fn feed(&mut self, fp: u64) {
+        if let Some(h) = &mut self.0 {
+            h.write_u64(fp);
+        }
+    }
+
+    /// Feeds a value hashed on the spot (only when keyed).
+    fn feed_value<T: Hash + ?Sized>(&mut self, v: &T) {
+        if let Some(h) = &mut self.0 {
+            v.hash(h);
+        }
+    }
+
+    /// The key of a page at `path` rendered with `template` from what was read.
+    pub(super) fn key(self, path: &str, template: &str) -> Option<u64> {
+        self.0.map(|mut h| {
+            path.hash(&mut h);
+            template.hash(&mut h);
+            h.finish()
+        })
+    }
+}
+
+/// What every page reads: the configuration, routes, bibliography and the `site` value.
+pub(super) struct Base<'a> {
+    config: &'a SiteConfig,
+    routes: &'a Routes,
+    sources: &'a Sources,
+    site: Value,
+    /// Fingerprint of all of the above and of the theme (0 in a full build).
+    global: u64,
+}
+
+impl<'a> Base<'a> {
+    /// `global` is the fingerprint of the inputs behind all four (and of the theme), when
+    /// keyed.
+    pub(super) fn new(
+        config: &'a SiteConfig,
+        routes: &'a Routes,
+        sources: &'a Sources,
+        site: Value,
+        global: u64,
+    ) -> Base<'a> {
+        Base {
+            config,
+            routes,
+            sources,
+            site,
+            global,
+        }
+    }
+
+    /// The `site` value templates see.
+    pub(super) fn site(&self, r: &mut Reads) -> Value {
+        r.feed(self.global);
+        self.site.clone()
+    }
+
+    /// The URL plan.
+    pub(super) fn routes(&self, r: &mut Reads) -> &'a Routes {
+        r.feed(self.global);
+        self.routes
+    }
+
+    /// The configuration.
+    pub(super) fn config(&self, r: &mut Reads) -> &'a SiteConfig {
+        r.feed(self.global);
+        self.config
+    }
+
+    /// The bibliography and style.
+    pub(super) fn sources(&self, r: &mut Reads) -> &'a Sources {
+        r.feed(self.global);
+        self.sources
+    }
+
+    /// A commentary's own page data.
+    pub(super) fn article<'b>(&self, a: &'b Article, r: &mut Reads) -> ArticlePage<'b> {
+        r.feed(a.fp.page);
+        ArticlePage {
+            c: &a.c,
+            url: &a.url,
+            summary: &a.summary,
+            body: a.body.as_ref(),
+        }
+    }
+}
+
+/// What a commentary's page shows.
+pub(super) struct ArticlePage<'b> {
+    pub(super) c: &'b Commentary,
+    pub(super) url: &'b str,
+    pub(super) summary: &'b str,
+    /// Always there when its page is rendered.
+    pub(super) body: Option<&'b Body>,
+}
+
+/// A commentary's rendered body: what its page shows besides the front matter.
+#[derive(Debug, Clone, Hash)]
+pub(super) struct Body {
+    pub(super) html: String,
+    pub(super) notes: Vec<Note>,
+    pub(super) words: usize,
+    pub(super) works_cited: Vec<(String, String)>,
+}
+
+/// Fingerprints of an article's parts (all 0 in a full build).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ArticleFp {
+    /// The file it was rendered from.
+    pub(super) source: u64,
+    /// Its page: front matter, URL, summary, body.
+    pub(super) page: u64,
+    /// Its list item (title, URL, date, authors, tags, summary).
+    pub(super) item: u64,
+    /// The entries it mentions and their sentences.
+    pub(super) mentions: u64,
+    /// The works it cites.
+    pub(super) cited: u64,
+    /// Its search document.
+    pub(super) search: u64,
+}
+
+/// What lists, backlinks, feeds and the search index need of a commentary once its page is
+/// written. A full build keeps the body of the newest few only (for the feed); a pipeline
+/// that keeps its memo keeps every body, to render a page again without its Markdown.
+pub(super) struct Article {
+    /// Front matter; the file text is dropped after rendering.
+    pub(super) c: Commentary,
+    pub(super) url: String,
+    pub(super) summary: String,
+    pub(super) mentions: Vec<Mention>,
+    pub(super) candidates: Vec<(String, Suggest)>,
+    /// Bibliography keys it cites, in the style's order.
+    pub(super) cited: Vec<String>,
+    pub(super) body: Option<Body>,
+    /// Problems its Markdown render found (reported again by every run that keeps it).
+    pub(super) diags: Vec<crate::error::Diagnostic>,
+    /// Its `CommentaryItem`, serialised once for every list showing it.
+    pub(super) item: Value,
+    /// Its terms for the search index.
+    pub(super) search: search::Terms,
+    /// Its search document's file, kept with the memo (a full build writes it at once).
+    pub(super) search_doc: Option<Vec<u8>>,
+    pub(super) fp: ArticleFp,
+}
+
+/// A tag or an author, with its commentaries (indexes into the newest-first list).
+pub(super) struct Term {
+    pub(super) name: String,
+    pub(super) items: Vec<usize>,
+}
+
+/// Title, URL and date of a commentary.
+pub(super) struct Headline<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) date: Date,
+}
+
+/// Fingerprints the glossary's pages read, kept with the memo.
+#[derive(Debug, Clone, Default)]
+pub(super) struct EntryFps {
+    /// Each entry with its summary and URL.
+    pub(super) entries: Vec<u64>,
+    /// Each entry's rendered body.
+    pub(super) renders: Vec<u64>,
+}
+
+/// Everything the views of pages other than commentaries read.
+pub(super) struct Ctx<'a> {
+    base: &'a Base<'a>,
+    glossary: &'a Glossary,
+    articles: &'a [Article],
+    entry_renders: &'a [Rendered],
+    pages: &'a [&'a Page],
+    page_renders: &'a [Rendered],
+    /// Per entry: (article, sentence of the first mention), newest article first.
+    backlinks: Vec<Vec<(usize, &'a str)>>,
+    tags: BTreeMap<String, Term>,
+    authors: BTreeMap<String, Term>,
+    fps: Option<CtxFps<'a>>,
+}
+
+struct CtxFps<'a> {
+    entries: &'a EntryFps,
+    backlinks: Vec<u64>,
+    pages: Vec<u64>,
+}
+
+impl<'a> Ctx<'a> {
+    /// `entry_fps` when keyed (the pipeline keeps its memo), `None` in a full build.
+    pub(super) fn new(
+        base: &'a Base<'a>,
+        glossary: &'a Glossary,
+        articles: &'a [Article],
+        (entry_renders, entry_fps): (&'a [Rendered], Option<&'a EntryFps>),
+        pages: &'a [&'a Page],
+        page_renders: &'a [Rendered],
+    ) -> Ctx<'a> {
+        let mut backlinks: Vec<Vec<(usize, &str)>> = vec![Vec::new(); glossary.entries.len()];
+        for (ai, a) in articles.iter().enumerate() {
+            for m in &a.mentions {
+                backlinks[m.entry].push((ai, &m.sentence));
+            }
+        }
+        let fps = entry_fps.map(|entries| {
+            // A backlink shows its article's headline and sentence: both are in the item
+            // and mention fingerprints.
+            let backlinks = backlinks
+                .iter()
+                .map(|b| {
+                    let mut h = DefaultHasher::new();
+                    for &(ai, _) in b {
+                        h.write_u64(articles[ai].fp.item);
+                        h.write_u64(articles[ai].fp.mentions);
+                    }
+                    h.finish()
+                })
+                .collect();
+            let pages = pages
+                .iter()
+                .zip(page_renders)
+                .map(|(p, r)| fp(&(*p, &r.html, &r.notes, &r.first_paragraph)))
+                .collect();
+            CtxFps {
+                entries,
+                backlinks,
+                pages,
+            }
+        });
+        Ctx {
+            base,
+            glossary,
+            articles,
+            entry_renders,
+            pages,
+            page_renders,
+            backlinks,
+            tags: terms(articles, Taxonomy::Tags),
+            authors: terms(articles, Taxonomy::Authors),
+            fps,
+        }
+    }
+
+    /// What every page reads.
+    pub(super) fn base(&self) -> &'a Base<'a> {
+        self.base
+    }
+
+    /// The number of commentaries.
+    pub(super) fn article_count(&self, r: &mut Reads) -> usize {
+        r.feed_value(&self.articles.len());
+        self.articles.len()
+    }
+
+    /// Commentary `i` (newest first) as lists show it.
+    pub(super) fn item(&self, i: usize, r: &mut Reads) -> Value {
+        let a = &self.articles[i];
+        r.feed(a.fp.item);
+        a.item.clone()
+    }
+
+    /// Title, URL and date of commentary `i`.
+    pub(super) fn headline(&self, i: usize, r: &mut Reads) -> Headline<'a> {
+        let a = &self.articles[i];
+        r.feed(a.fp.item);
+        Headline {
+            title: &a.c.title,
+            url: &a.url,
+            date: a.c.date,
+        }
+    }
+
+    /// The bibliography keys commentary `i` cites.
+    pub(super) fn cited(&self, i: usize, r: &mut Reads) -> &'a [String] {
+        let a = &self.articles[i];
+        r.feed(a.fp.cited);
+        &a.cited
+    }
+
+    /// The number of glossary entries.
+    pub(super) fn entry_count(&self, r: &mut Reads) -> usize {
+        r.feed_value(&self.glossary.entries.len());
+        self.glossary.entries.len()
+    }
+
+    /// Entry `i`'s kind (cheap to ask of every entry).
+    pub(super) fn entry_kind(&self, i: usize, r: &mut Reads) -> Kind {
+        let k = self.glossary.entries[i].kind;
+        r.feed_value(&k);
+        k
+    }
+
+    fn feed_entry(&self, i: usize, r: &mut Reads) {
+        if let Some(f) = &self.fps {
+            r.feed(f.entries.entries[i]);
+        }
+    }
+
+    /// Entry `i`: its front matter and body text.
+    pub(super) fn entry(&self, i: usize, r: &mut Reads) -> &'a Entry {
+        self.feed_entry(i, r);
+        &self.glossary.entries[i]
+    }
+
+    /// Entry `i`'s summary (given or derived).
+    pub(super) fn entry_summary(&self, i: usize, r: &mut Reads) -> &'a str {
+        self.feed_entry(i, r);
+        &self.glossary.summaries[i]
+    }
+
+    /// Entry `i`'s page URL.
+    pub(super) fn entry_url(&self, i: usize, r: &mut Reads) -> &'a str {
+        self.feed_entry(i, r);
+        &self.glossary.urls[i]
+    }
+
+    /// Entry `i`'s rendered body.
+    pub(super) fn entry_render(&self, i: usize, r: &mut Reads) -> &'a Rendered {
+        if let Some(f) = &self.fps {
+            r.feed(f.entries.renders[i]);
+        }
+        &self.entry_renders[i]
+    }
+
+    /// Entry `i`'s facts (they name other entries, so they are fingerprinted as made).
+    pub(super) fn facts(&self, i: usize, r: &mut Reads) -> Vec<Fact> {
+        let facts = self.glossary.facts(i);
+        r.feed_value(&facts);
+        facts
+    }
+
+    /// The entry with this slug.
+    pub(super) fn find(&self, slug: &str, r: &mut Reads) -> Option<usize> {
+        let found = self.glossary.find(slug);
+        r.feed_value(&(slug, found));
+        found
+    }
+
+    /// The commentaries mentioning entry `i`, newest first, with the sentence of the first
+    /// mention.
+    pub(super) fn backlinks(&self, i: usize, r: &mut Reads) -> &[(usize, &'a str)] {
+        if let Some(f) = &self.fps {
+            r.feed(f.backlinks[i]);
+        }
+        &self.backlinks[i]
+    }
+
+    /// How many commentaries mention entry `i`.
+    pub(super) fn mention_count(&self, i: usize, r: &mut Reads) -> usize {
+        let n = self.backlinks[i].len();
+        r.feed_value(&n);
+        n
+    }
+
+    fn map(&self, t: Taxonomy) -> &BTreeMap<String, Term> {
+        match t {
+            Taxonomy::Tags => &self.tags,
+            Taxonomy::Authors => &self.authors,
+        }
+    }
+
+    /// Every tag or author: (slug, name, number of commentaries), by slug.
+    pub(super) fn terms(&self, t: Taxonomy, r: &mut Reads) -> Vec<(&str, &str, usize)> {
+        self.map(t)
+            .iter()
+            .map(|(slug, term)| {
+                r.feed_value(&(slug, &term.name, term.items.len()));
+                (slug.as_str(), term.name.as_str(), term.items.len())
+            })
+            .collect()
+    }
+
+    /// The slugs of every tag or author (for the page plan; reads nothing a view shows).
+    pub(super) fn term_slugs(&self, t: Taxonomy) -> impl Iterator<Item = &String> {
+        self.map(t).keys()
+    }
+
+    /// One tag or author: its name and its commentaries (read each with [`Ctx::item`]).
+    pub(super) fn term(&self, t: Taxonomy, slug: &str, r: &mut Reads) -> (&str, &[usize]) {
+        let term = &self.map(t)[slug];
+        r.feed_value(&(slug, &term.name));
+        (&term.name, &term.items)
+    }
+
+    /// The number of free pages.
+    pub(super) fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Free page `i` and its rendered body.
+    pub(super) fn page(&self, i: usize, r: &mut Reads) -> (&'a Page, &'a Rendered) {
+        if let Some(f) = &self.fps {
+            r.feed(f.pages[i]);
+        }
+        (self.pages[i], &self.page_renders[i])
+    }
+
+    /// The sitemap's `lastmod` of a page: the date of the newest commentary it shows.
+    pub(super) fn newest(&self, items: impl Iterator<Item = usize>) -> Option<Date> {
+        items.map(|i| self.articles[i].c.date).max()
+    }
+
+    /// The date of commentary `i`, for `lastmod` (not part of any view).
+    pub(super) fn date(&self, i: usize) -> Option<Date> {
+        self.articles.get(i).map(|a| a.c.date)
+    }
+
+    /// Dates of the commentaries citing anything, for `lastmod`.
+    pub(super) fn citing_dates(&self) -> impl Iterator<Item = Date> + '_ {
+        self.articles
+            .iter()
+            .filter(|a| !a.cited.is_empty())
+            .map(|a| a.c.date)
+    }
+
+    /// The term's commentaries, for `lastmod`.
+    pub(super) fn term_items(&self, t: Taxonomy, slug: &str) -> &[usize] {
+        &self.map(t)[slug].items
+    }
+
+    /// The commentaries mentioning entry `i`, for `lastmod`.
+    pub(super) fn backlink_items(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.backlinks[i].iter().map(|&(a, _)| a)
+    }
+
+    /// For `check`: the backlinks of every entry.
+    pub(super) fn all_backlinks(&self) -> &[Vec<(usize, &'a str)>] {
+        &self.backlinks
+    }
+}
+
+/// Groups commentaries by the slug of a tag or author name; items are indexes into the
+/// newest-first list.
+fn terms(articles: &[Article], t: Taxonomy) -> BTreeMap<String, Term> {
+    let mut map: BTreeMap<String, Term> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for name in t.names(&a.c) {
+            let term = map
+                .entry(crate::slug::slugify(name))
+                .or_insert_with(|| Term {
+                    name: name.clone(),
+                    items: Vec::new(),
+                });
+            if term.items.last() != Some(&i) {
+                term.items.push(i);
+            }
+        }
+    }
+    map
+}

@@ -1,0 +1,101 @@
+//! The site's side of the search index: each page's search document and terms, and the
+//! index files made from all of them (the format is `crate::search`'s).
+
+use crate::content::Commentary;
+use crate::glossary::Glossary;
+use crate::markdown::Rendered;
+use crate::routes::Routes;
+use crate::search;
+use rayon::prelude::*;
+
+/// The glossary entries' search documents (the files) and terms, in entry order.
+pub type EntrySearch = Vec<(Vec<u8>, search::Terms)>;
+
+/// Files of the search index, as (path in the output, bytes).
+pub type SearchFiles = Vec<(String, Vec<u8>)>;
+
+/// A commentary's search terms and its search document's file.
+pub(super) fn commentary(
+    c: &Commentary,
+    url: &str,
+    summary: &str,
+    r: &Rendered,
+) -> (search::Terms, Vec<u8>) {
+    let doc = doc(&c.title, url, "commentary", c.date.text(), summary, r);
+    (search::weigh(&doc), search::doc_file(&doc))
+}
+
+/// The search document of a rendered page: its text is the body's, then the notes'.
+fn doc(
+    title: &str,
+    url: &str,
+    kind: &'static str,
+    date: String,
+    summary: &str,
+    r: &Rendered,
+) -> search::Doc {
+    let mut text = search::plain_text(&r.html);
+    for n in &r.notes {
+        text.push(' ');
+        text.push_str(&search::plain_text(&n.html));
+    }
+    search::Doc {
+        title: title.to_string(),
+        url: url.to_string(),
+        kind,
+        date,
+        summary: summary.to_string(),
+        text,
+    }
+}
+
+/// Each glossary entry's search document (the file) and its terms, in entry order.
+pub(super) fn entries(g: &Glossary, renders: &[Rendered]) -> EntrySearch {
+    (0..g.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &g.entries[i];
+            let title = match &e.abbr {
+                Some(a) => format!("{} ({a})", e.name),
+                None => e.name.clone(),
+            };
+            let d = doc(
+                &title,
+                &g.urls[i],
+                e.kind.as_str(),
+                String::new(),
+                &g.summaries[i],
+                &renders[i],
+            );
+            // Aliases are names a reader may search by: weigh them as the title.
+            let mut named = d.clone();
+            for a in &e.aliases {
+                named.title.push(' ');
+                named.title.push_str(a);
+            }
+            let terms = search::weigh(&named);
+            (search::doc_file(&d), terms)
+        })
+        .collect()
+}
+
+/// The search index and the glossary entries' documents (commentaries' documents are
+/// written with their pages). Entry ids follow the commentaries'.
+pub(super) fn files<'a>(
+    articles: impl ExactSizeIterator<Item = &'a search::Terms>,
+    entries: &'a EntrySearch,
+) -> SearchFiles {
+    let n = articles.len();
+    let mut files: SearchFiles = entries
+        .iter()
+        .enumerate()
+        .map(|(j, (doc, _))| (Routes::search_doc(n + j), doc.clone()))
+        .collect();
+    let terms = articles.chain(entries.iter().map(|(_, t)| t));
+    files.extend(
+        search::index_files(terms)
+            .into_iter()
+            .map(|(p, b)| (Routes::search_data(&p), b)),
+    );
+    files
+}

@@ -1,0 +1,288 @@
+//! Where a pipeline's files go: one small trait, so the page loop is the same for every
+//! destination.
+//!
+//! - [`StagingSink`] (`build`, `check`): every file is wanted and written at once into a
+//!   staging folder, which is swapped in place of the output only if the run succeeded.
+//! - [`LiveSink`] (`serve`, and the equivalence tests in memory): a file is wanted only when
+//!   its key differs from the key of the file already there; a run's files are applied
+//!   together when it succeeded (a failed run leaves the last good site served), and files
+//!   the run no longer produces are removed.
+
+use super::write::{self, Staging};
+use crate::codes;
+use crate::error::Diagnostic;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A destination for the files of a run. Shared by the parallel page loop.
+pub trait Sink: Sync {
+    /// Why this output may not be written, checked before any work so that the error comes
+    /// with the others.
+    fn check(&self) -> Option<Diagnostic> {
+        None
+    }
+
+    /// Called once the run is known to write (no error so far).
+    fn begin(&mut self) -> Result<(), Diagnostic>;
+
+    /// Whether the file at `rel` (forward slashes), whose content has `key`, must be made.
+    /// Also records that this run produces `rel`.
+    fn wants(&self, rel: &str, key: Option<u64>) -> bool;
+
+    /// Takes one file (the run has begun).
+    fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic>;
+
+    /// Ends the run: keeps its files when `ok`, throws them away otherwise. Files from
+    /// earlier runs that this one did not produce are removed, unless `spare` keeps them.
+    fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool)
+        -> Result<Changes, Diagnostic>;
+}
+
+/// What a run changed in a kept output.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    /// Files written, sorted.
+    pub written: Vec<String>,
+    /// Files removed, sorted.
+    pub removed: Vec<String>,
+}
+
+/// A full build's output: a staging folder swapped in at the end.
+pub struct StagingSink {
+    out: PathBuf,
+    root: PathBuf,
+    /// Whether to write at all (`check` without a folder writes nothing).
+    staging: Option<Staging>,
+}
+
+impl StagingSink {
+    /// Output to `out` for the site at `root`.
+    pub fn new(out: &Path, root: &Path) -> StagingSink {
+        StagingSink {
+            out: out.to_path_buf(),
+            root: root.to_path_buf(),
+            staging: None,
+        }
+    }
+
+}
+
+impl Sink for StagingSink {
+    fn check(&self) -> Option<Diagnostic> {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        write::guard(&self.out, &self.root, home.as_deref())
+            .err()
+            .map(|m| Diagnostic::global(codes::OUTPUT, m))
+    }
+
+    fn begin(&mut self) -> Result<(), Diagnostic> {
+        self.staging = Some(Staging::begin(&self.out, &self.root)?);
+        Ok(())
+    }
+
+    fn wants(&self, _: &str, _: Option<u64>) -> bool {
+        true
+    }
+
+    fn put(&self, rel: &str, _: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        match &self.staging {
+            Some(s) => s.write(rel, &bytes),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self, ok: bool, _: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
+        match self.staging.take() {
+            Some(s) if ok => s.commit().map(|()| Changes::default()),
+            Some(s) => {
+                s.abort();
+                Ok(Changes::default())
+            }
+            None => Ok(Changes::default()),
+        }
+    }
+}
+
+/// Where a [`LiveSink`] keeps its files.
+pub trait Store: Send + Sync {
+    /// Writes (replaces) one file.
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
+    /// Removes one file.
+    fn remove(&self, rel: &str);
+}
+
+/// A folder served as it is updated: files are written through a temporary name, so a reader
+/// never sees half a page, and folders left empty by a removal are removed.
+pub struct Dir(pub PathBuf);
+
+impl Store for Dir {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.0.join(rel);
+        let tmp = self.0.join(format!("{rel}.scholia-part"));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    fn remove(&self, rel: &str) {
+        let path = self.0.join(rel);
+        let _ = std::fs::remove_file(&path);
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == self.0 || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+}
+
+/// Files in memory, for tests.
+#[derive(Default)]
+pub struct Memory(pub Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Store for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        lock(&self.0).insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+
+    fn remove(&self, rel: &str) {
+        lock(&self.0).remove(rel);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An output kept between runs, written only where a file's key changed.
+pub struct LiveSink<S: Store> {
+    store: S,
+    /// Key of every file in the store.
+    written: HashMap<String, u64>,
+    /// Files this run produces.
+    produced: Mutex<HashSet<String>>,
+    /// Files this run made, applied by `finish`.
+    pending: Mutex<Vec<(String, u64, Vec<u8>)>>,
+}
+
+impl<S: Store> LiveSink<S> {
+    /// An empty output in `store`.
+    pub fn new(store: S) -> LiveSink<S> {
+        LiveSink {
+            store,
+            written: HashMap::new(),
+            produced: Mutex::default(),
+            pending: Mutex::default(),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Writes files made outside a run (the search index, made later on another thread):
+    /// those whose key changed. Files `owned` selects that are not among them are removed.
+    pub fn apply(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+        owned: impl Fn(&str) -> bool,
+        keep: &HashSet<String>,
+    ) -> (Changes, Vec<Diagnostic>) {
+        let mut changes = Changes::default();
+        let mut diags = Vec::new();
+        let mut named = HashSet::new();
+        for (rel, bytes) in files {
+            let key = super::ctx::fp(&bytes);
+            named.insert(rel.clone());
+            if self.written.get(&rel) != Some(&key) {
+                self.write_one(rel, key, &bytes, &mut changes, &mut diags);
+            }
+        }
+        self.remove_where(
+            |rel| owned(rel) && !named.contains(rel) && !keep.contains(rel),
+            &mut changes,
+        );
+        changes.written.sort();
+        changes.removed.sort();
+        (changes, diags)
+    }
+
+    fn write_one(
+        &mut self,
+        rel: String,
+        key: u64,
+        bytes: &[u8],
+        changes: &mut Changes,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.store.write(&rel, bytes) {
+            Ok(()) => {
+                self.written.insert(rel.clone(), key);
+                changes.written.push(rel);
+            }
+            Err(e) => {
+                self.written.remove(&rel);
+                diags.push(Diagnostic::global(
+                    codes::IO,
+                    format!("cannot write {rel}: {e}"),
+                ));
+            }
+        }
+    }
+
+    fn remove_where(&mut self, stale: impl Fn(&str) -> bool, changes: &mut Changes) {
+        let gone: Vec<String> = self.written.keys().filter(|k| stale(k)).cloned().collect();
+        for rel in gone {
+            self.written.remove(&rel);
+            self.store.remove(&rel);
+            changes.removed.push(rel);
+        }
+    }
+}
+
+impl<S: Store> Sink for LiveSink<S> {
+    fn begin(&mut self) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    fn wants(&self, rel: &str, key: Option<u64>) -> bool {
+        lock(&self.produced).insert(rel.to_string());
+        key.is_none() || self.written.get(rel) != key.as_ref()
+    }
+
+    fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        let key = key.unwrap_or_else(|| super::ctx::fp(&bytes));
+        lock(&self.pending).push((rel.to_string(), key, bytes));
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        ok: bool,
+        spare: &dyn Fn(&str) -> bool,
+    ) -> Result<Changes, Diagnostic> {
+        let pending = std::mem::take(&mut *lock(&self.pending));
+        let produced = std::mem::take(&mut *lock(&self.produced));
+        let mut changes = Changes::default();
+        if !ok {
+            return Ok(changes);
+        }
+        let mut diags = Vec::new();
+        for (rel, key, bytes) in pending {
+            self.write_one(rel, key, &bytes, &mut changes, &mut diags);
+        }
+        self.remove_where(|rel| !produced.contains(rel) && !spare(rel), &mut changes);
+        changes.written.sort();
+        changes.removed.sort();
+        match diags.into_iter().next() {
+            Some(d) => Err(d),
+            None => Ok(changes),
+        }
+    }
+}
