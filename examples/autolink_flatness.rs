@@ -16,8 +16,8 @@
 
 use scholia::content::{discover, Commentary, Entry};
 use scholia::glossary::Glossary;
-use scholia::markdown::{render, summary, AutoLink, Input};
-use scholia::site::routes::Routes;
+use scholia::markdown::{render, summary, Autolink, Input};
+use scholia::routes::Routes;
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -41,7 +41,7 @@ fn time_render(commentaries: &[Commentary], glossary: &Glossary) -> (Duration, u
                 let r = render(&Input {
                     file: &c.file,
                     glossary,
-                    autolink: AutoLink::First,
+                    autolink: Autolink::First,
                     own_entry: None,
                     sanitize: false,
                     editorial: false,

@@ -7,9 +7,9 @@
 //! order, to [`Sources::format`], so that the style can shorten repeated ones ("ibid.").
 //! Nothing here reads files: `site::build` passes the texts in.
 
-use crate::html::escape_into;
 use crate::codes;
 use crate::error::{did_you_mean, Diagnostic, LineIndex};
+use crate::html::escape_into;
 use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{

@@ -132,7 +132,10 @@ mod tests {
     #[test]
     fn pages_are_folders_and_files_are_files() {
         assert_eq!(Routes::file(&Routes::home(1)), "index.html");
-        assert_eq!(Routes::file(&Routes::term(Taxonomy::Tags, "cyber")), "tags/cyber/index.html");
+        assert_eq!(
+            Routes::file(&Routes::term(Taxonomy::Tags, "cyber")),
+            "tags/cyber/index.html"
+        );
         assert_eq!(Routes::file(NOT_FOUND), "404.html");
         assert!(Routes::is_search_data(&Routes::search_doc(3)));
         assert!(!Routes::is_search_data(&Routes::file(SEARCH)));

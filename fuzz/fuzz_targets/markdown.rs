@@ -5,8 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 use scholia::content::{parse_entry, Kind, Text};
 use scholia::glossary::Glossary;
-use scholia::markdown::{render, summary, AutoLink, Input};
-use scholia::site::routes::Routes;
+use scholia::markdown::{render, summary, Autolink, Input};
+use scholia::routes::Routes;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -123,10 +123,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let g = glossary();
     let modes = [
-        (AutoLink::Off, None, false, false),
-        (AutoLink::First, None, false, true),
-        (AutoLink::All, None, false, false),
-        (AutoLink::First, g.find("nsa"), true, false),
+        (Autolink::None, None, false, false),
+        (Autolink::First, None, false, true),
+        (Autolink::All, None, false, false),
+        (Autolink::First, g.find("nsa"), true, false),
     ];
     for (autolink, own_entry, sanitize, editorial) in modes {
         let r = render(&Input {

@@ -42,7 +42,6 @@ fn syntaxes_if(lang: &str) -> Option<&'static SyntaxSet> {
     (!lang.is_empty()).then(syntaxes)
 }
 
-
 /// The stylesheet for the classes above: a light scheme, and a dark one under
 /// `prefers-color-scheme: dark`.
 pub fn stylesheet() -> String {

@@ -35,8 +35,7 @@ pub trait Sink: Sync {
 
     /// Ends the run: keeps its files when `ok`, throws them away otherwise. Files from
     /// earlier runs that this one did not produce are removed, unless `spare` keeps them.
-    fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool)
-        -> Result<Changes, Diagnostic>;
+    fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic>;
 }
 
 /// What a run changed in a kept output.
@@ -65,7 +64,6 @@ impl StagingSink {
             staging: None,
         }
     }
-
 }
 
 impl Sink for StagingSink {
@@ -262,11 +260,7 @@ impl<S: Store> Sink for LiveSink<S> {
         Ok(())
     }
 
-    fn finish(
-        &mut self,
-        ok: bool,
-        spare: &dyn Fn(&str) -> bool,
-    ) -> Result<Changes, Diagnostic> {
+    fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
         let pending = std::mem::take(&mut *lock(&self.pending));
         let produced = std::mem::take(&mut *lock(&self.produced));
         let mut changes = Changes::default();

@@ -202,7 +202,11 @@ pub(super) fn commentary_item(
         title: c.title.clone(),
         url: url.to_string(),
         date: c.date.into(),
-        authors: c.authors.iter().map(|n| link(Taxonomy::Authors, n)).collect(),
+        authors: c
+            .authors
+            .iter()
+            .map(|n| link(Taxonomy::Authors, n))
+            .collect(),
         tags: c.tags.iter().map(|n| link(Taxonomy::Tags, n)).collect(),
         summary: summary.to_string(),
     }
@@ -226,27 +230,23 @@ pub(super) fn commentary<'a>(
         summary,
         body,
     } = base.article(a, r);
-    out(
-        Routes::commentary(&c.slug),
-        "commentary.html",
-        move || {
-            let body = body.expect("a commentary's page is rendered with its body");
-            let view = CommentaryView {
-                item: commentary_item(routes, c, url, summary),
-                content: Value::from_safe_string(body.html.clone()),
-                notes: body.notes.iter().map(NoteView::from).collect(),
-                source: c.source.as_ref().map(|s| SourceView {
-                    publisher: s.publisher.clone(),
-                    url: s.url.clone(),
-                    date: s.date.map(DateView::from),
-                }),
-                reading_minutes: reading_minutes(body.words),
-                works_cited: cite_site::works(&body.works_cited, routes),
-                extra: c.extra.clone(),
-            };
-            context! { site, current_url => url, commentary => view }
-        },
-    )
+    out(Routes::commentary(&c.slug), "commentary.html", move || {
+        let body = body.expect("a commentary's page is rendered with its body");
+        let view = CommentaryView {
+            item: commentary_item(routes, c, url, summary),
+            content: Value::from_safe_string(body.html.clone()),
+            notes: body.notes.iter().map(NoteView::from).collect(),
+            source: c.source.as_ref().map(|s| SourceView {
+                publisher: s.publisher.clone(),
+                url: s.url.clone(),
+                date: s.date.map(DateView::from),
+            }),
+            reading_minutes: reading_minutes(body.words),
+            works_cited: cite_site::works(&body.works_cited, routes),
+            extra: c.extra.clone(),
+        };
+        context! { site, current_url => url, commentary => view }
+    })
 }
 
 fn home<'a>(ctx: &'a Ctx<'a>, n: usize, r: &mut Reads) -> PageOut<'a> {

@@ -278,7 +278,11 @@ impl Pipeline {
         };
         trace.lap("content");
         let mut loaded = self.loaded(&mut files, &mut diags);
-        let reach = self.glossary(std::mem::take(&mut loaded.entries), sources_changed, &mut diags);
+        let reach = self.glossary(
+            std::mem::take(&mut loaded.entries),
+            sources_changed,
+            &mut diags,
+        );
         let page_list = visible_pages(&loaded.pages, self.opts.drafts);
         self.free_pages(&loaded, &page_list, reach.any());
         trace.lap("glossary, entries and pages");
@@ -312,7 +316,13 @@ impl Pipeline {
         } else {
             0
         };
-        let base = Base::new(config, routes, sources, Value::from_serialize(&site), global);
+        let base = Base::new(
+            config,
+            routes,
+            sources,
+            Value::from_serialize(&site),
+            global,
+        );
         let writing = theme.theme.is_some() && !has_errors(&diags);
         if writing {
             if let Err(d) = sink.begin() {
@@ -332,8 +342,12 @@ impl Pipeline {
             sink: &*sink,
         };
         let old = std::mem::take(kept_articles);
-        let (articles, renders) =
-            stage.run(std::mem::take(&mut loaded.commentaries), old, &reach, &mut diags);
+        let (articles, renders) = stage.run(
+            std::mem::take(&mut loaded.commentaries),
+            old,
+            &reach,
+            &mut diags,
+        );
         report.markdown_renders = renders;
         trace.lap("articles");
 
@@ -474,7 +488,13 @@ impl Pipeline {
                 diags: cd,
             });
         }
-        diags.extend(self.memo.config.as_ref().into_iter().flat_map(|c| c.diags.iter().cloned()));
+        diags.extend(
+            self.memo
+                .config
+                .as_ref()
+                .into_iter()
+                .flat_map(|c| c.diags.iter().cloned()),
+        );
         changed
     }
 
@@ -506,7 +526,13 @@ impl Pipeline {
                 diags: sd,
             });
         }
-        diags.extend(self.memo.sources.as_ref().into_iter().flat_map(|s| s.diags.iter().cloned()));
+        diags.extend(
+            self.memo
+                .sources
+                .as_ref()
+                .into_iter()
+                .flat_map(|s| s.diags.iter().cloned()),
+        );
         changed
     }
 
@@ -551,7 +577,13 @@ impl Pipeline {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<HashMap<PathBuf, FileState>> {
         let root = self.opts.root.clone();
-        let max = self.memo.config.as_ref().expect("config first").config.max_file_bytes;
+        let max = self
+            .memo
+            .config
+            .as_ref()
+            .expect("config first")
+            .config
+            .max_file_bytes;
         let keep = self.keep;
         let mut files = std::mem::take(&mut self.memo.content.files);
         let fast = match changed {
@@ -611,11 +643,7 @@ impl Pipeline {
 
     /// Applies the watcher's paths to the last walk; `false` when a walk is needed (a folder,
     /// a static file, a symbolic link, a file outside the sections: things the walk judges).
-    fn update_scan(
-        &mut self,
-        paths: &[PathBuf],
-        files: &mut HashMap<PathBuf, FileState>,
-    ) -> bool {
+    fn update_scan(&mut self, paths: &[PathBuf], files: &mut HashMap<PathBuf, FileState>) -> bool {
         let root = &self.opts.root;
         let cm = &mut self.memo.content;
         let Some(scan) = cm.scan.as_mut() else {
@@ -662,7 +690,8 @@ impl Pipeline {
             match meta {
                 Ok(m) if m.is_file() => {
                     if let Err(i) = at {
-                        scan.files.insert(i, (full.clone(), shown(root, rel), section));
+                        scan.files
+                            .insert(i, (full.clone(), shown(root, rel), section));
                     }
                     cm.pending.push((full.clone(), shown(root, rel), section));
                 }
@@ -705,8 +734,12 @@ impl Pipeline {
                 }
             }
         } else {
+            // Taken whole, so that the map's memory goes with it.
+            let mut files = std::mem::take(files);
             for (path, _, _) in &scan.files {
-                let Some(f) = files.remove(path) else { continue };
+                let Some(f) = files.remove(path) else {
+                    continue;
+                };
                 diags.extend(f.diags);
                 match f.parsed {
                     Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Owned(c), 0)),
@@ -721,8 +754,16 @@ impl Pipeline {
                 .commentaries
                 .iter()
                 .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
-            &loaded.entries.iter().map(|(e, _)| e.as_ref()).collect::<Vec<_>>(),
-            &loaded.pages.iter().map(|(p, _)| p.as_ref()).collect::<Vec<_>>(),
+            &loaded
+                .entries
+                .iter()
+                .map(|(e, _)| e.as_ref())
+                .collect::<Vec<_>>(),
+            &loaded
+                .pages
+                .iter()
+                .map(|(p, _)| p.as_ref())
+                .collect::<Vec<_>>(),
         ));
         loaded
     }
@@ -821,7 +862,12 @@ impl Pipeline {
                 }
             }
             redo.into_iter()
-                .zip(old_renders.into_iter().map(Some).chain(std::iter::repeat_with(|| None)))
+                .zip(
+                    old_renders
+                        .into_iter()
+                        .map(Some)
+                        .chain(std::iter::repeat_with(|| None)),
+                )
                 .map(|(new, old)| new.or(old).unwrap_or_default())
                 .collect()
         } else {
@@ -852,7 +898,12 @@ impl Pipeline {
         }
         let config = &self.memo.config.as_ref().expect("config first").config;
         let sources = &self.memo.sources.as_ref().expect("sources first").sources;
-        let glossary = &self.memo.glossary.as_ref().expect("glossary first").glossary;
+        let glossary = &self
+            .memo
+            .glossary
+            .as_ref()
+            .expect("glossary first")
+            .glossary;
         let renders = visible
             .par_iter()
             .map(|p| {
@@ -878,7 +929,12 @@ impl Pipeline {
             .get_or_insert_with(|| Arc::new(index::entries(&gm.glossary, &gm.renders)))
             .clone();
         Some(SearchJob {
-            articles: self.memo.articles.iter().map(|a| a.search.clone()).collect(),
+            articles: self
+                .memo
+                .articles
+                .iter()
+                .map(|a| a.search.clone())
+                .collect(),
             entries,
         })
     }
@@ -886,7 +942,9 @@ impl Pipeline {
     /// The output files of the commentaries' search documents (the pages' own), which the
     /// index's files must not remove.
     pub fn search_docs(&self) -> HashSet<String> {
-        (0..self.memo.articles.len()).map(Routes::search_doc).collect()
+        (0..self.memo.articles.len())
+            .map(Routes::search_doc)
+            .collect()
     }
 }
 
@@ -1238,9 +1296,17 @@ fn page_sources(
 ) -> Vec<(String, PathBuf)> {
     let mut v: Vec<(String, PathBuf)> = articles
         .iter()
-        .map(|a| (Routes::file(&Routes::commentary(&a.c.slug)), a.c.file.path.clone()))
+        .map(|a| {
+            (
+                Routes::file(&Routes::commentary(&a.c.slug)),
+                a.c.file.path.clone(),
+            )
+        })
         .chain(glossary.entries.iter().map(|e| {
-            (Routes::file(&Routes::entry(e.kind, &e.slug)), e.file.path.clone())
+            (
+                Routes::file(&Routes::entry(e.kind, &e.slug)),
+                e.file.path.clone(),
+            )
         }))
         .chain(
             pages

@@ -1,1 +1,689 @@
+//! The pipeline's equivalence test: a kept pipeline (as `serve` runs it) and a fresh one per
+//! step (a full build), both writing into memory, must produce the same files byte for byte
+//! and the same diagnostics after every step of many random edit sequences. Seeded and
+//! reproducible: a failure names its seed and step.
+//!
+//! The site is a small model (commentaries, entries, pages, works, configuration, a template
+//! override) written to a temporary folder; each step changes the model at random and writes
+//! the files whose text changed, each with a new modification time (so a kept file's stamp
+//! never hides an edit, whatever the clock's resolution).
 
+use super::output::{LiveSink, Memory};
+use super::pipeline::{Options, Pipeline, Report};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// SplitMix64: small, seedable, good enough to pick edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> Option<&'a T> {
+        (!v.is_empty()).then(|| &v[self.below(v.len())])
+    }
+}
+
+const WORDS: &[&str] = &[
+    "talks",
+    "summit",
+    "cyber",
+    "norms",
+    "treaty",
+    "ministers",
+    "signed",
+    "agreed",
+    "sanctions",
+    "espionage",
+    "aviation",
+    "security",
+    "delegation",
+    "Beijing",
+    "Washington",
+    "policy",
+];
+const TAGS: &[&str] = &["Cyber", "Aviation", "Summits", "Law", "China"];
+const AUTHORS: &[&str] = &["Ada Lee", "Bo Chen", "Cy Díaz"];
+
+#[derive(Clone)]
+struct C {
+    file: String,
+    title: String,
+    date: (u32, u32, u32),
+    authors: Vec<String>,
+    tags: Vec<String>,
+    summary: Option<String>,
+    draft: bool,
+    paragraphs: Vec<String>,
+    notes: Vec<String>,
+}
+
+#[derive(Clone)]
+struct E {
+    treaty: bool,
+    slug: String,
+    name: String,
+    abbr: Option<String>,
+    aliases: Vec<String>,
+    summary: Option<String>,
+    body: String,
+    related: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Model {
+    commentaries: Vec<C>,
+    entries: Vec<E>,
+    pages: Vec<(String, String, String)>,
+    works: Vec<(String, String)>,
+    title: String,
+    paginate: usize,
+    search: bool,
+    autolink_all: bool,
+    not_found_template: Option<String>,
+    counter: usize,
+    /// A deleted entry whose wiki links the next edit removes (the author fixing the error).
+    dangling: Option<String>,
+}
+
+impl Model {
+    fn new(rng: &mut Rng) -> Model {
+        let mut m = Model {
+            commentaries: Vec::new(),
+            entries: Vec::new(),
+            pages: vec![("about".into(), "About".into(), "About this review.".into())],
+            works: vec![
+                ("smith2020".into(), "A Study of Norms".into()),
+                ("lee2019".into(), "Aviation Law Today".into()),
+            ],
+            title: "Review".into(),
+            paginate: 2,
+            search: true,
+            autolink_all: false,
+            not_found_template: None,
+            counter: 0,
+            dangling: None,
+        };
+        for _ in 0..4 {
+            m.new_entry(rng);
+        }
+        for _ in 0..6 {
+            m.new_commentary(rng);
+        }
+        m
+    }
+
+    fn fresh_name(&mut self) -> usize {
+        self.counter += 1;
+        self.counter
+    }
+
+    fn new_entry(&mut self, rng: &mut Rng) {
+        let n = self.fresh_name();
+        let treaty = rng.chance(40);
+        let word = ["Cyber", "Aviation", "Maritime", "Space", "Trade"][rng.below(5)];
+        let (name, slug) = if treaty {
+            (
+                format!("{word} Convention {n}"),
+                format!("{}-convention-{n}", word.to_lowercase()),
+            )
+        } else {
+            (
+                format!("{word} Commission {n}"),
+                format!("{}-commission-{n}", word.to_lowercase()),
+            )
+        };
+        self.entries.push(E {
+            treaty,
+            slug,
+            name,
+            abbr: rng.chance(50).then(|| format!("{}C{n}", &word[..1])),
+            aliases: Vec::new(),
+            summary: rng
+                .chance(50)
+                .then(|| format!("A {word} body, number {n}.")),
+            body: format!("The {word} entry. It was set up long ago."),
+            related: Vec::new(),
+        });
+    }
+
+    fn sentence(&self, rng: &mut Rng) -> String {
+        let mut words: Vec<String> = (0..3 + rng.below(6))
+            .map(|_| WORDS[rng.below(WORDS.len())].to_string())
+            .collect();
+        if let Some(e) = rng.pick(&self.entries) {
+            let surface = match rng.below(4) {
+                0 => e.abbr.clone().unwrap_or_else(|| e.name.clone()),
+                1 => rng
+                    .pick(&e.aliases)
+                    .cloned()
+                    .unwrap_or_else(|| e.name.clone()),
+                2 => format!("[[{}]]", e.slug),
+                _ => e.name.clone(),
+            };
+            let at = rng.below(words.len() + 1);
+            words.insert(at, surface);
+        }
+        if rng.chance(20) {
+            if let Some((k, _)) = rng.pick(&self.works) {
+                let cite = format!("[@{k}]");
+                words.push(cite);
+            }
+        }
+        let mut s = words.join(" ");
+        s.push('.');
+        s
+    }
+
+    fn new_commentary(&mut self, rng: &mut Rng) {
+        let n = self.fresh_name();
+        let paragraphs = (0..1 + rng.below(3)).map(|_| self.sentence(rng)).collect();
+        self.commentaries.push(C {
+            file: format!("c{n}.md"),
+            title: format!("Commentary {n}"),
+            date: (
+                2010 + rng.below(8) as u32,
+                1 + rng.below(12) as u32,
+                1 + rng.below(28) as u32,
+            ),
+            authors: vec![AUTHORS[rng.below(AUTHORS.len())].to_string()],
+            tags: vec![TAGS[rng.below(TAGS.len())].to_string()],
+            summary: rng.chance(50).then(|| format!("Summary {n}.")),
+            draft: false,
+            paragraphs,
+            notes: Vec::new(),
+        });
+    }
+
+    /// One random edit; returns what it did, for failure messages.
+    fn edit(&mut self, rng: &mut Rng) -> String {
+        if let Some(slug) = self.dangling.take() {
+            let link = format!("[[{slug}]]");
+            for c in &mut self.commentaries {
+                for t in c.paragraphs.iter_mut().chain(c.notes.iter_mut()) {
+                    *t = t.replace(&link, "a body");
+                }
+            }
+            for p in &mut self.pages {
+                p.2 = p.2.replace(&link, "a body");
+            }
+            for e in &mut self.entries {
+                e.body = e.body.replace(&link, "a body");
+            }
+        }
+        let nc = self.commentaries.len();
+        let ne = self.entries.len();
+        match rng.below(22) {
+            0 if nc > 0 => {
+                let i = rng.below(nc);
+                let s = self.sentence(rng);
+                self.commentaries[i].paragraphs.push(s);
+                format!("commentary {i}: paragraph added")
+            }
+            1 if nc > 0 => {
+                let i = rng.below(nc);
+                let n = self.fresh_name();
+                self.commentaries[i].title = format!("Retitled {n}");
+                format!("commentary {i}: title")
+            }
+            2 if nc > 0 => {
+                let i = rng.below(nc);
+                self.commentaries[i].date.0 = 2010 + rng.below(8) as u32;
+                format!("commentary {i}: date")
+            }
+            3 if nc > 0 => {
+                let i = rng.below(nc);
+                let t = TAGS[rng.below(TAGS.len())].to_string();
+                let c = &mut self.commentaries[i];
+                if c.tags.contains(&t) {
+                    c.tags.retain(|x| *x != t);
+                } else {
+                    c.tags.push(t);
+                }
+                format!("commentary {i}: tags")
+            }
+            4 if nc > 0 => {
+                let i = rng.below(nc);
+                let s = self.sentence(rng);
+                self.commentaries[i].notes.push(s);
+                format!("commentary {i}: footnote")
+            }
+            5 => {
+                self.new_commentary(rng);
+                "commentary added".into()
+            }
+            6 if nc > 1 => {
+                let i = rng.below(nc);
+                self.commentaries.remove(i);
+                format!("commentary {i}: deleted")
+            }
+            7 if nc > 0 => {
+                let i = rng.below(nc);
+                let n = self.fresh_name();
+                self.commentaries[i].file = format!("renamed-{n}.md");
+                format!("commentary {i}: renamed")
+            }
+            8 if nc > 0 => {
+                let i = rng.below(nc);
+                let a = AUTHORS[rng.below(AUTHORS.len())].to_string();
+                self.commentaries[i].authors = vec![a];
+                format!("commentary {i}: author")
+            }
+            9 if nc > 0 => {
+                let i = rng.below(nc);
+                self.commentaries[i].draft = !self.commentaries[i].draft;
+                format!("commentary {i}: draft toggled")
+            }
+            10 if ne > 0 => {
+                let i = rng.below(ne);
+                let n = self.fresh_name();
+                let word = WORDS[rng.below(WORDS.len())];
+                self.entries[i].aliases.push(format!("{word} body {n}"));
+                // Make the new alias appear somewhere, or not.
+                if rng.chance(70) {
+                    if let Some(c) = self.commentaries.first_mut() {
+                        c.paragraphs.push(format!("The {word} body {n} met."));
+                    }
+                }
+                format!("entry {i}: alias added")
+            }
+            11 if ne > 0 => {
+                let i = rng.below(ne);
+                let e = &mut self.entries[i];
+                if !e.aliases.is_empty() {
+                    let j = rng.below(e.aliases.len());
+                    e.aliases.remove(j);
+                }
+                format!("entry {i}: alias removed")
+            }
+            12 if ne > 0 => {
+                let i = rng.below(ne);
+                let n = self.fresh_name();
+                let e = &mut self.entries[i];
+                e.name = format!("{} Renamed {n}", e.name.split(' ').next().unwrap_or("X"));
+                format!("entry {i}: name")
+            }
+            13 if ne > 0 => {
+                let i = rng.below(ne);
+                let n = self.fresh_name();
+                self.entries[i].summary = rng.chance(70).then(|| format!("New summary {n}."));
+                format!("entry {i}: summary")
+            }
+            14 => {
+                self.new_entry(rng);
+                "entry added".into()
+            }
+            15 if ne > 1 => {
+                let i = rng.below(ne);
+                let slug = self.entries.remove(i).slug;
+                for e in &mut self.entries {
+                    e.related.retain(|s| *s != slug);
+                }
+                self.dangling = Some(slug);
+                // Wiki links to it become errors, which both pipelines must report alike.
+                format!("entry {i}: deleted")
+            }
+            16 if ne > 1 => {
+                let i = rng.below(ne);
+                let j = rng.below(ne);
+                let other = self.entries[j].slug.clone();
+                if i != j && !self.entries[i].related.contains(&other) {
+                    self.entries[i].related.push(other);
+                }
+                format!("entry {i}: related")
+            }
+            17 => {
+                let n = self.fresh_name();
+                if rng.chance(50) || self.pages.len() < 2 {
+                    self.pages
+                        .push((format!("page-{n}"), format!("Page {n}"), self.sentence(rng)));
+                    "page added".into()
+                } else {
+                    let i = rng.below(self.pages.len());
+                    self.pages[i].2 = self.sentence(rng);
+                    format!("page {i}: text")
+                }
+            }
+            18 => {
+                match rng.below(4) {
+                    0 => self.paginate = 1 + rng.below(3),
+                    1 => self.search = !self.search,
+                    2 => self.autolink_all = !self.autolink_all,
+                    _ => self.title = format!("Review {}", self.fresh_name()),
+                }
+                "config".into()
+            }
+            19 => {
+                self.not_found_template = match &self.not_found_template {
+                    Some(_) if rng.chance(50) => None,
+                    _ => Some(format!(
+                        "<!doctype html><html lang=\"en\"><title>{{{{ site.title }}}}</title><p>Gone {}</p></html>\n",
+                        self.fresh_name()
+                    )),
+                };
+                "template".into()
+            }
+            20 => {
+                let n = self.fresh_name();
+                if rng.chance(50) {
+                    self.works.push((format!("work{n}"), format!("Work {n}")));
+                } else if let Some(w) = self.works.first_mut() {
+                    w.1 = format!("Retitled work {n}");
+                }
+                "bibliography".into()
+            }
+            _ if ne > 0 => {
+                let i = rng.below(ne);
+                let s = self.sentence(rng);
+                self.entries[i].body.push_str(&format!("\n\n{s}"));
+                format!("entry {i}: body")
+            }
+            _ => "nothing".into(),
+        }
+    }
+
+    /// The site's files: path → text.
+    fn files(&self) -> BTreeMap<String, String> {
+        let mut f = BTreeMap::new();
+        f.insert(
+            "scholia.yaml".into(),
+            format!(
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\nautolink: {}\n",
+                self.title,
+                self.paginate,
+                self.search,
+                if self.autolink_all { "all" } else { "first" }
+            ),
+        );
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for c in &self.commentaries {
+            let mut t = format!(
+                "---\ntitle: \"{}\"\ndate: {:04}-{:02}-{:02}\nauthors: [{}]\ntags: [{}]\n",
+                c.title,
+                c.date.0,
+                c.date.1,
+                c.date.2,
+                list(&c.authors),
+                list(&c.tags)
+            );
+            if let Some(s) = &c.summary {
+                t.push_str(&format!("summary: \"{s}\"\n"));
+            }
+            if c.draft {
+                t.push_str("draft: true\n");
+            }
+            t.push_str("---\n\n");
+            for p in &c.paragraphs {
+                t.push_str(p);
+                t.push_str("\n\n");
+            }
+            for (k, _) in c.notes.iter().enumerate() {
+                t.push_str(&format!("A noted claim.[^n{k}]\n\n"));
+            }
+            for (k, n) in c.notes.iter().enumerate() {
+                t.push_str(&format!("[^n{k}]: {n}\n\n"));
+            }
+            f.insert(format!("content/commentaries/{}", c.file), t);
+        }
+        for e in &self.entries {
+            let mut t = format!("---\nname: \"{}\"\n", e.name);
+            if let Some(a) = &e.abbr {
+                t.push_str(&format!("abbr: \"{a}\"\n"));
+            }
+            if !e.aliases.is_empty() {
+                t.push_str(&format!("aliases: [{}]\n", list(&e.aliases)));
+            }
+            if let Some(s) = &e.summary {
+                t.push_str(&format!("summary: \"{s}\"\n"));
+            }
+            if !e.related.is_empty() {
+                t.push_str(&format!("related: [{}]\n", e.related.join(", ")));
+            }
+            t.push_str(&format!("---\n\n{}\n", e.body));
+            let folder = if e.treaty { "treaties" } else { "bodies" };
+            f.insert(format!("content/glossary/{folder}/{}.md", e.slug), t);
+        }
+        for (slug, title, body) in &self.pages {
+            f.insert(
+                format!("content/pages/{slug}.md"),
+                format!("---\ntitle: \"{title}\"\n---\n\n{body}\n"),
+            );
+        }
+        let mut works = String::new();
+        for (k, title) in &self.works {
+            works.push_str(&format!(
+                "{k}:\n  type: Book\n  title: \"{title}\"\n  author: Smith, Jane\n  date: 2020\n\n"
+            ));
+        }
+        f.insert("content/sources.yaml".into(), works);
+        if let Some(t) = &self.not_found_template {
+            f.insert("templates/404.html".into(), t.clone());
+        }
+        f.insert("content/static/notes.txt".into(), "static\n".into());
+        f
+    }
+}
+
+/// Writes the model's files under `root`, each changed file with a new modification time;
+/// returns the absolute paths written or removed.
+fn write_site(
+    root: &Path,
+    files: &BTreeMap<String, String>,
+    on_disk: &mut BTreeMap<String, String>,
+    clock: &mut u64,
+) -> Vec<PathBuf> {
+    let mut changed = Vec::new();
+    for (rel, text) in files {
+        if on_disk.get(rel) == Some(text) {
+            continue;
+        }
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        *clock += 1;
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + *clock);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+        changed.push(path);
+    }
+    for rel in on_disk.keys() {
+        if !files.contains_key(rel) {
+            let path = root.join(rel);
+            std::fs::remove_file(&path).unwrap();
+            changed.push(path);
+        }
+    }
+    *on_disk = files.clone();
+    changed
+}
+
+fn opts(root: &Path) -> Options {
+    Options {
+        root: root.to_path_buf(),
+        ..Options::default()
+    }
+}
+
+fn snapshot(sink: &LiveSink<Memory>) -> BTreeMap<String, Vec<u8>> {
+    sink.store().0.lock().unwrap().clone()
+}
+
+/// A kept pipeline's run as `serve` does it: pages, then the search index.
+fn kept_run(p: &mut Pipeline, sink: &mut LiveSink<Memory>, changed: Option<&[PathBuf]>) -> Report {
+    let report = p.run(changed, sink);
+    if report.ok {
+        if let Some(job) = p.search_job() {
+            let files = job.run();
+            let docs = p.search_docs();
+            let (_, diags) = sink.apply(files, crate::routes::Routes::is_search_data, &docs);
+            assert!(diags.is_empty(), "{diags:?}");
+        }
+    }
+    report
+}
+
+fn fresh_run(root: &Path) -> (Report, BTreeMap<String, Vec<u8>>) {
+    let mut sink = LiveSink::new(Memory::default());
+    let report = Pipeline::fresh(opts(root)).run(None, &mut sink);
+    (report, snapshot(&sink))
+}
+
+fn first_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> String {
+    for (k, v) in a {
+        match b.get(k) {
+            None => return format!("{k} only in the kept output"),
+            Some(w) if w != v => {
+                return format!(
+                    "{k} differs:\n--- kept\n{}\n--- fresh\n{}",
+                    String::from_utf8_lossy(v),
+                    String::from_utf8_lossy(w)
+                )
+            }
+            _ => {}
+        }
+    }
+    match b.keys().find(|k| !a.contains_key(*k)) {
+        Some(k) => format!("{k} only in the fresh output"),
+        None => "no difference".into(),
+    }
+}
+
+fn equivalence(seed: u64, steps: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut rng = Rng(seed);
+    let mut model = Model::new(&mut rng);
+    let mut on_disk = BTreeMap::new();
+    let mut clock = 0;
+    write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let mut kept = Pipeline::kept(opts(&root));
+    let mut sink = LiveSink::new(Memory::default());
+    let mut history = Vec::new();
+    let mut ok_runs = 0;
+    for step in 0..steps {
+        let what = if step == 0 {
+            "first build".to_string()
+        } else {
+            (0..1 + rng.below(3))
+                .map(|_| model.edit(&mut rng))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        history.push(what);
+        let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+        // Half the time as the watcher reports them, half with a walk.
+        let paths = rng.chance(50).then_some(changed.as_slice());
+        let before = snapshot(&sink);
+        let k = kept_run(&mut kept, &mut sink, paths);
+        let (f, fresh) = fresh_run(&root);
+        let context = || {
+            format!(
+                "seed {seed}, step {step}; edits so far:\n  {}",
+                history.join("\n  ")
+            )
+        };
+        assert_eq!(k.diags, f.diags, "diagnostics differ ({})", context());
+        assert_eq!(k.ok, f.ok, "{}", context());
+        let now = snapshot(&sink);
+        if f.ok {
+            ok_runs += 1;
+            assert!(
+                now == fresh,
+                "outputs differ ({}): {}",
+                context(),
+                first_difference(&now, &fresh)
+            );
+        } else {
+            if std::env::var_os("SCHOLIA_EQ_DEBUG").is_some() {
+                eprintln!(
+                    "step {step} failed: {:?}",
+                    f.diags
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| d.to_string())
+                        .collect::<Vec<_>>()
+                );
+            }
+            assert!(
+                now == before,
+                "a failed run changed the output ({})",
+                context()
+            );
+        }
+    }
+    assert!(
+        ok_runs * 2 > steps,
+        "most steps must build (seed {seed}: {ok_runs} of {steps})"
+    );
+}
+
+#[test]
+fn a_kept_pipeline_writes_what_a_full_build_writes_after_random_edits() {
+    for seed in 1..=4 {
+        equivalence(seed, 40);
+    }
+}
+
+#[test]
+fn a_kept_pipeline_renders_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut rng = Rng(7);
+    let mut model = Model::new(&mut rng);
+    let mut on_disk = BTreeMap::new();
+    let mut clock = 0;
+    write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let mut kept = Pipeline::kept(opts(&root));
+    let mut sink = LiveSink::new(Memory::default());
+    let first = kept_run(&mut kept, &mut sink, None);
+    assert!(first.ok, "{:?}", first.diags);
+    let again = kept_run(&mut kept, &mut sink, None);
+    assert_eq!(
+        (again.markdown_renders, again.pages_rendered),
+        (0, 0),
+        "nothing changed, nothing rendered"
+    );
+    assert!(again.changes.written.is_empty() && again.changes.removed.is_empty());
+    // A new paragraph without glossary names: its commentary's Markdown and page, and the
+    // search document; no list (its item did not change).
+    model.commentaries[0]
+        .paragraphs
+        .push("Plain words only here.".into());
+    let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let r = kept_run(&mut kept, &mut sink, Some(&changed));
+    assert!(r.ok);
+    assert_eq!(r.markdown_renders, 1);
+    assert_eq!(r.pages_rendered, 0, "no page other than the commentary's");
+    let html: Vec<&String> = r
+        .changes
+        .written
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert_eq!(html.len(), 1, "{:?}", r.changes.written);
+    assert!(html[0].starts_with("commentaries/"));
+}
