@@ -99,9 +99,13 @@ def start_server(cmd, ready, cwd=None):
 
 
 def commentary_files(site):
+    """The published commentaries (drafts are not served)."""
     out = []
     for d, _, files in os.walk(os.path.join(site, "content", "commentaries")):
-        out.extend(os.path.join(d, f) for f in files if f.endswith(".md"))
+        for f in files:
+            path = os.path.join(d, f)
+            if f.endswith(".md") and not re.search(r"^draft: true$", open(path).read(4000), re.M):
+                out.append(path)
     return sorted(out)
 
 

@@ -91,9 +91,9 @@ impl<'a> Base<'a> {
     }
 
     /// The `site` value templates see.
-    pub(super) fn site(&self, r: &mut Reads) -> Value {
+    pub(super) fn site(&self, r: &mut Reads) -> &Value {
         r.feed(self.global);
-        self.site.clone()
+        &self.site
     }
 
     /// The URL plan.
@@ -237,6 +237,7 @@ impl<'a> Ctx<'a> {
         (entry_renders, entry_fps): (&'a [Rendered], Option<&'a EntryFps>),
         pages: &'a [&'a Page],
         page_renders: &'a [Rendered],
+        [tags, authors]: [BTreeMap<String, Term>; 2],
     ) -> Ctx<'a> {
         let mut backlinks: Vec<Vec<(usize, &str)>> = vec![Vec::new(); glossary.entries.len()];
         for (ai, a) in articles.iter().enumerate() {
@@ -277,8 +278,8 @@ impl<'a> Ctx<'a> {
             pages,
             page_renders,
             backlinks,
-            tags: terms(articles, Taxonomy::Tags),
-            authors: terms(articles, Taxonomy::Authors),
+            tags,
+            authors,
             fps,
         }
     }
@@ -323,13 +324,6 @@ impl<'a> Ctx<'a> {
     pub(super) fn entry_count(&self, r: &mut Reads) -> usize {
         r.feed_value(&self.glossary.entries.len());
         self.glossary.entries.len()
-    }
-
-    /// Entry `i`'s kind (cheap to ask of every entry).
-    pub(super) fn entry_kind(&self, i: usize, r: &mut Reads) -> Kind {
-        let k = self.glossary.entries[i].kind;
-        r.feed_value(&k);
-        k
     }
 
     fn feed_entry(&self, i: usize, r: &mut Reads) {
@@ -424,6 +418,17 @@ impl<'a> Ctx<'a> {
         (&term.name, &term.items)
     }
 
+    /// Where entry `i`'s page goes (the page plan; not part of any view).
+    pub(super) fn entry_route(&self, i: usize) -> (Kind, &str) {
+        let e = &self.glossary.entries[i];
+        (e.kind, &e.slug)
+    }
+
+    /// Where free page `i` goes.
+    pub(super) fn page_slug(&self, i: usize) -> &str {
+        &self.pages[i].slug
+    }
+
     /// The number of free pages.
     pub(super) fn page_count(&self) -> usize {
         self.pages.len()
@@ -469,11 +474,16 @@ impl<'a> Ctx<'a> {
     pub(super) fn all_backlinks(&self) -> &[Vec<(usize, &'a str)>] {
         &self.backlinks
     }
+
+    /// Gives the tags and authors back, for the memo.
+    pub(super) fn into_terms(self) -> [BTreeMap<String, Term>; 2] {
+        [self.tags, self.authors]
+    }
 }
 
 /// Groups commentaries by the slug of a tag or author name; items are indexes into the
 /// newest-first list.
-fn terms(articles: &[Article], t: Taxonomy) -> BTreeMap<String, Term> {
+pub(super) fn terms(articles: &[Article], t: Taxonomy) -> BTreeMap<String, Term> {
     let mut map: BTreeMap<String, Term> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         for name in t.names(&a.c) {

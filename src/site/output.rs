@@ -162,8 +162,8 @@ pub struct LiveSink<S: Store> {
     store: S,
     /// Key of every file in the store.
     written: HashMap<String, u64>,
-    /// Files this run produces.
-    produced: Mutex<HashSet<String>>,
+    /// Files this run produces (a list: cheaper to share between threads than a set).
+    produced: Mutex<Vec<String>>,
     /// Files this run made, applied by `finish`.
     pending: Mutex<Vec<(String, u64, Vec<u8>)>>,
 }
@@ -250,7 +250,7 @@ impl<S: Store> Sink for LiveSink<S> {
     }
 
     fn wants(&self, rel: &str, key: Option<u64>) -> bool {
-        lock(&self.produced).insert(rel.to_string());
+        lock(&self.produced).push(rel.to_string());
         key.is_none() || self.written.get(rel) != key.as_ref()
     }
 
@@ -262,7 +262,9 @@ impl<S: Store> Sink for LiveSink<S> {
 
     fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
         let pending = std::mem::take(&mut *lock(&self.pending));
-        let produced = std::mem::take(&mut *lock(&self.produced));
+        let produced: HashSet<String> = std::mem::take(&mut *lock(&self.produced))
+            .into_iter()
+            .collect();
         let mut changes = Changes::default();
         if !ok {
             return Ok(changes);

@@ -19,7 +19,6 @@ use crate::routes::{self, Routes};
 use crate::theme::context::*;
 use crate::theme::Theme;
 use minijinja::{context, Value};
-use std::collections::HashMap;
 
 /// One HTML page to render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -160,18 +159,39 @@ pub(super) fn lastmod(ctx: &Ctx, job: &Job) -> Option<Date> {
     }
 }
 
-/// The view of a job.
-pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a> {
+/// The output path of a job (a page's ends in `/`): the one place a job's URL is made.
+pub(super) fn path(ctx: &Ctx, job: &Job) -> String {
     match job {
-        Job::Home(n) => home(ctx, *n, r),
-        Job::GlossaryIndex => glossary_index(ctx, r),
-        Job::Entry(i) => entry(ctx, *i, r),
-        Job::TermList(t) => term_list(ctx, *t, r),
-        Job::Term(t, slug) => term(ctx, *t, slug, r),
-        Job::Page(i) => free_page(ctx, *i, r),
-        Job::Sources => sources(ctx, r),
-        Job::NotFound => plain(ctx.base(), routes::NOT_FOUND, "404.html", r),
-        Job::Search => plain(ctx.base(), routes::SEARCH, "search.html", r),
+        Job::Home(n) => Routes::home(*n),
+        Job::GlossaryIndex => routes::GLOSSARY.into(),
+        Job::Entry(i) => {
+            let (kind, slug) = ctx.entry_route(*i);
+            Routes::entry(kind, slug)
+        }
+        Job::TermList(t) => Routes::taxonomy(*t),
+        Job::Term(t, slug) => Routes::term(*t, slug),
+        Job::Page(i) => Routes::page(ctx.page_slug(*i)),
+        Job::Sources => routes::SOURCES.into(),
+        Job::NotFound => routes::NOT_FOUND.into(),
+        Job::Search => routes::SEARCH.into(),
+    }
+}
+
+/// The view of a job. View functions call accessors first (cheap: they borrow, and feed
+/// the page's key) and leave every allocation to the closure, which runs only when the
+/// page is rendered.
+pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a> {
+    let path = path(ctx, job);
+    match job {
+        Job::Home(n) => home(ctx, *n, path, r),
+        Job::GlossaryIndex => glossary_index(ctx, path, r),
+        Job::Entry(i) => entry(ctx, *i, path, r),
+        Job::TermList(t) => term_list(ctx, *t, path, r),
+        Job::Term(t, slug) => term(ctx, *t, slug, path, r),
+        Job::Page(i) => free_page(ctx, *i, path, r),
+        Job::Sources => sources(ctx, path, r),
+        Job::NotFound => plain(ctx.base(), path, "404.html", r),
+        Job::Search => plain(ctx.base(), path, "search.html", r),
     }
 }
 
@@ -245,11 +265,11 @@ pub(super) fn commentary<'a>(
             works_cited: cite_site::works(&body.works_cited, routes),
             extra: c.extra.clone(),
         };
-        context! { site, current_url => url, commentary => view }
+        context! { site => site.clone(), current_url => url, commentary => view }
     })
 }
 
-fn home<'a>(ctx: &'a Ctx<'a>, n: usize, r: &mut Reads) -> PageOut<'a> {
+fn home<'a>(ctx: &'a Ctx<'a>, n: usize, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
     let routes = base.routes(r);
@@ -259,7 +279,6 @@ fn home<'a>(ctx: &'a Ctx<'a>, n: usize, r: &mut Reads) -> PageOut<'a> {
     let items: Vec<Value> = (((n - 1) * per)..(n * per).min(count))
         .map(|i| ctx.item(i, r))
         .collect();
-    let path = Routes::home(n);
     out(path.clone(), "home.html", move || {
         let paginator = Paginator {
             number: n,
@@ -268,91 +287,101 @@ fn home<'a>(ctx: &'a Ctx<'a>, n: usize, r: &mut Reads) -> PageOut<'a> {
             next_url: (n < total).then(|| routes.url(&Routes::home(n + 1))),
         };
         let current_url = routes.url(&path);
-        context! { site, current_url, commentaries => items, paginator }
+        context! { site => site.clone(), current_url, commentaries => items, paginator }
     })
 }
 
-fn entry_item(ctx: &Ctx, i: usize, r: &mut Reads) -> EntryItem {
-    let e = ctx.entry(i, r);
-    EntryItem {
-        name: e.name.clone(),
-        abbr: e.abbr.clone(),
-        kind: e.kind.as_str(),
-        kind_label: e.kind.label(),
-        url: ctx.entry_url(i, r).to_string(),
-        summary: ctx.entry_summary(i, r).to_string(),
+/// An entry as lists show it, borrowed until the page renders.
+struct EntryRef<'a> {
+    e: &'a crate::content::Entry,
+    url: &'a str,
+    summary: &'a str,
+    mentions: usize,
+}
+
+impl EntryRef<'_> {
+    fn item(&self) -> EntryItem {
+        EntryItem {
+            name: self.e.name.clone(),
+            abbr: self.e.abbr.clone(),
+            kind: self.e.kind.as_str(),
+            kind_label: self.e.kind.label(),
+            url: self.url.to_string(),
+            summary: self.summary.to_string(),
+            mentions: self.mentions,
+        }
+    }
+}
+
+fn entry_ref<'a>(ctx: &Ctx<'a>, i: usize, r: &mut Reads) -> EntryRef<'a> {
+    EntryRef {
+        e: ctx.entry(i, r),
+        url: ctx.entry_url(i, r),
+        summary: ctx.entry_summary(i, r),
         mentions: ctx.mention_count(i, r),
     }
 }
 
-fn glossary_index<'a>(ctx: &'a Ctx<'a>, r: &mut Reads) -> PageOut<'a> {
+fn glossary_index<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
-    let current_url = base.routes(r).url(routes::GLOSSARY);
-    let n = ctx.entry_count(r);
-    let groups: Vec<Group> = [(Kind::Body, "Bodies"), (Kind::Treaty, "Treaties")]
-        .into_iter()
-        .map(|(kind, label)| {
-            let mut entries = Vec::new();
-            for i in 0..n {
-                if ctx.entry_kind(i, r) == kind {
-                    entries.push(entry_item(ctx, i, r));
-                }
-            }
-            entries.sort_by_cached_key(|e| (e.name.to_lowercase(), e.url.clone()));
-            Group {
-                kind: kind.as_str(),
-                label,
-                entries,
-            }
-        })
+    let routes = base.routes(r);
+    let entries: Vec<EntryRef> = (0..ctx.entry_count(r))
+        .map(|i| entry_ref(ctx, i, r))
         .collect();
-    out(routes::GLOSSARY.into(), "glossary.html", move || {
-        context! { site, current_url, groups }
+    out(path.clone(), "glossary.html", move || {
+        let groups: Vec<Group> = [(Kind::Body, "Bodies"), (Kind::Treaty, "Treaties")]
+            .into_iter()
+            .map(|(kind, label)| {
+                let mut items: Vec<EntryItem> = entries
+                    .iter()
+                    .filter(|e| e.e.kind == kind)
+                    .map(EntryRef::item)
+                    .collect();
+                items.sort_by_cached_key(|e| (e.name.to_lowercase(), e.url.clone()));
+                Group {
+                    kind: kind.as_str(),
+                    label,
+                    entries: items,
+                }
+            })
+            .collect();
+        let current_url = routes.url(&path);
+        context! { site => site.clone(), current_url, groups }
     })
 }
 
-fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, r: &mut Reads) -> PageOut<'a> {
+fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
     let routes = base.routes(r);
     let sources = base.sources(r);
-    let e = ctx.entry(i, r);
+    let this = entry_ref(ctx, i, r);
     let rendered = ctx.entry_render(i, r);
-    let facts: Vec<FactView> = ctx
+    let facts: Vec<(crate::glossary::Fact, Option<&str>)> = ctx
         .facts(i, r)
         .into_iter()
-        .map(|f| FactView {
-            label: f.label,
-            text: f.text,
-            url: f.link.map(|l| match l {
-                FactLink::Entry(j) => ctx.entry_url(j, r).to_string(),
-                FactLink::External(u) => u,
-            }),
+        .map(|f| {
+            let linked = match &f.link {
+                Some(FactLink::Entry(j)) => Some(ctx.entry_url(*j, r)),
+                _ => None,
+            };
+            (f, linked)
         })
         .collect();
-    let mut related: Vec<EntryItem> = Vec::new();
-    for s in &e.related {
+    let mut related: Vec<EntryRef> = Vec::new();
+    for s in &this.e.related {
         if let Some(j) = ctx.find(s, r) {
-            related.push(entry_item(ctx, j, r));
+            related.push(entry_ref(ctx, j, r));
         }
     }
-    let backlinks: Vec<Backlink> = ctx
+    let backlinks: Vec<(super::ctx::Headline, &str)> = ctx
         .backlinks(i, r)
         .iter()
-        .map(|&(ai, sentence)| {
-            let h = ctx.headline(ai, r);
-            Backlink {
-                title: h.title.to_string(),
-                url: h.url.to_string(),
-                date: h.date.into(),
-                sentence: sentence.to_string(),
-            }
-        })
+        .map(|&(ai, sentence)| (ctx.headline(ai, r), sentence))
         .collect();
-    let item = entry_item(ctx, i, r);
-    let path = Routes::entry(e.kind, &e.slug);
     out(path.clone(), "entry.html", move || {
+        let e = this.e;
         let mut keys = cite_site::entry_keys(sources, e);
         for (k, _) in &rendered.works_cited {
             if !keys.contains(k) {
@@ -362,17 +391,35 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, r: &mut Reads) -> PageOut<'a> {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let view = EntryView {
             sources: cite_site::works(&sources.bibliography(&keys), routes),
-            item,
+            item: this.item(),
             aliases: e.aliases.clone(),
             content: Value::from_safe_string(rendered.html.clone()),
             notes: rendered.notes.iter().map(NoteView::from).collect(),
-            facts,
-            related,
-            backlinks,
+            facts: facts
+                .into_iter()
+                .map(|(f, linked)| FactView {
+                    label: f.label,
+                    url: match f.link {
+                        Some(FactLink::External(u)) => Some(u),
+                        _ => linked.map(str::to_string),
+                    },
+                    text: f.text,
+                })
+                .collect(),
+            related: related.iter().map(EntryRef::item).collect(),
+            backlinks: backlinks
+                .into_iter()
+                .map(|(h, sentence)| Backlink {
+                    title: h.title.to_string(),
+                    url: h.url.to_string(),
+                    date: h.date.into(),
+                    sentence: sentence.to_string(),
+                })
+                .collect(),
             extra: e.extra.clone(),
         };
         let current_url = routes.url(&path);
-        context! { site, current_url, entry => view }
+        context! { site => site.clone(), current_url, entry => view }
     })
 }
 
@@ -383,52 +430,48 @@ fn taxonomy_view(t: Taxonomy) -> TaxonomyView {
     }
 }
 
-fn term_list<'a>(ctx: &'a Ctx<'a>, t: Taxonomy, r: &mut Reads) -> PageOut<'a> {
+fn term_list<'a>(ctx: &'a Ctx<'a>, t: Taxonomy, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
     let routes = base.routes(r);
-    let mut terms: Vec<TermView> = ctx
-        .terms(t, r)
-        .into_iter()
-        .map(|(slug, name, count)| TermView {
-            name: name.to_string(),
-            url: routes.url(&Routes::term(t, slug)),
-            count,
-        })
-        .collect();
-    terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.url.clone()));
-    let path = Routes::taxonomy(t);
+    let terms = ctx.terms(t, r);
     out(path.clone(), "taxonomy_list.html", move || {
+        let mut terms: Vec<TermView> = terms
+            .into_iter()
+            .map(|(slug, name, count)| TermView {
+                name: name.to_string(),
+                url: routes.url(&Routes::term(t, slug)),
+                count,
+            })
+            .collect();
+        terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.url.clone()));
         let current_url = routes.url(&path);
-        context! { site, current_url, taxonomy => taxonomy_view(t), terms }
+        context! { site => site.clone(), current_url, taxonomy => taxonomy_view(t), terms }
     })
 }
 
-fn term<'a>(ctx: &'a Ctx<'a>, t: Taxonomy, slug: &str, r: &mut Reads) -> PageOut<'a> {
+fn term<'a>(ctx: &'a Ctx<'a>, t: Taxonomy, slug: &str, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
     let routes = base.routes(r);
     let (name, items) = ctx.term(t, slug, r);
     let items: Vec<Value> = items.iter().map(|&i| ctx.item(i, r)).collect();
-    let path = Routes::term(t, slug);
-    let name = name.to_string();
     out(path.clone(), "taxonomy_term.html", move || {
         let current_url = routes.url(&path);
         let term = TermView {
-            name,
+            name: name.to_string(),
             url: current_url.clone(),
             count: items.len(),
         };
-        context! { site, current_url, taxonomy => taxonomy_view(t), term, commentaries => items }
+        context! { site => site.clone(), current_url, taxonomy => taxonomy_view(t), term, commentaries => items }
     })
 }
 
-fn free_page<'a>(ctx: &'a Ctx<'a>, i: usize, r: &mut Reads) -> PageOut<'a> {
+fn free_page<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
     let routes = base.routes(r);
     let (p, rendered) = ctx.page(i, r);
-    let path = Routes::page(&p.slug);
     out(path.clone(), "page.html", move || {
         let current_url = routes.url(&path);
         let view = PageView {
@@ -442,52 +485,48 @@ fn free_page<'a>(ctx: &'a Ctx<'a>, i: usize, r: &mut Reads) -> PageOut<'a> {
             notes: rendered.notes.iter().map(NoteView::from).collect(),
             extra: p.extra.clone(),
         };
-        context! { site, current_url, page => view }
+        context! { site => site.clone(), current_url, page => view }
     })
 }
 
-fn sources<'a>(ctx: &'a Ctx<'a>, r: &mut Reads) -> PageOut<'a> {
+fn sources<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
     let base = ctx.base();
     let site = base.site(r);
     let routes = base.routes(r);
     let sources = base.sources(r);
-    let n = ctx.article_count(r);
-    let cited: Vec<&[String]> = (0..n).map(|i| ctx.cited(i, r)).collect();
-    let mut cited_by: HashMap<&str, Vec<Link>> = HashMap::new();
-    for key in sources.keys() {
-        let by = (0..n)
-            .filter(|&i| cited[i].contains(key))
-            .map(|i| {
-                let h = ctx.headline(i, r);
-                Link {
-                    name: h.title.to_string(),
-                    url: h.url.to_string(),
-                }
-            })
-            .collect();
-        cited_by.insert(key, by);
-    }
-    out(routes::SOURCES.into(), "sources.html", move || {
+    let citing: Vec<(&[String], super::ctx::Headline)> = (0..ctx.article_count(r))
+        .map(|i| (ctx.cited(i, r), ctx.headline(i, r)))
+        .filter(|(cited, _)| !cited.is_empty())
+        .collect();
+    out(path.clone(), "sources.html", move || {
         let keys: Vec<&str> = sources.keys().iter().map(String::as_str).collect();
         let mut works = cite_site::works(&sources.bibliography(&keys), routes);
         for w in &mut works {
-            w.cited_by = cited_by.remove(w.key.as_str()).unwrap_or_default();
+            w.cited_by = citing
+                .iter()
+                .filter(|(cited, _)| cited.contains(&w.key))
+                .map(|(_, h)| Link {
+                    name: h.title.to_string(),
+                    url: h.url.to_string(),
+                })
+                .collect();
         }
-        let current_url = routes.url(routes::SOURCES);
-        context! { site, current_url, works }
+        let current_url = routes.url(&path);
+        context! { site => site.clone(), current_url, works }
     })
 }
 
 /// A page that shows nothing but the site (not found, search).
 fn plain<'a>(
     base: &'a Base<'a>,
-    path: &'static str,
+    path: String,
     template: &'static str,
     r: &mut Reads,
 ) -> PageOut<'a> {
     let site = base.site(r);
-    let current_url = base.routes(r).url(path);
-    out(path.into(), template, move || {
-        context! { site, current_url }
+    let routes = base.routes(r);
+    out(path.clone(), template, move || {
+        let current_url = routes.url(&path);
+        context! { site => site.clone(), current_url }
     })
 }

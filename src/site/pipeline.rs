@@ -12,7 +12,7 @@
 //! test in `tests.rs` compares a kept pipeline with fresh ones after random edits.
 
 use super::affected::{self, Touched};
-use super::ctx::{fp, Article, ArticleFp, Base, Body, Ctx, EntryFps, Reads};
+use super::ctx::{self, fp, Article, ArticleFp, Base, Body, Ctx, EntryFps, Reads, Term};
 use super::feeds::{self, FeedItem, FeedSite};
 use super::index::{self, EntrySearch, SearchFiles};
 use super::output::{Changes, Sink};
@@ -22,7 +22,7 @@ use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
-use crate::content::{self, Commentary, Date, Entry, Page};
+use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy};
 use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
@@ -32,7 +32,8 @@ use crate::theme::Theme;
 use minijinja::Value;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -134,6 +135,10 @@ fn fresh(old: &Stamp, new: &Stamp) -> bool {
     old == new && new.0.is_some()
 }
 
+/// Content files by path. Keyed by the path's bytes: hashing a `Path` walks its components,
+/// which a rebuild of a large site would pay 12,000 times.
+type Files = rustc_hash::FxHashMap<OsString, FileState>;
+
 /// One content file as last read.
 struct FileState {
     stamp: Stamp,
@@ -172,7 +177,7 @@ struct ThemeMemo {
 struct ContentMemo {
     scan: Option<Scan>,
     walk_diags: Vec<Diagnostic>,
-    files: HashMap<PathBuf, FileState>,
+    files: Files,
     /// Files the watcher named, to read in this run.
     pending: Vec<(PathBuf, PathBuf, Section)>,
     statics: HashMap<PathBuf, (Stamp, Vec<u8>)>,
@@ -200,6 +205,8 @@ struct Memo {
     articles: Vec<Article>,
     /// The glossary entries' search documents; `None` when entries changed.
     entry_search: Option<Arc<EntrySearch>>,
+    /// Tags and authors, with the fingerprint of the commentary list they were made from.
+    terms: Option<(u64, [BTreeMap<String, Term>; 2])>,
 }
 
 /// A site's pipeline: its options and what it keeps between runs.
@@ -298,6 +305,7 @@ impl Pipeline {
             articles: kept_articles,
             content: content_memo,
             entry_search,
+            terms: terms_memo,
         } = &mut self.memo;
         let cm = config_memo.as_ref().expect("set by the config stage");
         let (config, routes) = (&cm.config, &cm.routes);
@@ -353,6 +361,12 @@ impl Pipeline {
 
         let theme_ref = theme.theme.as_ref().filter(|_| !has_errors(&diags));
         if let Some(theme_ref) = theme_ref {
+            // Tags and authors change only with the list of items (which carries them).
+            let order = keep.then(|| fp(&articles.iter().map(|a| a.fp.item).collect::<Vec<_>>()));
+            let terms = match terms_memo.take() {
+                Some((k, t)) if Some(k) == order => t,
+                _ => Taxonomy::ALL.map(|t| ctx::terms(&articles, t)),
+            };
             let ctx = Ctx::new(
                 &base,
                 &gm.glossary,
@@ -360,6 +374,7 @@ impl Pipeline {
                 (&gm.renders, keep.then_some(&gm.fps)),
                 &page_list,
                 page_renders,
+                terms,
             );
             let jobs = pages::jobs(&ctx);
             let results: Vec<Result<(PageKind, bool), Diagnostic>> = jobs
@@ -396,7 +411,9 @@ impl Pipeline {
             if self.opts.editorial {
                 report.coverage = editorial(&ctx, gm, &articles, page_renders, sources, &mut diags);
             }
-            report.sources = page_sources(&articles, &gm.glossary, &page_list);
+            if !keep {
+                report.sources = page_sources(&articles, &gm.glossary, &page_list);
+            }
             report.base_url = routes.base().to_string();
 
             // Feed, sitemap, robots.txt, stylesheets, static files and (in a full build)
@@ -405,12 +422,14 @@ impl Pipeline {
                 .iter()
                 .map(|a| (a.url.clone(), Some(a.c.date)))
                 .collect();
-            sitemap.extend(jobs.iter().filter(|j| j.in_sitemap()).map(|j| {
-                let mut r = Reads::new(false);
-                let path = pages::page(&ctx, j, &mut r).path;
-                (routes.url(&path), pages::lastmod(&ctx, j))
-            }));
-            drop(ctx);
+            sitemap.extend(
+                jobs.iter()
+                    .filter(|j| j.in_sitemap())
+                    .map(|j| (routes.url(&pages::path(&ctx, j)), pages::lastmod(&ctx, j))),
+            );
+            if let Some(k) = order {
+                *terms_memo = Some((k, ctx.into_terms()));
+            }
             let mut extras = site_files(config, routes, &articles, &sitemap);
             extras.extend(theme.assets.iter().cloned());
             extras.extend(read_statics(
@@ -575,7 +594,7 @@ impl Pipeline {
         &mut self,
         changed: Option<&[PathBuf]>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Option<HashMap<PathBuf, FileState>> {
+    ) -> Option<Files> {
         let root = self.opts.root.clone();
         let max = self
             .memo
@@ -603,12 +622,12 @@ impl Pipeline {
         let cm = &mut self.memo.content;
         if fast {
             let todo = std::mem::take(&mut cm.pending);
-            let read: Vec<(PathBuf, FileState)> = todo
+            let read: Vec<(OsString, FileState)> = todo
                 .into_par_iter()
                 .map(|(path, display, section)| {
                     let st = stamp(&path);
                     let state = load(&path, &display, section, st);
-                    (path, state)
+                    (path.into_os_string(), state)
                 })
                 .collect();
             files.extend(read);
@@ -619,20 +638,25 @@ impl Pipeline {
                 diags.extend(walk_diags);
                 return None;
             };
-            let read: Vec<(PathBuf, FileState)> = scan
+            let read: Vec<(OsString, FileState)> = scan
                 .files
                 .par_iter()
                 .filter_map(|(path, display, section)| {
                     let st = if keep { stamp(path) } else { (None, 0) };
-                    if files.get(path).is_some_and(|f| fresh(&f.stamp, &st)) {
+                    if files
+                        .get(path.as_os_str())
+                        .is_some_and(|f| fresh(&f.stamp, &st))
+                    {
                         return None;
                     }
-                    Some((path.clone(), load(path, display, *section, st)))
+                    let state = load(path, display, *section, st);
+                    Some((path.as_os_str().to_owned(), state))
                 })
                 .collect();
             files.extend(read);
-            let present: HashSet<&PathBuf> = scan.files.iter().map(|(p, _, _)| p).collect();
-            files.retain(|p, _| present.contains(p));
+            let present: HashSet<&OsStr> =
+                scan.files.iter().map(|(p, _, _)| p.as_os_str()).collect();
+            files.retain(|p, _| present.contains(p.as_os_str()));
             cm.scan = Some(scan);
             cm.walk_diags = walk_diags;
             cm.pending.clear();
@@ -643,7 +667,7 @@ impl Pipeline {
 
     /// Applies the watcher's paths to the last walk; `false` when a walk is needed (a folder,
     /// a static file, a symbolic link, a file outside the sections: things the walk judges).
-    fn update_scan(&mut self, paths: &[PathBuf], files: &mut HashMap<PathBuf, FileState>) -> bool {
+    fn update_scan(&mut self, paths: &[PathBuf], files: &mut Files) -> bool {
         let root = &self.opts.root;
         let cm = &mut self.memo.content;
         let Some(scan) = cm.scan.as_mut() else {
@@ -700,7 +724,7 @@ impl Pipeline {
                     if let Ok(i) = at {
                         scan.files.remove(i);
                     }
-                    files.remove(&full);
+                    files.remove(full.as_os_str());
                 }
             }
         }
@@ -709,11 +733,7 @@ impl Pipeline {
 
     /// The parsed files by kind, in path order: owned (taken from `files`) in a full build,
     /// borrowed when kept. Cross-file checks (duplicate slugs, dangling references) run here.
-    fn loaded<'f>(
-        &self,
-        files: &'f mut HashMap<PathBuf, FileState>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Loaded<'f> {
+    fn loaded<'f>(&self, files: &'f mut Files, diags: &mut Vec<Diagnostic>) -> Loaded<'f> {
         let scan = self.memo.content.scan.as_ref().expect("set by content");
         let mut loaded = Loaded {
             commentaries: Vec::new(),
@@ -722,9 +742,11 @@ impl Pipeline {
             statics: scan.statics.clone(),
         };
         if self.keep {
-            let files: &'f HashMap<PathBuf, FileState> = files;
+            let files: &'f Files = files;
             for (path, _, _) in &scan.files {
-                let Some(f) = files.get(path) else { continue };
+                let Some(f) = files.get(path.as_os_str()) else {
+                    continue;
+                };
                 diags.extend(f.diags.iter().cloned());
                 match &f.parsed {
                     Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Borrowed(c), f.fp)),
@@ -737,7 +759,7 @@ impl Pipeline {
             // Taken whole, so that the map's memory goes with it.
             let mut files = std::mem::take(files);
             for (path, _, _) in &scan.files {
-                let Some(f) = files.remove(path) else {
+                let Some(f) = files.remove(path.as_os_str()) else {
                     continue;
                 };
                 diags.extend(f.diags);
@@ -997,17 +1019,32 @@ impl Articles<'_> {
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        let mut old: HashMap<PathBuf, Article> = old
-            .into_iter()
-            .map(|a| (a.c.file.path.clone(), a))
+        // Where each commentary was in the last run: usually where it is now.
+        let same = |i: usize, p: &Path| old.get(i).is_some_and(|a| a.c.file.path == p);
+        let mut at: Option<rustc_hash::FxHashMap<&OsStr, usize>> = None;
+        let found: Vec<Option<usize>> = list
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| {
+                if same(i, &c.file.path) {
+                    return Some(i);
+                }
+                let at = at.get_or_insert_with(|| {
+                    old.iter()
+                        .enumerate()
+                        .map(|(i, a)| (a.c.file.path.as_os_str(), i))
+                        .collect()
+                });
+                at.get(c.file.path.as_os_str()).copied()
+            })
             .collect();
+        drop(at);
+        let mut old: Vec<Option<Article>> = old.into_iter().map(Some).collect();
         let work: Vec<(usize, Cow<Commentary>, u64, Option<Article>)> = list
             .into_iter()
+            .zip(found)
             .enumerate()
-            .map(|(i, (c, f))| {
-                let prev = old.remove(&c.file.path);
-                (i, c, f, prev)
-            })
+            .map(|(i, ((c, f), j))| (i, c, f, j.and_then(|j| old[j].take())))
             .collect();
         let results: Vec<(Article, bool, Vec<Diagnostic>)> = work
             .into_par_iter()
