@@ -9,6 +9,7 @@
 pub mod http;
 pub mod live;
 
+use crate::codes;
 use crate::error::{Diagnostic, Severity};
 use crate::report::{self, Format};
 use crate::site::session::{Outcome, Session};
@@ -83,6 +84,12 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
             report::render(d, format, color, &report::read_source).as_bytes(),
         );
     }
+}
+
+/// Reports an error that stops the preview; returns the exit code.
+fn fail(format: Format, message: impl Into<String>) -> i32 {
+    print_diagnostics(&[Diagnostic::global(codes::SERVE, message)], format);
+    1
 }
 
 /// The text of an overlay: the diagnostics as `build` prints them, without colour.
@@ -165,33 +172,32 @@ pub fn serve(opts: ServeOptions) -> i32 {
     let format = Format::resolve(None);
     let listener = match bind(&opts) {
         Ok(l) => l,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return 1;
-        }
+        Err(msg) => return fail(format, msg),
     };
     let addr = match listener.local_addr() {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: cannot read the listening address: {e}");
-            return 1;
-        }
+        Err(e) => return fail(format, format!("cannot read the listening address: {e}")),
     };
     if !opts.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
-            opts.bind
+        print_diagnostics(
+            &[Diagnostic::global_warning(
+                codes::EXPOSED,
+                format!(
+                    "listening on {}, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
+                    opts.bind
+                ),
+            )],
+            format,
         );
     }
 
     let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     if let Err(e) = std::fs::create_dir_all(&out) {
-        eprintln!(
-            "error: cannot create the preview folder {}: {e}",
-            out.display()
+        return fail(
+            format,
+            format!("cannot create the preview folder {}: {e}", out.display()),
         );
-        return 1;
     }
     let out = out.canonicalize().unwrap_or(out);
     // Held while a rebuild writes: Ctrl-C during one waits for it, or the removal could race
@@ -207,9 +213,15 @@ pub fn serve(opts: ServeOptions) -> i32 {
             std::process::exit(0);
         });
         if let Err(e) = res {
-            eprintln!(
-                "warning: cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
-                out.display()
+            print_diagnostics(
+                &[Diagnostic::global_warning(
+                    codes::SERVE,
+                    format!(
+                        "cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
+                        out.display()
+                    ),
+                )],
+                format,
             );
         }
     }
@@ -222,9 +234,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
     }) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch the site's files: {e}");
             let _ = std::fs::remove_dir_all(&out);
-            return 1;
+            return fail(format, format!("cannot watch the site's files: {e}"));
         }
     };
     let root = opts
@@ -240,9 +251,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
         }
     };
     if let Err(e) = watcher.watch(&root, RecursiveMode::NonRecursive) {
-        eprintln!("error: cannot watch {}: {e}", root.display());
         let _ = std::fs::remove_dir_all(&out);
-        return 1;
+        return fail(format, format!("cannot watch {}: {e}", root.display()));
     }
     watch_dirs(&mut watcher);
 
@@ -319,9 +329,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
                 continue;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                eprintln!("error: the file watcher stopped; restart scholia serve");
                 let _ = std::fs::remove_dir_all(&out);
-                return 1;
+                return fail(format, "the file watcher stopped; restart scholia serve");
             }
         };
         let mut relevant_seen = false;
@@ -423,6 +432,12 @@ fn open_browser(url: &str) {
         .spawn()
         .is_err()
     {
-        eprintln!("warning: cannot open a browser ({cmd}); open {url} yourself");
+        print_diagnostics(
+            &[Diagnostic::global_warning(
+                codes::SERVE,
+                format!("cannot open a browser ({cmd}); open {url} yourself"),
+            )],
+            Format::resolve(None),
+        );
     }
 }

@@ -106,16 +106,6 @@ pub struct Report {
     pub elapsed: std::time::Duration,
 }
 
-/// Sorts diagnostics by file and position, so output is stable whatever the thread order,
-/// and drops repeats.
-pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| {
-        (&a.path, a.line, a.col, a.severity, &a.message)
-            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
-    });
-    diags.dedup();
-}
-
 fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
@@ -377,36 +367,16 @@ impl Pipeline {
                 terms,
             );
             let jobs = pages::jobs(&ctx);
-            let results: Vec<Result<(PageKind, bool), Diagnostic>> = jobs
-                .par_iter()
-                .map(|job| {
-                    let mut r = Reads::new(keep);
-                    let page = pages::page(&ctx, job, &mut r);
-                    let rel = page.file();
-                    let key = r.key(&page.path, page.template);
-                    let wanted = sink.wants(&rel, key);
-                    if wanted {
-                        let html = page.render(theme_ref)?;
-                        sink.put(&rel, key, html.into_bytes())?;
-                    }
-                    Ok((job.kind(), wanted))
-                })
-                .collect();
+            render_pages(
+                &ctx,
+                &jobs,
+                theme_ref,
+                &*sink,
+                keep,
+                &mut report,
+                &mut diags,
+            );
             report.counts.commentaries = articles.len();
-            for r in results {
-                match r {
-                    Ok((kind, rendered)) => {
-                        report.pages_rendered += usize::from(rendered);
-                        match kind {
-                            PageKind::Home => report.counts.home += 1,
-                            PageKind::Glossary => report.counts.glossary += 1,
-                            PageKind::Taxonomy => report.counts.taxonomies += 1,
-                            PageKind::Other => report.counts.pages += 1,
-                        }
-                    }
-                    Err(d) => diags.push(d),
-                }
-            }
             trace.lap("pages");
             if self.opts.editorial {
                 report.coverage = editorial(&ctx, gm, &articles, page_renders, sources, &mut diags);
@@ -418,15 +388,7 @@ impl Pipeline {
 
             // Feed, sitemap, robots.txt, stylesheets, static files and (in a full build)
             // the search index: cheap to make, each written when the output wants it.
-            let mut sitemap: Vec<(String, Option<Date>)> = articles
-                .iter()
-                .map(|a| (a.url.clone(), Some(a.c.date)))
-                .collect();
-            sitemap.extend(
-                jobs.iter()
-                    .filter(|j| j.in_sitemap())
-                    .map(|j| (routes.url(&pages::path(&ctx, j)), pages::lastmod(&ctx, j))),
-            );
+            let sitemap = sitemap(&ctx, &jobs, &articles, routes);
             if let Some(k) = order {
                 *terms_memo = Some((k, ctx.into_terms()));
             }
@@ -444,22 +406,7 @@ impl Pipeline {
                 let entries = index::entries(&gm.glossary, &gm.renders);
                 extras.extend(index::files(articles.iter().map(|a| &a.search), &entries));
             }
-            extras.push((
-                super::write::MARKER.to_string(),
-                super::write::MARKER_TEXT.as_bytes().to_vec(),
-            ));
-            // A site's own file (content/static/robots.txt) replaces a generated one.
-            let mut named = HashSet::new();
-            extras.reverse();
-            extras.retain(|(rel, _)| named.insert(rel.clone()));
-            for (rel, bytes) in extras {
-                let key = keep.then(|| fp(&bytes));
-                if sink.wants(&rel, key) {
-                    if let Err(d) = sink.put(&rel, key, bytes) {
-                        diags.push(d);
-                    }
-                }
-            }
+            put_all(extras, &*sink, keep, &mut diags);
             trace.lap("extras");
         }
         if keep {
@@ -1177,6 +1124,93 @@ impl Articles<'_> {
     }
 }
 
+/// Renders every page but the commentaries, each only when the output wants it.
+fn render_pages(
+    ctx: &Ctx,
+    jobs: &[pages::Job],
+    theme: &Theme,
+    sink: &dyn Sink,
+    keep: bool,
+    report: &mut Report,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let results: Vec<Result<(PageKind, bool), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut r = Reads::new(keep);
+            let page = pages::page(ctx, job, &mut r);
+            let rel = page.file();
+            let key = r.key(&page.path, page.template);
+            let wanted = sink.wants(&rel, key);
+            if wanted {
+                let html = page.render(theme)?;
+                sink.put(&rel, key, html.into_bytes())?;
+            }
+            Ok((job.kind(), wanted))
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok((kind, rendered)) => {
+                report.pages_rendered += usize::from(rendered);
+                let count = match kind {
+                    PageKind::Home => &mut report.counts.home,
+                    PageKind::Glossary => &mut report.counts.glossary,
+                    PageKind::Taxonomy => &mut report.counts.taxonomies,
+                    PageKind::Other => &mut report.counts.pages,
+                };
+                *count += 1;
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+}
+
+/// Every page of the sitemap with its `lastmod`: commentaries, then the other pages.
+fn sitemap(
+    ctx: &Ctx,
+    jobs: &[pages::Job],
+    articles: &[Article],
+    routes: &Routes,
+) -> Vec<(String, Option<Date>)> {
+    let mut sitemap: Vec<(String, Option<Date>)> = articles
+        .iter()
+        .map(|a| (a.url.clone(), Some(a.c.date)))
+        .collect();
+    sitemap.extend(
+        jobs.iter()
+            .filter(|j| j.in_sitemap())
+            .map(|j| (routes.url(&pages::path(ctx, j)), pages::lastmod(ctx, j))),
+    );
+    sitemap
+}
+
+/// Hands files to the output (each when it wants it), with the marker file. A file named
+/// twice is written once, as its last version: a site's own `content/static/robots.txt`
+/// replaces the generated one.
+fn put_all(
+    mut files: Vec<(String, Vec<u8>)>,
+    sink: &dyn Sink,
+    keep: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    files.push((
+        super::write::MARKER.to_string(),
+        super::write::MARKER_TEXT.as_bytes().to_vec(),
+    ));
+    let mut named = HashSet::new();
+    files.reverse();
+    files.retain(|(rel, _)| named.insert(rel.clone()));
+    for (rel, bytes) in files {
+        let key = keep.then(|| fp(&bytes));
+        if sink.wants(&rel, key) {
+            if let Err(d) = sink.put(&rel, key, bytes) {
+                diags.push(d);
+            }
+        }
+    }
+}
+
 /// Sorts the diagnostics and ends the output's run. With the search index made later (a
 /// kept pipeline), its files are not the run's to remove.
 fn finish(
@@ -1191,7 +1225,7 @@ fn finish(
         Ok(c) => report.changes = c,
         Err(d) => diags.push(d),
     }
-    sort_diagnostics(&mut diags);
+    crate::error::sort(&mut diags);
     report.ok = !has_errors(&diags);
     report.diags = diags;
     report
