@@ -1,7 +1,9 @@
 //! Diagnostics: what went wrong, where, and how to fix it.
 //!
-//! Every stage pushes [`Diagnostic`]s into a [`Diagnostics`] sink and carries on, so that one
-//! run reports every problem at once; `main` picks the exit code at the end. Byte offsets are
+//! One convention: a pipeline stage pushes [`Diagnostic`]s into the run's `&mut Vec` and
+//! carries on; a pure function returns its diagnostics with its value (`(T, Vec<_>)`, or `Vec<_>`
+//! for a check). A run then [`sort`]s them, so that it reports every problem at once in file
+//! order; `cli` prints them through `report` and picks the exit code. Byte offsets are
 //! turned into 1-based line and column by [`LineIndex`], the one place that does it.
 
 pub use crate::codes::Code;
