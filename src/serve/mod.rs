@@ -191,40 +191,10 @@ pub fn serve(opts: ServeOptions) -> i32 {
         );
     }
 
-    let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        return fail(
-            format,
-            format!("cannot create the preview folder {}: {e}", out.display()),
-        );
-    }
-    let out = out.canonicalize().unwrap_or(out);
-    // Held while a rebuild writes: Ctrl-C during one waits for it, or the removal could race
-    // the writes and leave a half-deleted preview folder behind.
-    let writing = Arc::new(std::sync::Mutex::new(()));
-    {
-        let dir = out.clone();
-        let writing = writing.clone();
-        let res = ctrlc::set_handler(move || {
-            let _guard = writing.lock();
-            let _ = std::fs::remove_dir_all(&dir);
-            eprintln!("stopped; removed {}", dir.display());
-            std::process::exit(0);
-        });
-        if let Err(e) = res {
-            print_diagnostics(
-                &[Diagnostic::global_warning(
-                    codes::SERVE,
-                    format!(
-                        "cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
-                        out.display()
-                    ),
-                )],
-                format,
-            );
-        }
-    }
+    let (out, writing) = match preview_folder(format) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
 
     // Watch before the first build, so no save between the two is missed.
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -333,47 +303,24 @@ pub fn serve(opts: ServeOptions) -> i32 {
                 return fail(format, "the file watcher stopped; restart scholia serve");
             }
         };
-        let mut relevant_seen = false;
-        let mut new_dirs = false;
-        // The changed paths, or `None` when events were lost and only a walk will do.
-        let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
-        let mut note = |ev: notify::Result<notify::Event>| match ev {
-            // Opening and reading files (our own rebuild walks content/) changes nothing:
-            // counting those would rebuild forever.
-            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
-            Ok(ev) => {
-                if ev.need_rescan() {
-                    paths = None;
-                }
-                for p in &ev.paths {
-                    if relevant(&root, p) {
-                        relevant_seen = true;
-                        if let Some(v) = &mut paths {
-                            v.push(p.clone());
-                        }
-                        if p.parent() == Some(root.as_path()) && p.is_dir() {
-                            new_dirs = true;
-                        }
-                    }
-                }
-            }
-            // Events were lost: rebuild to be safe (the session rereads what changed).
-            Err(_) => {
-                relevant_seen = true;
-                paths = None;
-            }
-        };
-        note(first_event);
+        let mut batch = Batch::new(&root);
+        batch.note(first_event);
         let mut index = None;
         while let Ok(msg) = rx.recv_timeout(DEBOUNCE) {
             match msg {
-                Msg::Fs(ev) => note(ev),
+                Msg::Fs(ev) => batch.note(ev),
                 Msg::Search(generation, files) => {
                     searching = false;
                     index = Some((generation, files));
                 }
             }
         }
+        let Batch {
+            relevant_seen,
+            new_dirs,
+            paths,
+            ..
+        } = batch;
         if new_dirs {
             watch_dirs(&mut watcher);
         }
@@ -394,6 +341,94 @@ pub fn serve(opts: ServeOptions) -> i32 {
             search_due = true;
         }
     }
+}
+
+/// The file-system events of one debounced burst.
+struct Batch<'a> {
+    root: &'a Path,
+    /// Whether any could change the site.
+    relevant_seen: bool,
+    /// Whether a folder appeared at the root (it may need watching).
+    new_dirs: bool,
+    /// The changed paths, or `None` when events were lost and only a walk will do.
+    paths: Option<Vec<PathBuf>>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(root: &'a Path) -> Batch<'a> {
+        Batch {
+            root,
+            relevant_seen: false,
+            new_dirs: false,
+            paths: Some(Vec::new()),
+        }
+    }
+
+    fn note(&mut self, ev: notify::Result<notify::Event>) {
+        match ev {
+            // Opening and reading files (our own rebuild walks content/) changes nothing:
+            // counting those would rebuild forever.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
+            Ok(ev) => {
+                if ev.need_rescan() {
+                    self.paths = None;
+                }
+                for p in &ev.paths {
+                    if relevant(self.root, p) {
+                        self.relevant_seen = true;
+                        if let Some(v) = &mut self.paths {
+                            v.push(p.clone());
+                        }
+                        if p.parent() == Some(self.root) && p.is_dir() {
+                            self.new_dirs = true;
+                        }
+                    }
+                }
+            }
+            // Events were lost: rebuild to be safe (the session rereads what changed).
+            Err(_) => {
+                self.relevant_seen = true;
+                self.paths = None;
+            }
+        }
+    }
+}
+
+/// Creates the preview folder, removed on Ctrl-C. Returns it with the lock a rebuild holds
+/// while it writes: Ctrl-C during one waits for it, or the removal could race the writes and
+/// leave a half-deleted folder behind.
+fn preview_folder(format: Format) -> Result<(PathBuf, Arc<std::sync::Mutex<()>>), i32> {
+    let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        return Err(fail(
+            format,
+            format!("cannot create the preview folder {}: {e}", out.display()),
+        ));
+    }
+    let out = out.canonicalize().unwrap_or(out);
+    let writing = Arc::new(std::sync::Mutex::new(()));
+    let dir = out.clone();
+    let lock = writing.clone();
+    let res = ctrlc::set_handler(move || {
+        let _guard = lock.lock();
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("stopped; removed {}", dir.display());
+        std::process::exit(0);
+    });
+    if let Err(e) = res {
+        print_diagnostics(
+            &[Diagnostic::global_warning(
+                codes::SERVE,
+                format!(
+                    "cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
+                    out.display()
+                ),
+            )],
+            format,
+        );
+    }
+    Ok((out, writing))
 }
 
 fn apply_search(
