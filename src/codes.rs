@@ -138,10 +138,10 @@ codes! {
     OUTSIDE_BASE = "E0112", "A root-relative link leaves the base_url sub-path",
         "error: content/pages/about.md:5:3: the link `/feed.xml` leaves the site's path `/policy/commentary/`; it works at the root of a test server and breaks where the site is deployed (write the full path, or a relative link)",
         "With `base_url: https://example.org/policy/commentary/`, a link written `/tags/` points outside the site. Write it relative (`../tags/`) or with the sub-path (`/policy/commentary/tags/`).";
-    SERVE = "E0120", "The preview cannot start or go on",
+    SERVE = "E0130", "The preview cannot start or go on",
         "error: cannot listen on 127.0.0.1:1111: Address already in use (os error 98); choose another port with --port",
         "Follow the message: choose another port with `--port`, or restart `scholia serve` when the file watcher stopped.";
-    EXPOSED = "W0121", "The preview listens on the network",
+    EXPOSED = "W0131", "The preview listens on the network",
         "warning: listening on 0.0.0.0, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
         "Use the default `--bind 127.0.0.1` unless other machines must see the preview.";
 }
