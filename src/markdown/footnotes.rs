@@ -14,7 +14,7 @@ use pulldown_cmark::{html, CowStr, Event};
 use std::collections::{HashMap, HashSet};
 
 /// CommonMark label matching: case-folded, inner whitespace collapsed.
-fn norm(label: &str) -> String {
+pub(super) fn norm(label: &str) -> String {
     label
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -184,8 +184,18 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         deep_at,
         cites,
         trim_period,
+        made_refs,
         ..
     } = linker;
+    let defined: HashSet<String> = defs.iter().map(|d| footnotes::norm(&d.label)).collect();
+    for (label, offset) in made_refs {
+        if !defined.contains(&footnotes::norm(&label)) {
+            let msg = format!(
+                "the note `[^{label}]` has no definition; add a line `[^{label}]: …` to the file"
+            );
+            diags.push(input_diag(input, offset, codes::UNDEFINED_NOTE, msg));
+        }
+    }
     for (entry, offset) in plain_mentions {
         if explicit.contains(&entry) {
             let name = &input.glossary.entries[entry].name;
@@ -408,6 +418,9 @@ struct Linker<'i, 'a> {
     in_cite: usize,
     /// Citations inside a note followed by punctuation: the style's closing period goes.
     trim_period: HashSet<usize>,
+    /// Note references the linker made itself (`[^7][@key]`): (label, body offset). The
+    /// parser checks the ones it makes; these are checked against the definitions at the end.
+    made_refs: Vec<(String, usize)>,
 }
 
 impl<'i, 'a> Linker<'i, 'a> {
@@ -439,6 +452,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             cites: Vec::new(),
             in_cite: 0,
             trim_period: HashSet::new(),
+            made_refs: Vec::new(),
         }
     }
 
@@ -572,6 +586,16 @@ impl<'i, 'a> Linker<'i, 'a> {
                 title,
                 ..
             } if title.as_ref() == CITE_MARK => self.citation(range),
+            Tag::Link {
+                link_type: LinkType::ReferenceUnknown,
+                ref title,
+                ..
+            } if title.as_ref() == CITE_MARK
+                && note_label(self.input.file.body(), &range).is_some() =>
+            {
+                let label = note_label(self.input.file.body(), &range).unwrap_or_default();
+                self.note_then_citation(label, range);
+            }
             Tag::Link {
                 link_type,
                 dest_url,
@@ -720,6 +744,15 @@ impl<'i, 'a> Linker<'i, 'a> {
         }
     }
 
+    /// `[^7][@key]`, recognised by [`note_label`]: the note's reference, then the citation.
+    fn note_then_citation(&mut self, label: &str, range: Range<usize>) {
+        // `[^` + label + `]`: the citation is the rest of the span.
+        let cite_start = range.start + label.len() + 3;
+        self.made_refs.push((label.to_string(), range.start));
+        self.push(Event::FootnoteReference(CowStr::from(label.to_string())));
+        self.citation(cite_start..range.end);
+    }
+
     fn wiki_link(&mut self, dest: &str, has_pothole: bool, range: Range<usize>) {
         let slug = dest.trim();
         let Some(i) = self.input.glossary.find(slug) else {
@@ -842,6 +875,19 @@ impl<'i, 'a> Linker<'i, 'a> {
             self.error(range.start + at, codes::UNDEFINED_NOTE, msg);
         }
     }
+}
+
+/// The label of `[^label][@key…]` at `range`: CommonMark reads the pair as a reference link
+/// whose text is `^label`, so the note would be lost (issue 16). Authors write notes and
+/// citations side by side, so such a text is taken as the note's reference. Any other text
+/// (`[see][@key]`) stays a link, as before.
+fn note_label<'b>(body: &'b str, range: &Range<usize>) -> Option<&'b str> {
+    let (label, after) = body
+        .get(range.clone())?
+        .strip_prefix("[^")?
+        .split_once(']')?;
+    let plain = !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[');
+    (plain && after.starts_with('[')).then_some(label)
 }
 
 /// Words in `s`, counting runs of non-space bytes (ASCII spaces only: a byte loop, because

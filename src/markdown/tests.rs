@@ -504,3 +504,39 @@ fn unknown_citation_key_is_reported_at_the_key() {
         "{msgs:?}"
     );
 }
+
+/// Issue 16: `[^7][@key]` is a reference link to CommonMark; both the note and the
+/// citation must render, in that order, wherever the pair stands.
+#[test]
+fn a_note_directly_followed_by_a_citation_keeps_both() {
+    for md in [
+        "A reservation.[^7][@kwan, p. 272]\n\n[^7]: Note.\n",
+        "*A reservation.[^7][@kwan, p. 272]*\n\n[^7]: Note.\n",
+        "> A reservation.[^7][@kwan, p. 272] after.\n\n[^7]: Note.\n",
+    ] {
+        let (html, notes, msgs) = cited(md, false);
+        assert!(msgs.is_empty(), "{md:?}: {msgs:?}");
+        let texts: Vec<&str> = notes.iter().map(|n| n.html.as_str()).collect();
+        assert_eq!(notes.len(), 2, "{md:?}: {texts:?}");
+        assert!(texts[0].contains("Note."), "{md:?}: {texts:?}");
+        assert!(
+            texts[1].contains("Kwan") && texts[1].contains("272"),
+            "{texts:?}"
+        );
+        assert!(!html.contains("^7"), "{md:?}: {html}");
+        assert_eq!(parse_errors(&html), Vec::<String>::new(), "{md:?}: {html}");
+    }
+    // A note followed by a citation inside another note: the citation stays inline.
+    let (_, notes, msgs) = cited("X[^a]\n\n[^a]: See.[^b][@un]\n\n[^b]: B.\n", false);
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].html.contains("United Nations"), "{notes:?}");
+    assert!(notes[0].html.contains("<sup"), "{notes:?}");
+    // The note must still exist; other texts stay links as before.
+    let (_, _, msgs) = cited("X.[^zz][@kwan]\n", false);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(
+        msgs[0].starts_with("error: a.md:4:3: the note `[^zz]` has no definition"),
+        "{msgs:?}"
+    );
+}
