@@ -240,6 +240,23 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
     }
 }
 
+/// Renders a short text of one paragraph (a correction) without its `<p>`. The caller gives
+/// no bibliography, so `[@key]` stays text (a note could not be shown beside a one-line
+/// notice); a text of several blocks keeps its blocks.
+pub fn render_inline(input: &Input) -> Rendered {
+    let mut r = render(input);
+    let inner = r
+        .html
+        .trim_end()
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .filter(|h| !h.contains("<p>"));
+    if let Some(inner) = inner {
+        r.html = inner.to_string();
+    }
+    r
+}
+
 /// The title the broken-link callback gives a citation, to tell it from a link.
 const CITE_MARK: &str = "\u{1}scholia-cite";
 

@@ -12,7 +12,9 @@
 //! test in `tests.rs` compares a kept pipeline with fresh ones after random edits.
 
 use super::affected::{self, Touched};
-use super::ctx::{self, fp, Article, ArticleFp, Base, Body, Ctx, EntryFps, Reads, Term};
+use super::ctx::{
+    self, fp, Article, ArticleFp, Base, Body, CorrectionOut, Ctx, EntryFps, Reads, Term,
+};
 use super::feeds::{self, FeedItem, FeedSite};
 use super::index::{self, EntrySearch, SearchFiles};
 use super::output::{Changes, Sink};
@@ -22,11 +24,11 @@ use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
-use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy};
+use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy, Text};
 use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
-use crate::markdown::{self, summary, Input, Rendered};
+use crate::markdown::{self, summary, Input, Mention, Rendered};
 use crate::routes::{self, Routes};
 use crate::theme::Theme;
 use minijinja::Value;
@@ -420,7 +422,7 @@ impl Pipeline {
             // the search index: cheap to make, each written when the output wants it.
             let mut sitemap: Vec<(String, Option<Date>)> = articles
                 .iter()
-                .map(|a| (a.url.clone(), Some(a.c.date)))
+                .map(|a| (a.url.clone(), Some(a.c.modified())))
                 .collect();
             sitemap.extend(
                 jobs.iter()
@@ -1054,7 +1056,8 @@ impl Articles<'_> {
                         if !reach.all
                             && a.fp.source == f
                             && (reach.changed.is_empty()
-                                || !reach.touched.hits(&a.mentions, &c.file.text)) =>
+                                || !(reach.touched.hits(&a.mentions, &c.file.text)
+                                    || reach.touched.hits(&a.correction_links, ""))) =>
                     {
                         (a, false)
                     }
@@ -1102,6 +1105,7 @@ impl Articles<'_> {
             Default::default()
         };
         let item = pages::commentary_item(self.routes, &c, &url, &summary);
+        let (corrections, correction_links, correction_diags) = self.corrections(&c);
         let Rendered {
             html,
             notes,
@@ -1112,6 +1116,8 @@ impl Articles<'_> {
             works_cited,
             ..
         } = r;
+        let mut diags = diags;
+        diags.extend(correction_diags);
         let cited: Vec<String> = works_cited.iter().map(|(k, _)| k.clone()).collect();
         let body = Body {
             html,
@@ -1122,10 +1128,11 @@ impl Articles<'_> {
         let fp = if self.keep {
             ArticleFp {
                 source,
-                page: fp(&(source, &url, &summary, &body)),
+                page: fp(&(source, &url, &summary, &body, &corrections)),
                 item: fp(&item),
                 mentions: fp(&mentions),
                 cited: fp(&cited),
+                corrections: fp(&corrections),
                 search: fp(&doc),
             }
         } else {
@@ -1141,12 +1148,49 @@ impl Articles<'_> {
             candidates,
             cited,
             body: Some(body),
+            corrections,
+            correction_links,
             item: Value::from_serialize(&item),
             search,
             search_doc: self.config.search.then_some(doc),
             diags,
             fp,
         }
+    }
+
+    /// Renders a commentary's corrections: inline Markdown, explicit glossary links only
+    /// (an automatic link in a one-line notice would be noise), no citations. Returns them
+    /// with the entries they link and the problems found.
+    fn corrections(&self, c: &Commentary) -> (Vec<CorrectionOut>, Vec<Mention>, Vec<Diagnostic>) {
+        let mut out: Vec<CorrectionOut> = Vec::with_capacity(c.corrections.len());
+        let (mut links, mut diags) = (Vec::new(), Vec::new());
+        for k in &c.corrections {
+            // Blank lines before the text put its problems on the line of its `text:` key.
+            let file = Text {
+                path: c.file.path.clone(),
+                text: format!("{}{}", "\n".repeat(k.line.saturating_sub(1)), k.text),
+                body_start: 0,
+            };
+            let mut input =
+                Input::new(&file, self.glossary, self.config, self.sources).article_autolink(false);
+            input.sources = None;
+            let r = markdown::render_inline(&input);
+            let base = format!("correction-{}", k.date);
+            let mut id = base.clone();
+            let mut n = 2;
+            while out.iter().any(|o| o.id == id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            out.push(CorrectionOut {
+                date: k.date,
+                id,
+                html: r.html,
+            });
+            links.extend(r.mentions);
+            diags.extend(r.diags);
+        }
+        (out, links, diags)
     }
 
     /// Hands commentary `i`'s page and search document to the output, when it wants them.
@@ -1287,7 +1331,8 @@ fn slash(p: &Path) -> String {
         .join("/")
 }
 
-/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt.
+/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt, and
+/// the corrections feed when there is a correction.
 fn site_files(
     config: &SiteConfig,
     routes: &Routes,
@@ -1298,31 +1343,63 @@ fn site_files(
         .iter()
         .take(FEED_LEN)
         .map(|a| FeedItem {
-            title: &a.c.title,
-            url: &a.url,
-            date: a.c.date,
+            title: a.c.title.clone(),
+            url: a.url.clone(),
+            published: a.c.date,
+            updated: a.c.modified(),
             authors: &a.c.authors,
             summary: &a.summary,
             content: a.body.as_ref().map_or("", |b| b.html.as_str()),
         })
         .collect();
+    let site = |url: &str, id: &str, home: &str| FeedSite {
+        title: config.title.clone(),
+        author: &config.title,
+        description: config.description.as_deref(),
+        url: routes.url(url),
+        id: id.to_string(),
+        home: home.to_string(),
+        language: &config.language,
+    };
+    // The main feed's id stays the site's URL, as it always was: readers key on it.
     let feed = feeds::atom(
-        &FeedSite {
-            title: &config.title,
-            description: config.description.as_deref(),
-            base_url: routes.base(),
-            language: &config.language,
-        },
+        &site(routes::FEED, routes.base(), routes.base()),
         &feed_items,
     );
-    vec![
+    let mut files = vec![
         (routes::FEED.into(), feed.into_bytes()),
         (routes::SITEMAP.into(), feeds::sitemap(sitemap).into_bytes()),
         (
             routes::ROBOTS.into(),
             feeds::robots(routes.base()).into_bytes(),
         ),
-    ]
+    ];
+    let mut corrections: Vec<FeedItem> = articles
+        .iter()
+        .flat_map(|a| {
+            a.corrections.iter().map(move |k| FeedItem {
+                title: format!("Correction: {}", a.c.title),
+                url: routes.url(&Routes::correction(&a.c.slug, &k.id)),
+                published: k.date,
+                updated: k.date,
+                authors: &a.c.authors,
+                summary: "",
+                content: &k.html,
+            })
+        })
+        .collect();
+    if !corrections.is_empty() {
+        corrections.sort_by_key(|k| std::cmp::Reverse(k.updated));
+        let (url, page) = (
+            routes.url(routes::CORRECTIONS_FEED),
+            routes.url(routes::CORRECTIONS),
+        );
+        let mut s = site(routes::CORRECTIONS_FEED, &url, &page);
+        s.title = format!("{}: corrections", config.title);
+        let feed = feeds::atom(&s, &corrections);
+        files.push((routes::CORRECTIONS_FEED.into(), feed.into_bytes()));
+    }
+    files
 }
 
 /// The source file of each page rendered from Markdown: (output file, source path).

@@ -150,8 +150,29 @@ pub struct CommentaryView {
     pub reading_minutes: usize,
     /// The works it cites, as the style's bibliography.
     pub works_cited: Vec<WorkView>,
+    /// When it last changed: the latest of its date, `updated` and its corrections.
+    pub modified: DateView,
+    /// Its corrections, in the order given.
+    pub corrections: Vec<CorrectionView>,
+    /// The page listing every correction of the site.
+    pub corrections_url: String,
     /// Free map.
     pub extra: Yaml,
+}
+
+/// A correction: on its commentary's page (`commentary` empty) and on `/corrections/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionView {
+    /// The id of its item on the commentary's page (`correction-2014-12-01`).
+    pub id: String,
+    /// When it was made.
+    pub date: DateView,
+    /// The text, HTML, safe.
+    pub html: Value,
+    /// The item on the commentary's page.
+    pub url: String,
+    /// The commentary it corrects (on `/corrections/`).
+    pub commentary: Option<Link>,
 }
 
 /// A work of the bibliography, formatted by the citation style.
