@@ -19,6 +19,7 @@
 //!
 //! Problems are collected as [`error::Diagnostic`]s in a sink and reported together.
 
+pub mod citable;
 pub mod cite;
 pub mod cli;
 pub mod codes;

@@ -65,6 +65,11 @@ impl Routes {
         format!("commentaries/{slug}/")
     }
 
+    /// A file beside a commentary's page (`cite.bib`).
+    pub fn commentary_file(slug: &str, name: &str) -> String {
+        format!("{}{name}", Routes::commentary(slug))
+    }
+
     /// Correction `id` on its commentary's page.
     pub fn correction(slug: &str, id: &str) -> String {
         format!("{}#{id}", Routes::commentary(slug))

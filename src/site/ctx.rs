@@ -123,6 +123,7 @@ impl<'a> Base<'a> {
             summary: &a.summary,
             body: a.body.as_ref(),
             corrections: &a.corrections,
+            cite_html: &a.cite_html,
         }
     }
 }
@@ -135,6 +136,7 @@ pub(super) struct ArticlePage<'b> {
     /// Always there when its page is rendered.
     pub(super) body: Option<&'b Body>,
     pub(super) corrections: &'b [CorrectionOut],
+    pub(super) cite_html: &'b str,
 }
 
 /// A commentary's rendered body: what its page shows besides the front matter.
@@ -188,6 +190,11 @@ pub(super) struct Article {
     /// Bibliography keys it cites, in the style's order.
     pub(super) cited: Vec<String>,
     pub(super) body: Option<Body>,
+    /// "Cite this": the commentary as the site's style formats it (HTML).
+    pub(super) cite_html: String,
+    /// The citation files beside its page (`cite.bib`, …); a full build drops them once
+    /// written.
+    pub(super) cite_files: Vec<(&'static str, String)>,
     /// Its corrections, rendered (kept with every article: `/corrections/` lists them all).
     pub(super) corrections: Vec<CorrectionOut>,
     /// The entries its corrections link to: not backlinks, but a change to one of them

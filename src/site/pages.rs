@@ -12,6 +12,7 @@
 
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
+use crate::citable;
 use crate::content::{Date, Kind, Taxonomy};
 use crate::glossary::FactLink;
 use crate::markdown::summary;
@@ -260,6 +261,7 @@ pub(super) fn commentary<'a>(
         summary,
         body,
         corrections,
+        cite_html,
     } = base.article(a, r);
     out(Routes::commentary(&c.slug), "commentary.html", move || {
         let body = body.expect("a commentary's page is rendered with its body");
@@ -280,6 +282,15 @@ pub(super) fn commentary<'a>(
                 .map(|k| correction_view(routes, &c.slug, k, None))
                 .collect(),
             corrections_url: routes.url(routes::CORRECTIONS),
+            cite: {
+                let file = |name| routes.url(&Routes::commentary_file(&c.slug, name));
+                CiteView {
+                    html: Value::from_safe_string(cite_html.to_string()),
+                    bib: file(citable::BIB),
+                    ris: file(citable::RIS),
+                    json: file(citable::JSON),
+                }
+            },
             extra: c.extra.clone(),
         };
         context! { site => site.clone(), current_url => url, commentary => view }

@@ -20,6 +20,7 @@ use super::index::{self, EntrySearch, SearchFiles};
 use super::output::{Changes, Sink};
 use super::pages::{self, PageKind};
 use super::sources as cite_site;
+use crate::citable;
 use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, SiteConfig};
@@ -1106,6 +1107,19 @@ impl Articles<'_> {
         };
         let item = pages::commentary_item(self.routes, &c, &url, &summary);
         let (corrections, correction_links, correction_diags) = self.corrections(&c);
+        let work = citable::Work {
+            key: &c.slug,
+            title: &c.title,
+            authors: &c.authors,
+            date: c.date,
+            publisher: &self.config.title,
+            url: &url,
+            language: &self.config.language,
+        };
+        let cite_html = citable::entry(&work)
+            .map(|e| self.sources.format_work(&e))
+            .unwrap_or_default();
+        let cite_files = citable::files(&work);
         let Rendered {
             html,
             notes,
@@ -1128,7 +1142,7 @@ impl Articles<'_> {
         let fp = if self.keep {
             ArticleFp {
                 source,
-                page: fp(&(source, &url, &summary, &body, &corrections)),
+                page: fp(&(source, &url, &summary, &body, &corrections, &cite_html)),
                 item: fp(&item),
                 mentions: fp(&mentions),
                 cited: fp(&cited),
@@ -1150,6 +1164,8 @@ impl Articles<'_> {
             body: Some(body),
             corrections,
             correction_links,
+            cite_html,
+            cite_files,
             item: Value::from_serialize(&item),
             search,
             search_doc: self.config.search.then_some(doc),
@@ -1203,6 +1219,19 @@ impl Articles<'_> {
             if self.sink.wants(&rel, key) {
                 let html = page.render(theme)?;
                 self.sink.put(&rel, key, html.into_bytes())?;
+            }
+        }
+        // The citation files: keyed by their bytes (made with the page, so cheap to hash).
+        let files = if self.keep {
+            a.cite_files.clone()
+        } else {
+            std::mem::take(&mut a.cite_files)
+        };
+        for (name, text) in files {
+            let rel = Routes::commentary_file(&a.c.slug, name);
+            let key = self.keep.then(|| fp(&text));
+            if self.sink.wants(&rel, key) {
+                self.sink.put(&rel, key, text.into_bytes())?;
             }
         }
         if self.config.search {

@@ -156,8 +156,23 @@ pub struct CommentaryView {
     pub corrections: Vec<CorrectionView>,
     /// The page listing every correction of the site.
     pub corrections_url: String,
+    /// How to cite it.
+    pub cite: CiteView,
     /// Free map.
     pub extra: Yaml,
+}
+
+/// "Cite this": the commentary formatted by the site's style, and its citation files.
+#[derive(Debug, Clone, Serialize)]
+pub struct CiteView {
+    /// The style's bibliography entry, HTML, safe.
+    pub html: Value,
+    /// `cite.bib` (BibTeX).
+    pub bib: String,
+    /// `cite.ris` (RIS).
+    pub ris: String,
+    /// `cite.json` (CSL-JSON).
+    pub json: String,
 }
 
 /// A correction: on its commentary's page (`commentary` empty) and on `/corrections/`.

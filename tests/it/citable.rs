@@ -163,3 +163,107 @@ fn a_correction_changes_the_commentary_updated_date() {
     assert!(!site.exists("corrections/index.html"));
     assert!(!site.exists("corrections/feed.xml"));
 }
+
+/// A RIS record's (tag, value) lines, checking the `TAG  - value` form and the end mark.
+fn ris_fields(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+    assert_eq!(lines.last(), Some(&"ER  - "), "{text:?}");
+    lines
+        .iter()
+        .map(|l| {
+            let (tag, value) = l
+                .split_once("  - ")
+                .unwrap_or_else(|| panic!("bad line {l:?}"));
+            assert!(tag.len() == 2 && tag.chars().all(|c| c.is_ascii_alphanumeric()));
+            (tag.to_string(), value.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn each_commentary_has_bibtex_ris_and_csl_json_beside_it() {
+    let site = built();
+    let url = format!("{BASE}commentaries/order/");
+    // BibTeX, read back by hayagriva's BibLaTeX parser.
+    let lib = hayagriva::io::from_biblatex_str(&site.read("commentaries/order/cite.bib"))
+        .expect("the .bib parses");
+    let e = lib.get("order").expect("one entry, keyed by the slug");
+    assert_eq!(lib.len(), 1);
+    assert_eq!(
+        e.title().unwrap().value.to_string(),
+        "Order & its <discontents>"
+    );
+    let authors: Vec<String> = e
+        .authors()
+        .unwrap()
+        .iter()
+        .map(|p| p.given_first(false))
+        .collect();
+    assert_eq!(authors, ["Ada Lee", "Bo Chen"]);
+    assert_eq!(e.date().unwrap().to_string(), "2020-05-01");
+    assert_eq!(e.url().unwrap().value.as_str(), url);
+    assert_eq!(
+        e.publisher()
+            .and_then(|p| p.name())
+            .map(|n| n.to_string())
+            .as_deref(),
+        Some("Citable Review")
+    );
+    // RIS.
+    let ris = ris_fields(&site.read("commentaries/order/cite.ris"));
+    let get = |tag: &str| -> Vec<&str> {
+        ris.iter()
+            .filter(|(t, _)| t == tag)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(ris[0], ("TY".to_string(), "ELEC".to_string()));
+    assert_eq!(get("TI"), ["Order & its <discontents>"]);
+    assert_eq!(get("AU"), ["Ada Lee", "Bo Chen"]);
+    assert_eq!(get("DA"), ["2020/05/01"]);
+    assert_eq!(get("PB"), ["Citable Review"]);
+    assert_eq!(get("UR"), [url.as_str()]);
+    assert_eq!(get("LA"), ["en"]);
+    // CSL-JSON: an array of one item.
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("commentaries/order/cite.json")).expect("valid JSON");
+    let items = json.as_array().expect("an array");
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!(item["id"], "order");
+    assert_eq!(item["type"], "webpage");
+    assert_eq!(item["title"], "Order & its <discontents>");
+    assert_eq!(
+        item["author"],
+        serde_json::json!([{ "literal": "Ada Lee" }, { "literal": "Bo Chen" }])
+    );
+    assert_eq!(
+        item["issued"]["date-parts"],
+        serde_json::json!([[2020, 5, 1]])
+    );
+    assert_eq!(item["publisher"], "Citable Review");
+    assert_eq!(item["URL"], url.as_str());
+    assert_eq!(item["language"], "en");
+}
+
+#[test]
+fn the_cite_this_block_formats_the_commentary_in_the_site_style_and_links_the_files() {
+    let site = built();
+    let doc = site.html("commentaries/plain/index.html");
+    let text = texts(&doc, ".cite-this .citation");
+    let url = format!("{BASE}commentaries/plain/");
+    assert_eq!(
+        text,
+        [format!(
+            "Bo Chen. “A Plain Commentary.” Citable Review, February 1, 2021. {url}."
+        )]
+    );
+    let files = attrs(&doc, ".cite-this .cite-files a", "href");
+    assert_eq!(
+        files,
+        ["cite.bib", "cite.ris", "cite.json"].map(|f| format!("{url}{f}"))
+    );
+    for f in ["cite.bib", "cite.ris", "cite.json"] {
+        assert!(site.exists(&format!("commentaries/plain/{f}")), "{f}");
+    }
+}

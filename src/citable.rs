@@ -1,0 +1,217 @@
+//! How a commentary is cited: the one description of it as a work ([`Work`]) and its three
+//! machine forms, written beside its page (`cite.bib`, `cite.ris`, `cite.json`), plus the
+//! hayagriva entry the site's style formats for the page's "Cite this" block
+//! ([`crate::cite::Sources::format_work`]).
+//!
+//! Names are kept as written (`Ada Lee`), never split into given and family names: Scholia
+//! cannot know which part is which (a Chinese name puts the family name first), so CSL-JSON
+//! and the style get a literal name, and BibTeX and RIS the name as the author wrote it.
+//!
+//! Nothing here reads or writes files.
+
+use crate::content::Date;
+
+/// A commentary as a work to cite.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Work<'a> {
+    /// The key of its BibTeX entry and its CSL-JSON id (the commentary's slug).
+    pub key: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Authors, in order, as written.
+    pub authors: &'a [String],
+    /// Publication date.
+    pub date: Date,
+    /// The site's title.
+    pub publisher: &'a str,
+    /// The page's absolute URL (with `base_url`).
+    pub url: &'a str,
+    /// The site's language (BCP 47).
+    pub language: &'a str,
+}
+
+/// The BibTeX file beside a commentary's page.
+pub const BIB: &str = "cite.bib";
+/// The RIS file.
+pub const RIS: &str = "cite.ris";
+/// The CSL-JSON file.
+pub const JSON: &str = "cite.json";
+
+/// The three files written beside a commentary's page: (file name, text).
+pub fn files(w: &Work) -> Vec<(&'static str, String)> {
+    vec![(BIB, bibtex(w)), (RIS, ris(w)), (JSON, csl_json(w))]
+}
+
+/// One line of text: feeds and files are line-based, so a line break in a title would split
+/// a field.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// BibTeX's special characters escaped, so that a title with `&`, `%` or braces parses.
+fn bib_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in one_line(s).chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A BibTeX entry (`@online`, as biblatex names a web publication; BibTeX reads any type).
+pub fn bibtex(w: &Work) -> String {
+    let mut fields: Vec<(&str, String)> = vec![("title", bib_escape(w.title))];
+    if !w.authors.is_empty() {
+        let names: Vec<String> = w.authors.iter().map(|a| bib_escape(a)).collect();
+        fields.push(("author", names.join(" and ")));
+    }
+    fields.extend([
+        ("date", w.date.to_string()),
+        ("year", w.date.year.to_string()),
+        ("month", w.date.month.to_string()),
+        ("publisher", bib_escape(w.publisher)),
+        ("url", one_line(w.url)),
+        ("language", bib_escape(w.language)),
+    ]);
+    let mut s = format!("@online{{{},\n", w.key);
+    for (k, v) in fields {
+        s.push_str(&format!("  {k} = {{{v}}},\n"));
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// A RIS record (`ELEC`, a web page), lines ending in CRLF as the format specifies.
+pub fn ris(w: &Work) -> String {
+    let d = w.date;
+    let mut lines: Vec<(&str, String)> = vec![("TY", "ELEC".into()), ("TI", one_line(w.title))];
+    lines.extend(w.authors.iter().map(|a| ("AU", one_line(a))));
+    lines.extend([
+        ("PY", d.year.to_string()),
+        ("DA", format!("{:04}/{:02}/{:02}", d.year, d.month, d.day)),
+        ("PB", one_line(w.publisher)),
+        ("T2", one_line(w.publisher)),
+        ("UR", one_line(w.url)),
+        ("LA", one_line(w.language)),
+        ("ER", String::new()),
+    ]);
+    lines
+        .into_iter()
+        .map(|(tag, v)| format!("{tag}  - {v}\r\n"))
+        .collect()
+}
+
+/// The CSL-JSON item (a `webpage` whose container is the site).
+fn csl_item(w: &Work) -> serde_json::Value {
+    let d = w.date;
+    serde_json::json!({
+        "id": w.key,
+        "type": "webpage",
+        "title": w.title,
+        "author": w.authors.iter().map(|a| serde_json::json!({ "literal": a })).collect::<Vec<_>>(),
+        "issued": { "date-parts": [[d.year, d.month, d.day]] },
+        "publisher": w.publisher,
+        "container-title": w.publisher,
+        "URL": w.url,
+        "language": w.language,
+    })
+}
+
+/// CSL-JSON: an array of one item.
+pub fn csl_json(w: &Work) -> String {
+    let mut s = serde_json::to_string_pretty(&[csl_item(w)]).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The work as a hayagriva entry, for the site's style: a web page whose parent is the site.
+pub fn entry(w: &Work) -> Option<hayagriva::Entry> {
+    let d = w.date;
+    let item = serde_json::json!({
+        w.key: {
+            "type": "Web",
+            "title": w.title,
+            "author": w.authors.iter().map(|a| serde_json::json!({ "name": a })).collect::<Vec<_>>(),
+            "date": format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+            "url": w.url,
+            "language": w.language,
+            "parent": { "type": "Web", "title": w.publisher },
+        }
+    });
+    // JSON is YAML, and hayagriva's YAML reader is its one public way to build an entry
+    // from plain fields.
+    let library = hayagriva::io::from_yaml_str(&item.to_string()).ok()?;
+    library.get(w.key).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn work(authors: &[String]) -> Work<'_> {
+        Work {
+            key: "order",
+            title: "Order & {its} 100% <discontents>",
+            authors,
+            date: Date::parse("2020-05-01").unwrap(),
+            publisher: "Citable Review",
+            url: "https://example.org/review/commentaries/order/",
+            language: "en",
+        }
+    }
+
+    #[test]
+    fn bibtex_round_trips_through_a_biblatex_parser() {
+        let authors = ["Ada Lee".to_string(), "Bo Chen".to_string()];
+        let bib = bibtex(&work(&authors));
+        let lib = hayagriva::io::from_biblatex_str(&bib).expect("parses");
+        let e = lib.get("order").expect("the entry");
+        assert_eq!(
+            e.title().unwrap().value.to_string(),
+            "Order & {its} 100% <discontents>"
+        );
+        let names: Vec<String> = e
+            .authors()
+            .unwrap()
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        assert_eq!(names, ["Lee", "Chen"], "BibTeX reads `First Last`");
+        assert_eq!(e.date().unwrap().to_string(), "2020-05-01");
+        assert_eq!(
+            e.url().unwrap().value.as_str(),
+            "https://example.org/review/commentaries/order/"
+        );
+    }
+
+    #[test]
+    fn ris_has_one_line_per_field_and_ends_the_record() {
+        let authors = ["Ada Lee".to_string(), "Bo Chen".to_string()];
+        let text = ris(&work(&authors));
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines.first(), Some(&"TY  - ELEC"));
+        assert_eq!(lines[lines.len() - 2], "ER  - ");
+        assert!(lines.contains(&"AU  - Ada Lee") && lines.contains(&"DA  - 2020/05/01"));
+    }
+
+    #[test]
+    fn the_site_style_formats_the_work_with_names_as_written() {
+        use crate::cite::{Sources, StyleChoice, DEFAULT_STYLE};
+        let (sources, d) = Sources::load(&[], StyleChoice::Bundled(DEFAULT_STYLE));
+        assert!(d.is_empty(), "{d:?}");
+        let authors = ["Ada Lee".to_string(), "Bo Chen".to_string()];
+        let html = sources.format_work(&entry(&work(&authors)).unwrap());
+        // Braces are hayagriva's verbatim marks: they keep the case and do not show.
+        assert_eq!(html, "Ada Lee, and Bo Chen. “Order &amp; its 100% &lt;discontents&gt;.” Citable Review, May 1, 2020. <a href=\"https://example.org/review/commentaries/order/\">https://example.org/review/commentaries/order/</a>.");
+        let html = sources.format_work(&entry(&work(&[])).unwrap());
+        assert!(html.contains("Citable Review"), "{html}");
+    }
+}
