@@ -7,9 +7,14 @@
 //! cannot know which part is which (a Chinese name puts the family name first), so CSL-JSON
 //! and the style get a literal name, and BibTeX and RIS the name as the author wrote it.
 //!
+//! The page's metadata for scholarly search engines and link previews is made here too: the
+//! schema.org JSON-LD of a commentary ([`article_jsonld`]) and of a glossary entry
+//! ([`entry_jsonld`]).
+//!
 //! Nothing here reads or writes files.
 
-use crate::content::Date;
+use crate::content::{Date, Entry, Kind};
+use serde_json::{json, Map, Value};
 
 /// A commentary as a work to cite.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -150,6 +155,151 @@ pub fn entry(w: &Work) -> Option<hayagriva::Entry> {
     // from plain fields.
     let library = hayagriva::io::from_yaml_str(&item.to_string()).ok()?;
     library.get(w.key).cloned()
+}
+
+/// A glossary entry as another page names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Thing<'a> {
+    /// Body or treaty.
+    pub kind: Kind,
+    /// Its name.
+    pub name: &'a str,
+    /// Its page.
+    pub url: &'a str,
+}
+
+/// A correction as metadata: its date, plain text and URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CorrectionNote {
+    /// When it was made.
+    pub date: Date,
+    /// Plain text.
+    pub text: String,
+    /// Its item on the commentary's page.
+    pub url: String,
+}
+
+/// Everything a commentary's JSON-LD says besides the [`Work`].
+pub struct ArticleMeta<'a> {
+    /// The latest of its date, `updated` and its corrections.
+    pub modified: Date,
+    /// One line about it.
+    pub summary: &'a str,
+    /// The site's home page.
+    pub site_url: &'a str,
+    /// The works it cites, as plain text formatted by the style.
+    pub references: &'a [String],
+    /// The glossary entries it mentions, in order of first mention.
+    pub mentions: Vec<Thing<'a>>,
+    /// Its corrections, in the order given.
+    pub corrections: Vec<CorrectionNote>,
+}
+
+fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+}
+
+/// The schema.org type of a glossary entry.
+fn schema_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Body => "Organization",
+        Kind::Treaty => "Legislation",
+    }
+}
+
+/// A commentary's schema.org `Article`, as JSON.
+pub fn article_jsonld(w: &Work, m: &ArticleMeta) -> String {
+    let mut a = Map::new();
+    a.insert("@context".into(), json!("https://schema.org"));
+    a.insert("@type".into(), json!("Article"));
+    a.insert("headline".into(), json!(w.title));
+    a.insert("url".into(), json!(w.url));
+    a.insert("mainEntityOfPage".into(), json!(w.url));
+    let authors: Vec<Value> = w
+        .authors
+        .iter()
+        .map(|n| json!({ "@type": "Person", "name": n }))
+        .collect();
+    a.insert("author".into(), Value::Array(authors));
+    a.insert("datePublished".into(), json!(iso(w.date)));
+    a.insert("dateModified".into(), json!(iso(m.modified)));
+    a.insert(
+        "publisher".into(),
+        json!({ "@type": "Organization", "name": w.publisher, "url": m.site_url }),
+    );
+    a.insert("inLanguage".into(), json!(w.language));
+    if !m.summary.is_empty() {
+        a.insert("description".into(), json!(m.summary));
+    }
+    if !m.references.is_empty() {
+        let works: Vec<Value> = m
+            .references
+            .iter()
+            .map(|r| json!({ "@type": "CreativeWork", "name": r }))
+            .collect();
+        a.insert("citation".into(), Value::Array(works));
+    }
+    if !m.mentions.is_empty() {
+        let things: Vec<Value> = m
+            .mentions
+            .iter()
+            .map(|t| json!({ "@type": schema_type(t.kind), "name": t.name, "url": t.url }))
+            .collect();
+        a.insert("mentions".into(), Value::Array(things));
+    }
+    if !m.corrections.is_empty() {
+        let notes: Vec<Value> = m
+            .corrections
+            .iter()
+            .map(|k| {
+                json!({
+                    "@type": "CorrectionComment",
+                    "datePublished": iso(k.date),
+                    "text": k.text,
+                    "url": k.url,
+                })
+            })
+            .collect();
+        a.insert("correction".into(), Value::Array(notes));
+    }
+    Value::Object(a).to_string()
+}
+
+/// A glossary entry's schema.org `Organization` (a body) or `Legislation` (a treaty), with
+/// the dates its front matter gives, as JSON.
+pub fn entry_jsonld(e: &Entry, url: &str, summary: &str) -> String {
+    let mut o = Map::new();
+    o.insert("@context".into(), json!("https://schema.org"));
+    o.insert("@type".into(), json!(schema_type(e.kind)));
+    o.insert("name".into(), json!(e.name));
+    o.insert("url".into(), json!(url));
+    let other: Vec<&String> = e.abbr.iter().chain(&e.aliases).collect();
+    if !other.is_empty() {
+        o.insert("alternateName".into(), json!(other));
+    }
+    if !summary.is_empty() {
+        o.insert("description".into(), json!(summary));
+    }
+    if let Some(u) = &e.url {
+        o.insert("sameAs".into(), json!(u));
+    }
+    let dates: [(&str, Option<Date>); 2] = match e.kind {
+        Kind::Body => [
+            ("foundingDate", e.established),
+            ("dissolutionDate", e.dissolved),
+        ],
+        // schema.org: the date of adoption or signature, and the date it applies from.
+        Kind::Treaty => [
+            ("legislationDate", e.adopted),
+            ("legislationDateOfApplicability", e.in_force),
+        ],
+    };
+    for (k, d) in dates {
+        if let Some(d) = d {
+            o.insert(k.into(), json!(iso(d)));
+        }
+    }
+    Value::Object(o).to_string()
 }
 
 #[cfg(test)]

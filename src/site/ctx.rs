@@ -124,6 +124,8 @@ impl<'a> Base<'a> {
             body: a.body.as_ref(),
             corrections: &a.corrections,
             cite_html: &a.cite_html,
+            jsonld: &a.jsonld,
+            references: &a.references,
         }
     }
 }
@@ -137,6 +139,8 @@ pub(super) struct ArticlePage<'b> {
     pub(super) body: Option<&'b Body>,
     pub(super) corrections: &'b [CorrectionOut],
     pub(super) cite_html: &'b str,
+    pub(super) jsonld: &'b str,
+    pub(super) references: &'b [String],
 }
 
 /// A commentary's rendered body: what its page shows besides the front matter.
@@ -195,6 +199,10 @@ pub(super) struct Article {
     /// The citation files beside its page (`cite.bib`, …); a full build drops them once
     /// written.
     pub(super) cite_files: Vec<(&'static str, String)>,
+    /// Its schema.org JSON-LD.
+    pub(super) jsonld: String,
+    /// The works it cites as plain text (Highwire `citation_reference`).
+    pub(super) references: Vec<String>,
     /// Its corrections, rendered (kept with every article: `/corrections/` lists them all).
     pub(super) corrections: Vec<CorrectionOut>,
     /// The entries its corrections link to: not backlinks, but a change to one of them

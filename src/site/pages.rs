@@ -15,6 +15,7 @@ use super::sources as cite_site;
 use crate::citable;
 use crate::content::{Date, Kind, Taxonomy};
 use crate::glossary::FactLink;
+use crate::html;
 use crate::markdown::summary;
 use crate::routes::{self, Routes};
 use crate::theme::context::*;
@@ -255,6 +256,7 @@ pub(super) fn commentary<'a>(
 ) -> PageOut<'a> {
     let site = base.site(r);
     let routes = base.routes(r);
+    let config = base.config(r);
     let ArticlePage {
         c,
         url,
@@ -262,6 +264,8 @@ pub(super) fn commentary<'a>(
         body,
         corrections,
         cite_html,
+        jsonld,
+        references,
     } = base.article(a, r);
     out(Routes::commentary(&c.slug), "commentary.html", move || {
         let body = body.expect("a commentary's page is rendered with its body");
@@ -291,6 +295,15 @@ pub(super) fn commentary<'a>(
                     json: file(citable::JSON),
                 }
             },
+            scholar: ScholarView {
+                publication_date: format!(
+                    "{:04}/{:02}/{:02}",
+                    c.date.year, c.date.month, c.date.day
+                ),
+                journal_title: config.title.clone(),
+                references: references.to_vec(),
+            },
+            jsonld: Value::from_safe_string(html::json_in_script(jsonld)),
             extra: c.extra.clone(),
         };
         context! { site => site.clone(), current_url => url, commentary => view }
@@ -444,6 +457,11 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     sentence: sentence.to_string(),
                 })
                 .collect(),
+            jsonld: Value::from_safe_string(html::json_in_script(&citable::entry_jsonld(
+                e,
+                this.url,
+                this.summary,
+            ))),
             extra: e.extra.clone(),
         };
         let current_url = routes.url(&path);

@@ -1107,19 +1107,8 @@ impl Articles<'_> {
         };
         let item = pages::commentary_item(self.routes, &c, &url, &summary);
         let (corrections, correction_links, correction_diags) = self.corrections(&c);
-        let work = citable::Work {
-            key: &c.slug,
-            title: &c.title,
-            authors: &c.authors,
-            date: c.date,
-            publisher: &self.config.title,
-            url: &url,
-            language: &self.config.language,
-        };
-        let cite_html = citable::entry(&work)
-            .map(|e| self.sources.format_work(&e))
-            .unwrap_or_default();
-        let cite_files = citable::files(&work);
+        let (cite_html, cite_files, jsonld, references) =
+            self.citable(&c, &url, &summary, &r, &corrections);
         let Rendered {
             html,
             notes,
@@ -1142,7 +1131,10 @@ impl Articles<'_> {
         let fp = if self.keep {
             ArticleFp {
                 source,
-                page: fp(&(source, &url, &summary, &body, &corrections, &cite_html)),
+                page: fp(&(
+                    (source, &url, &summary, &body, &corrections),
+                    (&cite_html, &jsonld, &references),
+                )),
                 item: fp(&item),
                 mentions: fp(&mentions),
                 cited: fp(&cited),
@@ -1166,12 +1158,69 @@ impl Articles<'_> {
             correction_links,
             cite_html,
             cite_files,
+            jsonld,
+            references,
             item: Value::from_serialize(&item),
             search,
             search_doc: self.config.search.then_some(doc),
             diags,
             fp,
         }
+    }
+
+    /// How the commentary is cited: "Cite this" in the site's style, the citation files, its
+    /// JSON-LD and the plain text of the works it cites (Highwire `citation_reference`).
+    fn citable(
+        &self,
+        c: &Commentary,
+        url: &str,
+        summary: &str,
+        r: &Rendered,
+        corrections: &[CorrectionOut],
+    ) -> (String, Vec<(&'static str, String)>, String, Vec<String>) {
+        let work = citable::Work {
+            key: &c.slug,
+            title: &c.title,
+            authors: &c.authors,
+            date: c.date,
+            publisher: &self.config.title,
+            url,
+            language: &self.config.language,
+        };
+        let cite_html = citable::entry(&work)
+            .map(|e| self.sources.format_work(&e))
+            .unwrap_or_default();
+        let references: Vec<String> = r
+            .works_cited
+            .iter()
+            .map(|(_, html)| crate::search::plain_text(html).trim().to_string())
+            .collect();
+        let g = self.glossary;
+        let meta = citable::ArticleMeta {
+            modified: c.modified(),
+            summary,
+            site_url: self.routes.base(),
+            references: &references,
+            mentions: r
+                .mentions
+                .iter()
+                .map(|m| citable::Thing {
+                    kind: g.entries[m.entry].kind,
+                    name: &g.entries[m.entry].name,
+                    url: &g.urls[m.entry],
+                })
+                .collect(),
+            corrections: corrections
+                .iter()
+                .map(|k| citable::CorrectionNote {
+                    date: k.date,
+                    text: crate::search::plain_text(&k.html).trim().to_string(),
+                    url: self.routes.url(&Routes::correction(&c.slug, &k.id)),
+                })
+                .collect(),
+        };
+        let jsonld = citable::article_jsonld(&work, &meta);
+        (cite_html, citable::files(&work), jsonld, references)
     }
 
     /// Renders a commentary's corrections: inline Markdown, explicit glossary links only

@@ -158,6 +158,10 @@ pub struct CommentaryView {
     pub corrections_url: String,
     /// How to cite it.
     pub cite: CiteView,
+    /// Highwire Press tags for scholarly search engines.
+    pub scholar: ScholarView,
+    /// Its schema.org JSON-LD (`Article`), safe inside `<script type="application/ld+json">`.
+    pub jsonld: Value,
     /// Free map.
     pub extra: Yaml,
 }
@@ -173,6 +177,17 @@ pub struct CiteView {
     pub ris: String,
     /// `cite.json` (CSL-JSON).
     pub json: String,
+}
+
+/// What the Highwire Press `citation_*` tags say besides title and authors.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScholarView {
+    /// `YYYY/MM/DD`, as Google Scholar asks.
+    pub publication_date: String,
+    /// The site's title (`citation_journal_title`).
+    pub journal_title: String,
+    /// Each work cited, as plain text (`citation_reference`).
+    pub references: Vec<String>,
 }
 
 /// A correction: on its commentary's page (`commentary` empty) and on `/corrections/`.
@@ -269,6 +284,8 @@ pub struct EntryView {
     /// The works its `sources:` lists, then those its text cites, as the style's
     /// bibliography.
     pub sources: Vec<WorkView>,
+    /// Its schema.org JSON-LD (`Organization` or `Legislation`), safe in a script element.
+    pub jsonld: Value,
     /// Free map.
     pub extra: Yaml,
 }

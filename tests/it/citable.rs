@@ -267,3 +267,191 @@ fn the_cite_this_block_formats_the_commentary_in_the_site_style_and_links_the_fi
         assert!(site.exists(&format!("commentaries/plain/{f}")), "{f}");
     }
 }
+
+/// The `name` and `content` of every `citation_*` meta tag, in document order.
+fn highwire(doc: &scraper::Html) -> Vec<(String, String)> {
+    doc.select(&sel("meta[name^='citation_']"))
+        .map(|m| {
+            let v = m.value();
+            (
+                v.attr("name").unwrap().to_string(),
+                v.attr("content").unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn highwire_tags_name_title_authors_in_order_date_site_and_each_work_cited() {
+    let site = built();
+    let tags = highwire(&site.html(ORDER));
+    let named = |n: &str| -> Vec<&str> {
+        tags.iter()
+            .filter(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(named("citation_title"), ["Order & its <discontents>"]);
+    assert_eq!(named("citation_author"), ["Ada Lee", "Bo Chen"]);
+    assert_eq!(named("citation_publication_date"), ["2020/05/01"]);
+    assert_eq!(named("citation_journal_title"), ["Citable Review"]);
+    assert_eq!(
+        named("citation_reference"),
+        ["Kissinger, Henry. World Order. Penguin Press, 2014."]
+    );
+    // Google Scholar reads the title first and the authors together.
+    let order: Vec<&str> = tags.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        &order[..4],
+        [
+            "citation_title",
+            "citation_author",
+            "citation_author",
+            "citation_publication_date"
+        ]
+    );
+    let plain = highwire(&site.html("commentaries/plain/index.html"));
+    assert!(plain.iter().all(|(k, _)| k != "citation_reference"));
+}
+
+/// The page's JSON-LD blocks, parsed.
+fn jsonld(doc: &scraper::Html) -> Vec<serde_json::Value> {
+    doc.select(&sel("script[type='application/ld+json']"))
+        .map(|s| {
+            let text: String = s.text().collect();
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+        })
+        .collect()
+}
+
+/// Checks that every property of a schema.org node is one the vocabulary defines for its
+/// type (the properties Scholia writes, from schema.org's pages for each type and its
+/// parents), recursively.
+fn schema_properties_are_known(v: &serde_json::Value) {
+    const THING: &[&str] = &[
+        "@context",
+        "@type",
+        "name",
+        "url",
+        "description",
+        "alternateName",
+        "sameAs",
+    ];
+    const CREATIVE_WORK: &[&str] = &[
+        "headline",
+        "author",
+        "datePublished",
+        "dateModified",
+        "publisher",
+        "inLanguage",
+        "citation",
+        "mentions",
+        "correction",
+        "mainEntityOfPage",
+        "text",
+    ];
+    const LEGISLATION: &[&str] = &["legislationDate", "legislationDateOfApplicability"];
+    const ORGANIZATION: &[&str] = &["foundingDate", "dissolutionDate"];
+    match v {
+        serde_json::Value::Array(items) => items.iter().for_each(schema_properties_are_known),
+        serde_json::Value::Object(map) => {
+            let ty = map["@type"].as_str().expect("every node has a @type");
+            // Legislation is a CreativeWork; the rest are Things.
+            let own: Vec<&str> = match ty {
+                "Article" | "CreativeWork" | "CorrectionComment" => CREATIVE_WORK.to_vec(),
+                "Legislation" => [CREATIVE_WORK, LEGISLATION].concat(),
+                "Organization" => ORGANIZATION.to_vec(),
+                "Person" => Vec::new(),
+                other => panic!("unexpected type {other}"),
+            };
+            for (k, child) in map {
+                assert!(
+                    THING.contains(&k.as_str()) || own.contains(&k.as_str()),
+                    "`{k}` is not a property of {ty}"
+                );
+                if child.is_object() || child.is_array() {
+                    schema_properties_are_known(child);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn a_commentary_has_one_schema_org_article() {
+    let site = built();
+    let blocks = jsonld(&site.html(ORDER));
+    assert_eq!(blocks.len(), 1);
+    let a = &blocks[0];
+    schema_properties_are_known(a);
+    assert_eq!(a["@context"], "https://schema.org");
+    assert_eq!(a["@type"], "Article");
+    assert_eq!(a["headline"], "Order & its <discontents>");
+    let authors: Vec<&str> = a["author"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, ["Ada Lee", "Bo Chen"]);
+    assert_eq!(a["datePublished"], "2020-05-01");
+    assert_eq!(a["dateModified"], "2020-07-09");
+    assert_eq!(a["publisher"]["name"], "Citable Review");
+    assert_eq!(a["inLanguage"], "en");
+    assert_eq!(
+        a["citation"][0]["name"],
+        "Kissinger, Henry. World Order. Penguin Press, 2014."
+    );
+    let mentions: Vec<(&str, &str)> = a["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["@type"].as_str().unwrap(), m["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        mentions,
+        [
+            ("Organization", "National Security Agency"),
+            ("Legislation", "Charter of the United Nations")
+        ]
+    );
+    let fixes = a["correction"].as_array().unwrap();
+    assert_eq!(fixes.len(), 3);
+    assert_eq!(fixes[1]["@type"], "CorrectionComment");
+    assert_eq!(fixes[1]["datePublished"], "2020-07-09");
+    assert_eq!(
+        fixes[1]["text"],
+        "An earlier version dated the Charter to 1946."
+    );
+    assert_eq!(
+        fixes[1]["url"],
+        format!("{BASE}commentaries/order/#correction-2020-07-09")
+    );
+    let plain = jsonld(&site.html("commentaries/plain/index.html"));
+    assert_eq!(plain.len(), 1);
+    assert!(plain[0].get("correction").is_none() && plain[0].get("citation").is_none());
+    assert_eq!(plain[0]["dateModified"], "2021-02-01");
+}
+
+#[test]
+fn entry_pages_have_an_organization_or_a_legislation_with_their_dates() {
+    let site = built();
+    let body = jsonld(&site.html("glossary/bodies/nsa/index.html"));
+    assert_eq!(body.len(), 1);
+    schema_properties_are_known(&body[0]);
+    assert_eq!(body[0]["@type"], "Organization");
+    assert_eq!(body[0]["name"], "National Security Agency");
+    assert_eq!(body[0]["alternateName"], serde_json::json!(["NSA"]));
+    assert_eq!(body[0]["foundingDate"], "1952-11-04");
+    let treaty = jsonld(&site.html("glossary/treaties/un-charter/index.html"));
+    assert_eq!(treaty.len(), 1);
+    schema_properties_are_known(&treaty[0]);
+    assert_eq!(treaty[0]["@type"], "Legislation");
+    assert_eq!(treaty[0]["legislationDate"], "1945-06-26");
+    assert_eq!(treaty[0]["legislationDateOfApplicability"], "1945-10-24");
+    assert_eq!(
+        treaty[0]["url"],
+        format!("{BASE}glossary/treaties/un-charter/")
+    );
+}
