@@ -311,10 +311,11 @@ pub fn plain_text(html: &str) -> String {
     while let Some(lt) = rest.find('<') {
         push_decoded(&mut out, &rest[..lt]);
         rest = &rest[lt..];
-        // Sidenotes and note numbers are not words of the text; neither nests.
+        // Sidenotes, note numbers and paragraph links are not words of the text; none nests.
         for (open, close) in [
             ("<aside class=\"sidenote\"", "</aside>"),
             ("<sup class=\"note-ref\"", "</sup>"),
+            ("<a class=\"pilcrow\"", "</a>"),
         ] {
             if rest.starts_with(open) {
                 rest = rest.find(close).map_or("", |e| &rest[e + close.len()..]);

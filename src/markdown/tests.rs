@@ -56,6 +56,7 @@ pub(super) fn render_input(
         sanitize,
         editorial: true,
         sources: None,
+        paragraph_ids: false,
     })
 }
 
@@ -344,6 +345,7 @@ fn raw_html_is_kept_unless_sanitized() {
         sanitize: true,
         editorial: false,
         sources: None,
+        paragraph_ids: true,
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);
@@ -428,6 +430,7 @@ fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
         sanitize,
         editorial: false,
         sources: Some(&sources),
+        paragraph_ids: false,
     });
     let msgs = r.diags.iter().map(ToString::to_string).collect();
     (r.html, r.notes, msgs)
@@ -539,4 +542,74 @@ fn a_note_directly_followed_by_a_citation_keeps_both() {
         msgs[0].starts_with("error: a.md:4:3: the note `[^zz]` has no definition"),
         "{msgs:?}"
     );
+}
+
+/// Renders a commentary body with paragraph ids; returns the HTML.
+fn with_ids(md: &str, sanitize: bool) -> String {
+    let file = Text {
+        path: Path::new("a.md").to_path_buf(),
+        text: format!("---\ntitle: t\n---\n{md}"),
+        body_start: 16,
+    };
+    let g = glossary();
+    let r = render(&Input {
+        file: &file,
+        glossary: &g,
+        autolink: Autolink::None,
+        own_entry: None,
+        sanitize,
+        editorial: false,
+        sources: None,
+        paragraph_ids: true,
+    });
+    assert!(r.diags.is_empty(), "{:?}", r.diags);
+    r.html
+}
+
+/// The ids of the top-level paragraphs and block quotes, in order.
+fn block_ids(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_fragment(html);
+    let s = scraper::Selector::parse("p[id], blockquote[id]").unwrap();
+    doc.select(&s)
+        .map(|e| e.value().attr("id").unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn paragraph_ids_survive_edits_elsewhere_and_are_unique() {
+    let before = "# Intro\n\nFirst point.\n\n> A quote\n> of two lines.\n\nSecond point.[^n]\n\n- a list item\n\n[^n]: A note.\n";
+    let html = with_ids(before, false);
+    let ids = block_ids(&html);
+    assert_eq!(ids.len(), 3, "{html}");
+    assert!(ids.iter().all(|id| id.starts_with("p-")), "{ids:?}");
+    // Each block links to itself with a ¶, and nothing else got an id.
+    for id in &ids {
+        assert!(
+            html.contains(&format!("<a class=\"pilcrow\" href=\"#{id}\"")),
+            "{html}"
+        );
+    }
+    assert!(
+        !html.contains("<li id") && !html.contains('\u{E002}'),
+        "{html}"
+    );
+    // Insert, edit and remove other paragraphs; re-wrap this one.
+    let after = "# Intro\n\nA new opening.\n\nFirst point.\n\n> A quote of\n> two lines.\n\nSecond point, edited.[^n]\n\n[^n]: A note.\n";
+    let ids2 = block_ids(&with_ids(after, false));
+    assert_eq!(ids2.len(), 4);
+    assert_eq!(ids2[1], ids[0], "first point");
+    assert_eq!(ids2[2], ids[1], "the quote, re-wrapped");
+    assert_ne!(ids2[3], ids[2], "an edited paragraph is another paragraph");
+    // Repeated paragraphs, and a heading with the same id, stay distinct.
+    let same = format!("Same.\n\nSame.\n\n# x {{#{}}}\n", ids[0]);
+    let html = with_ids(&format!("First point.\n\n{same}"), true);
+    let ids3 = block_ids(&html);
+    assert_eq!(ids3.len(), 3, "{html}");
+    assert_eq!(
+        ids3[0],
+        format!("{}-2", ids[0]),
+        "the heading keeps its own id: {html}"
+    );
+    assert_eq!(ids3[2], format!("{}-2", ids3[1]));
+    assert_eq!(parse_errors(&html), Vec::<String>::new());
 }

@@ -1093,7 +1093,8 @@ impl Articles<'_> {
         let r = markdown::render(
             &Input::new(&c.file, self.glossary, self.config, self.sources)
                 .article_autolink(c.autolink)
-                .editorial(self.opts.editorial),
+                .editorial(self.opts.editorial)
+                .paragraph_ids(true),
         );
         let url = self.routes.url(&Routes::commentary(&c.slug));
         let summary = c

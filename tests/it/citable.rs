@@ -455,3 +455,67 @@ fn entry_pages_have_an_organization_or_a_legislation_with_their_dates() {
         format!("{BASE}glossary/treaties/un-charter/")
     );
 }
+
+/// The ids of a commentary's paragraphs and block quotes.
+fn paragraph_ids(site: &Site, rel: &str) -> Vec<String> {
+    attrs(
+        &site.html(rel),
+        ".prose > p[id], .prose > blockquote[id]",
+        "id",
+    )
+}
+
+#[test]
+fn paragraph_ids_stay_when_a_paragraph_is_inserted_and_links_to_them_check() {
+    let site = Site::fixture("citable");
+    let path = "content/commentaries/2021-02-01-plain.md";
+    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(
+        path,
+        &format!("{text}\n> Quoted words.\n\nA closing line.\n"),
+    );
+    site.build_ok(&[]);
+    let before = paragraph_ids(&site, "commentaries/plain/index.html");
+    assert_eq!(before.len(), 3, "{before:?}");
+    let links = attrs(
+        &site.html("commentaries/plain/index.html"),
+        ".prose .pilcrow",
+        "href",
+    );
+    assert_eq!(
+        links,
+        before.iter().map(|i| format!("#{i}")).collect::<Vec<_>>()
+    );
+    let (head, body) = text.rsplit_once("---\n").unwrap();
+    site.write(
+        path,
+        &format!("{head}---\nA new first paragraph.\n{body}\nInserted in the middle.\n\n> Quoted words.\n\nA closing line.\n"),
+    );
+    site.build_ok(&[]);
+    let after = paragraph_ids(&site, "commentaries/plain/index.html");
+    assert_eq!(after.len(), 5, "{after:?}");
+    assert_eq!(
+        [&after[1], &after[3], &after[4]],
+        [&before[0], &before[1], &before[2]]
+    );
+    // A plain link to a paragraph of another commentary passes the link check.
+    let order = "content/commentaries/2020-05-01-order.md";
+    let o = std::fs::read_to_string(site.root().join(order)).unwrap();
+    site.write(
+        order,
+        &format!("{o}\nSee [the closing line](../plain/#{}).\n", before[2]),
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    site.write(
+        order,
+        &format!("{o}\nSee [a lost line](../plain/#p-00000000).\n"),
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(
+        r.code, 1,
+        "a missing paragraph is a broken fragment: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("p-00000000"), "{}", r.stderr);
+}
