@@ -405,6 +405,31 @@ fn fuzz_regressions_render() {
     assert!(seen > 0, "no regression inputs found");
 }
 
+/// Renders `md` as the body of `a.md` (line 4 on), without automatic links.
+fn render_body(
+    md: &str,
+    sanitize: bool,
+    sources: Option<&crate::cite::Sources>,
+    paragraph_ids: bool,
+) -> Rendered {
+    let file = Text {
+        path: Path::new("a.md").to_path_buf(),
+        text: format!("---\ntitle: t\n---\n{md}"),
+        body_start: 16,
+    };
+    let g = glossary();
+    render(&Input {
+        file: &file,
+        glossary: &g,
+        autolink: Autolink::None,
+        own_entry: None,
+        sanitize,
+        editorial: false,
+        sources,
+        paragraph_ids,
+    })
+}
+
 /// Renders with a two-work bibliography; returns the HTML (body and notes) and the messages.
 fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
     use crate::cite::{BibFile, Sources, StyleChoice};
@@ -416,22 +441,7 @@ fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
         StyleChoice::Bundled(crate::cite::DEFAULT_STYLE),
     );
     assert!(d.is_empty(), "{d:?}");
-    let file = Text {
-        path: Path::new("a.md").to_path_buf(),
-        text: format!("---\ntitle: t\n---\n{md}"),
-        body_start: 16,
-    };
-    let g = glossary();
-    let r = render(&Input {
-        file: &file,
-        glossary: &g,
-        autolink: Autolink::None,
-        own_entry: None,
-        sanitize,
-        editorial: false,
-        sources: Some(&sources),
-        paragraph_ids: false,
-    });
+    let r = render_body(md, sanitize, Some(&sources), false);
     let msgs = r.diags.iter().map(ToString::to_string).collect();
     (r.html, r.notes, msgs)
 }
@@ -546,22 +556,7 @@ fn a_note_directly_followed_by_a_citation_keeps_both() {
 
 /// Renders a commentary body with paragraph ids; returns the HTML.
 fn with_ids(md: &str, sanitize: bool) -> String {
-    let file = Text {
-        path: Path::new("a.md").to_path_buf(),
-        text: format!("---\ntitle: t\n---\n{md}"),
-        body_start: 16,
-    };
-    let g = glossary();
-    let r = render(&Input {
-        file: &file,
-        glossary: &g,
-        autolink: Autolink::None,
-        own_entry: None,
-        sanitize,
-        editorial: false,
-        sources: None,
-        paragraph_ids: true,
-    });
+    let r = render_body(md, sanitize, None, true);
     assert!(r.diags.is_empty(), "{:?}", r.diags);
     r.html
 }
