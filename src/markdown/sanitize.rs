@@ -17,7 +17,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
                 "a",
                 ["data-kind", "data-name", "data-summary", "data-facts"],
             )
-            .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("pre", ["data-lang", "tabindex"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .link_rel(None)
             .url_relative(ammonia::UrlRelative::PassThrough);

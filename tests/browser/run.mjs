@@ -1,15 +1,16 @@
 // Browser tests of the default theme, in headless Chromium (Debian's /usr/bin/chromium).
 //
-//   node run.mjs --site DIR [--out ARTIFACTS] [--chromium PATH]
+//   node run.mjs --site DIR [--demo DEMO] [--out ARTIFACTS] [--chromium PATH]
 //
 // DIR is a site built from tests/fixtures/reader (tests/it/browser.rs builds it and runs this
-// script). The script serves DIR on a free loopback port, checks sidenotes, glossary cards,
+// script); DEMO, the repository's demo site built, whose every commentary page axe checks
+// too (the reader fixture has no bibliography, so works cited went unchecked). The script serves DIR on a free loopback port, checks sidenotes, glossary cards,
 // search, keyboard use, print and axe-core at several widths, saves screenshots and axe
 // results in ARTIFACTS, and ends with the line `N passed, N failed`. Exit status 1 on failure.
 
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
-import { readFile, mkdir, writeFile, stat } from 'node:fs/promises';
+import { readFile, readdir, mkdir, writeFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -34,11 +35,12 @@ const TYPES = {
   '.json': 'application/json', '.gz': 'application/gzip', '.xml': 'application/xml',
   '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain',
 };
-const server = createServer(async (req, res) => {
+const DEMO = args.demo ? path.resolve(args.demo) : null;
+const serveDir = (root) => createServer(async (req, res) => {
   try {
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.join(SITE, p);
-    if (!file.startsWith(SITE)) throw new Error('outside');
+    let file = path.join(root, p);
+    if (!file.startsWith(root)) throw new Error('outside');
     if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
     const body = await readFile(file);
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
@@ -48,8 +50,12 @@ const server = createServer(async (req, res) => {
     res.end('not found');
   }
 });
+const server = serveDir(SITE);
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const BASE = `http://127.0.0.1:${server.address().port}`;
+const demoServer = DEMO && serveDir(DEMO);
+if (demoServer) await new Promise((ok) => demoServer.listen(0, '127.0.0.1', ok));
+const DEMO_BASE = demoServer && `http://127.0.0.1:${demoServer.address().port}`;
 
 // ------------------------------------------------------------------ harness
 
@@ -78,7 +84,7 @@ const browser = await chromium.launch({
 
 // Every page opened records console errors, uncaught exceptions and failed requests.
 const consoleErrors = [];
-async function open(url, { width = 1400, height = 900, scheme = 'light', js = true } = {}) {
+async function open(url, { width = 1400, height = 900, scheme = 'light', js = true, base = BASE } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     colorScheme: scheme,
@@ -92,7 +98,7 @@ async function open(url, { width = 1400, height = 900, scheme = 'light', js = tr
   const icon = (u) => new URL(u).pathname === '/favicon.ico';
   page.on('console', (m) => { if (m.type() === 'error' && !(m.location().url && icon(m.location().url))) consoleErrors.push(`${url}: ${m.text()} ${m.location().url || ''}`); });
   page.on('response', (r) => { if (r.status() >= 400 && !icon(r.url())) consoleErrors.push(`${url}: ${r.status()} ${r.url()}`); });
-  await page.goto(BASE + url, { waitUntil: 'load' });
+  await page.goto(base + url, { waitUntil: 'load' });
   await page.evaluate(() => document.fonts && document.fonts.ready);
   // Two frames for scholia.js to place the notes again after fonts and load.
   if (js) await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
@@ -366,6 +372,31 @@ for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], 
     assert(!bad.length, bad.join('\n'));
   });
 }
+
+// Every commentary of the demo: real bibliographies, corrections and long notes.
+if (DEMO) {
+  const slugs = (await readdir(path.join(DEMO, 'commentaries'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  for (const scheme of ['light', 'dark']) {
+    await test(`axe-core on the demo's ${slugs.length} commentaries, ${scheme} scheme: no serious or critical violations`, async () => {
+      assert(slugs.length > 0, 'no demo commentaries');
+      const bad = [];
+      for (const slug of slugs) {
+        for (const width of [1400, 400]) {
+          const url = `/commentaries/${slug}/`;
+          const page = await open(url, { width, scheme, base: DEMO_BASE });
+          await page.addScriptTag({ content: AXE });
+          const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+          axeReport.push({ page: `demo ${slug}`, url, scheme, width, passes: res.passes.length, violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target.join(' ') })) });
+          for (const v of res.violations) {
+            if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${slug} at ${width}px: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          }
+          await page.context().close();
+        }
+      }
+      assert(!bad.length, bad.join('\n'));
+    });
+  }
+}
 await writeFile(path.join(OUT, 'axe.json'), JSON.stringify(axeReport, null, 1));
 
 await test('no console errors, uncaught exceptions or failed requests on any page', async () => {
@@ -374,6 +405,7 @@ await test('no console errors, uncaught exceptions or failed requests on any pag
 
 await browser.close();
 server.close();
+if (demoServer) demoServer.close();
 console.log(`axe: ${axeReport.length} page checks, violations by impact: ${JSON.stringify(axeReport.flatMap((r) => r.violations).reduce((a, v) => ({ ...a, [v.impact]: (a[v.impact] || 0) + 1 }), {}))}`);
 console.log(`screenshots and axe.json in ${OUT}`);
 console.log(`${passed} passed, ${failed} failed`);

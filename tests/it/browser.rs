@@ -1,5 +1,6 @@
-//! The default theme in a real browser: builds `tests/fixtures/reader` and runs
-//! `tests/browser/run.mjs` (Node, playwright-core, headless Chromium, axe-core) on it.
+//! The default theme in a real browser: builds `tests/fixtures/reader` and the repository's
+//! demo site, and runs `tests/browser/run.mjs` (Node, playwright-core, headless Chromium,
+//! axe-core) on them: the reader fixture for behaviour, and axe on every demo commentary too.
 //!
 //! Without Chromium, Node or `tests/browser/node_modules` the test prints why and passes, so
 //! that `cargo test` works on a bare machine; with `SCHOLIA_BROWSER_TESTS=1` (CI) a missing
@@ -46,11 +47,15 @@ fn reader_experience_in_headless_chromium() {
 
     let site = Site::fixture("reader");
     site.build_ok(&[]);
+    let demo = crate::publish::demo();
+    demo.build_ok(&[]);
     let artifacts = manifest.join("target/browser-artifacts");
     let out = Command::new("node")
         .arg("run.mjs")
         .arg("--site")
         .arg(site.out(""))
+        .arg("--demo")
+        .arg(demo.out(""))
         .arg("--out")
         .arg(&artifacts)
         .arg("--chromium")
@@ -76,6 +81,6 @@ fn reader_experience_in_headless_chromium() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    assert!(passed >= 15 && summary.ends_with(", 0 failed"), "{summary}");
+    assert!(passed >= 17 && summary.ends_with(", 0 failed"), "{summary}");
     assert!(artifacts.join("commentary-1400-light.png").exists());
 }
