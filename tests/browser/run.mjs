@@ -325,6 +325,33 @@ for (const width of [640, 320]) {
   });
 }
 
+await test('paragraph links: hidden until the paragraph is hovered or the ¶ has keyboard focus, then in the left margin', async () => {
+  for (const width of [1400, 400]) {
+    const page = await open(COMMENTARY, { width });
+    const para = page.locator('.prose > p[id]').first();
+    const id = await para.getAttribute('id');
+    const link = para.locator('> a.pilcrow');
+    assert(await link.getAttribute('href') === `#${id}`, `¶ of #${id} links to ${await link.getAttribute('href')}`);
+    const opacity = () => link.evaluate((a) => getComputedStyle(a).opacity);
+    assert(await opacity() === '0', `${width}px: ¶ shown before hover or focus`);
+    await page.mouse.move(0, 0);
+    await para.hover();
+    assert(await opacity() === '1', `${width}px: ¶ not shown on hover`);
+    await page.mouse.move(0, 0);
+    // Keyboard: Tab until the ¶ of this paragraph has focus.
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await link.evaluate((a) => document.activeElement === a);
+    }
+    assert(reached, `${width}px: the ¶ link is not reachable with Tab`);
+    assert(await opacity() === '1', `${width}px: ¶ not shown on keyboard focus`);
+    const [p, l] = [await para.boundingBox(), await link.boundingBox()];
+    assert(l.x + l.width <= p.x + 1 && Math.abs(l.y - p.y) < 4, `${width}px: ¶ at ${JSON.stringify(l)}, paragraph at ${JSON.stringify(p)}`);
+    await page.context().close();
+  }
+});
+
 await test('print: notes as endnotes, no margin notes or search box, glossary links show their URL', async () => {
   const page = await open(COMMENTARY);
   await page.emulateMedia({ media: 'print' });
