@@ -400,6 +400,42 @@ for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], 
   });
 }
 
+// Every page of the demo, at 1400px with and without the script: nothing in the margin (notes,
+// an entry's facts table) overlaps anything else there.
+async function htmlPages(root, dir = '') {
+  const out = [];
+  for (const d of await readdir(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, d.name);
+    if (d.isDirectory()) out.push(...await htmlPages(root, rel));
+    else if (d.name === 'index.html') out.push('/' + (dir ? dir.split(path.sep).join('/') + '/' : ''));
+  }
+  return out.sort();
+}
+if (DEMO) {
+  const urls = await htmlPages(DEMO);
+  for (const js of [true, false]) {
+    await test(`demo, all ${urls.length} pages at 1400px ${js ? 'with' : 'without'} JavaScript: nothing in the margin overlaps`, async () => {
+      assert(urls.length > 30, `only ${urls.length} pages`);
+      const bad = [];
+      for (const url of urls) {
+        const page = await open(url, { width: 1400, js, base: DEMO_BASE });
+        const boxes = await page.evaluate(() => [...document.querySelectorAll('.prose > .sidenote, .entry > table.facts')]
+          .filter((e) => getComputedStyle(e).display !== 'none')
+          .map((e) => { const r = e.getBoundingClientRect(); return { what: e.className || e.tagName, top: r.top, bottom: r.bottom, left: r.left, right: r.right }; }));
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i], boxes[j]];
+            const apart = a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5 || a.right <= b.left + 0.5 || b.right <= a.left + 0.5;
+            if (!apart) bad.push(`${url}: ${a.what} over ${b.what}`);
+          }
+        }
+        await page.context().close();
+      }
+      assert(!bad.length, bad.slice(0, 10).join('\n') + (bad.length > 10 ? `\n… ${bad.length} in all` : ''));
+    });
+  }
+}
+
 // Every commentary of the demo: real bibliographies, corrections and long notes.
 if (DEMO) {
   const slugs = (await readdir(path.join(DEMO, 'commentaries'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();

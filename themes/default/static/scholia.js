@@ -67,6 +67,13 @@
       prose.classList.add('sidenotes-placed');
       var origin = prose.getBoundingClientRect().top;
       var floor = -Infinity;
+      // A margin float before the text (an entry's facts table) holds the top of the margin:
+      // the notes start below it, as floats would.
+      for (var el = prose.previousElementSibling; el; el = el.previousElementSibling) {
+        if (getComputedStyle(el).float === 'right') {
+          floor = Math.max(floor, el.getBoundingClientRect().bottom - origin + NOTE_GAP);
+        }
+      }
       asides.forEach(function (aside) {
         var ref = referenceOf(prose, noteNumber(aside));
         // Level means on the same baseline as the line that holds the reference.
