@@ -40,8 +40,10 @@ pub struct Correction {
     pub date: Date,
     /// Inline Markdown (glossary links allowed).
     pub text: String,
-    /// The line of `text` in the file, so that problems in the Markdown point near it.
+    /// The line of `text` in the file, so that problems in its Markdown point at it.
     pub line: usize,
+    /// The column where its value starts on that line (an opening quote, if quoted).
+    pub col: usize,
 }
 
 /// A file's text and where its Markdown body starts, for rendering and positions.
@@ -518,8 +520,13 @@ fn corrections(f: &mut Fields, published: Option<Date>) -> Vec<Correction> {
             }
         }
         if let (Some(date), Some(text)) = (date, text) {
-            let line = f.loc(&format!("{path}.text")).0;
-            out.push(Correction { date, text, line });
+            let (line, col) = f.loc(&format!("{path}.text"));
+            out.push(Correction {
+                date,
+                text,
+                line,
+                col,
+            });
         }
     }
     out

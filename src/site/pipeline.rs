@@ -1240,7 +1240,25 @@ impl Articles<'_> {
             let mut input =
                 Input::new(&file, self.glossary, self.config, self.sources).article_autolink(false);
             input.sources = None;
-            let r = markdown::render_inline(&input);
+            let mut r = markdown::render_inline(&input);
+            // The text starts at its value's column (after a quote): move the columns of
+            // problems on its first line there. (Escapes in a quoted string, or a block
+            // scalar, can leave them a little off; the line is right.)
+            let quoted = c
+                .file
+                .text
+                .lines()
+                .nth(k.line.saturating_sub(1))
+                .is_some_and(|l| {
+                    l.chars()
+                        .nth(k.col.saturating_sub(1))
+                        .is_some_and(|q| q == '"' || q == '\'')
+                });
+            for d in &mut r.diags {
+                if d.line == k.line {
+                    d.col += k.col.saturating_sub(1) + usize::from(quoted);
+                }
+            }
             let base = format!("correction-{}", k.date);
             let mut id = base.clone();
             let mut n = 2;
