@@ -213,7 +213,7 @@ fn notes_are_numbered_by_first_reference() {
 
 #[test]
 fn sidenotes_precede_the_block_that_references_them() {
-    let h = html("Intro.\n\nClaim[^x].\n\n[^x]: Source.\n");
+    let h = html("Intro.\n\nClaim[^x].\n\n[^x]: Source.\n\n    More.\n");
     let aside = h.find("<aside class=\"sidenote\"").unwrap();
     let claim = h.find("<p>Claim").unwrap();
     let intro = h.find("<p>Intro").unwrap();
@@ -223,6 +223,27 @@ fn sidenotes_precede_the_block_that_references_them() {
         "{h}"
     );
     assert_eq!(h.matches("id=\"fnref-1\"").count(), 1);
+}
+
+/// Issue 16: without the script a note floats where its element is, so a one-paragraph note
+/// follows its reference inside the paragraph (level with that line); notes of several
+/// blocks, and references inside emphasis, links or lists, keep the `<aside>` before the block.
+#[test]
+fn a_one_paragraph_note_follows_its_reference() {
+    let h = html("Intro.\n\nA claim[^x] and *another[^y]*.\n\n- item[^z]\n\n[^x]: Source, *p. 2*.\n[^y]: Y.\n[^z]: Z.\n");
+    assert!(
+        h.contains(r##"<p>A claim<sup class="note-ref"><a id="fnref-1" href="#fn-1" role="doc-noteref">1</a></sup><span class="sidenote" role="note"><span class="sidenote-number">1</span> Source, <em>p. 2</em>.</span> and"##),
+        "{h}"
+    );
+    assert_eq!(h.matches("<aside class=\"sidenote\"").count(), 2, "{h}");
+    assert_eq!(parse_errors(&h), Vec::<String>::new(), "{h}");
+    // Citations are one-paragraph notes too.
+    let (html, _, msgs) = cited("A claim [@kwan].\n", false);
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(
+        html.contains(r#"</sup><span class="sidenote" role="note"><span class="sidenote-number">1</span> Kevin Kwan"#),
+        "{html}"
+    );
 }
 
 #[test]
@@ -352,7 +373,7 @@ fn raw_html_is_kept_unless_sanitized() {
     }
     // Scholia's own markup survives.
     assert!(
-        r.html.contains(r#"<aside class="sidenote" role="note">"#),
+        r.html.contains(r#"<span class="sidenote" role="note">"#),
         "{}",
         r.html
     );

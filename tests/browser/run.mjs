@@ -127,7 +127,7 @@ function noteGeometry(page) {
     };
     return {
       col: { left: col.left, right: col.right },
-      notes: [...prose.querySelectorAll(':scope > .sidenote')].map((aside) => {
+      notes: [...prose.querySelectorAll('.sidenote')].map((aside) => {
         const n = aside.querySelector('.sidenote-number').textContent.trim();
         const ref = [...prose.querySelectorAll(`sup.note-ref a[href="#fn-${n}"]`)].find((a) => !a.closest('.sidenote'));
         const r = aside.getBoundingClientRect();
@@ -168,13 +168,25 @@ await test('1400px: sidenotes sit in the margin, on the baseline of their refere
   await page.context().close();
 });
 
-await test('1400px without JavaScript: sidenotes float in the margin without overlapping', async () => {
+await test('1400px without JavaScript: sidenotes float in the margin without overlapping, a one-paragraph note level with the line of its reference', async () => {
   const page = await open(COMMENTARY, { width: 1400, js: false });
   const { col, notes } = await noteGeometry(page);
+  const inline = await page.evaluate(() => [...document.querySelectorAll('.prose span.sidenote .sidenote-number')].map((e) => e.textContent.trim()));
+  assert(inline.length >= 2, `only ${inline.length} one-paragraph notes follow their reference`);
+  let level = 0;
   notes.forEach((n, i) => {
     assert(n.display === 'block' && n.left >= col.right + 16, `note ${n.n} is not in the margin`);
     if (i > 0) assert(n.top >= notes[i - 1].bottom, `note ${n.n} overlaps note ${notes[i - 1].n}`);
+    // Floats stack: a note pushed down by the one before it lands on the first line below
+    // that note (within a line and its gap), never above its reference.
+    if (inline.includes(n.n)) {
+      assert(n.noteBase >= n.refBase - 1.5, `note ${n.n} starts above its reference line`);
+      const pushed = i > 0 && n.top >= notes[i - 1].bottom && n.top - notes[i - 1].bottom <= 50 && n.top > n.refTop;
+      if (Math.abs(n.noteBase - n.refBase) <= 1.5 || pushed) level++;
+    }
   });
+  assert(level === inline.length, `${inline.length - level} one-paragraph notes are neither level with their reference nor just below the note before: ${JSON.stringify(notes)}`);
+  assert(notes.filter((n) => Math.abs(n.noteBase - n.refBase) <= 1.5).length >= 3, 'fewer than 3 notes level with their reference');
   await page.context().close();
 });
 
@@ -419,7 +431,7 @@ if (DEMO) {
       const bad = [];
       for (const url of urls) {
         const page = await open(url, { width: 1400, js, base: DEMO_BASE });
-        const boxes = await page.evaluate(() => [...document.querySelectorAll('.prose > .sidenote, .entry > table.facts')]
+        const boxes = await page.evaluate(() => [...document.querySelectorAll('.prose .sidenote, .entry > table.facts')]
           .filter((e) => getComputedStyle(e).display !== 'none')
           .map((e) => { const r = e.getBoundingClientRect(); return { what: e.className || e.tagName, top: r.top, bottom: r.bottom, left: r.left, right: r.right }; }));
         for (let i = 0; i < boxes.length; i++) {

@@ -56,7 +56,9 @@
 
   function placeSidenotes() {
     document.querySelectorAll('.prose').forEach(function (prose) {
-      var asides = Array.prototype.slice.call(prose.querySelectorAll(':scope > .sidenote'));
+      // Notes of several blocks are asides between the blocks; one-paragraph notes are spans
+      // right after their reference (where they float without the script).
+      var asides = Array.prototype.slice.call(prose.querySelectorAll('.sidenote'));
       if (!asides.length) return;
       if (!wide.matches) {
         prose.classList.remove('sidenotes-placed');
@@ -80,7 +82,10 @@
         var sup = ref && ref.closest('sup');
         var want = sup ? baselineAt(sup.parentNode, sup) - origin - noteBaseline(aside) : floor;
         var top = Math.max(want, floor);
-        aside.style.top = top + 'px';
+        // `top` is from the text's top; a span inside a positioned paragraph is placed from
+        // the paragraph's.
+        var parent = aside.offsetParent || prose;
+        aside.style.top = (top + origin - parent.getBoundingClientRect().top) + 'px';
         floor = top + aside.offsetHeight + NOTE_GAP;
       });
       // Absolute notes take no room: keep the last one clear of what follows the text.
@@ -106,7 +111,7 @@
     var prose = link.closest('.prose');
     var n = link.getAttribute('href').replace('#fn-', '');
     var aside = null;
-    prose.querySelectorAll(':scope > .sidenote').forEach(function (a) {
+    prose.querySelectorAll('.sidenote').forEach(function (a) {
       if (noteNumber(a) === n) aside = a;
     });
     if (!aside) return;
