@@ -140,17 +140,19 @@ pub fn csl_json(w: &Work) -> String {
 /// The work as a hayagriva entry, for the site's style: a web page whose parent is the site.
 pub fn entry(w: &Work) -> Option<hayagriva::Entry> {
     let d = w.date;
-    let item = serde_json::json!({
-        w.key: {
-            "type": "Web",
-            "title": w.title,
-            "author": w.authors.iter().map(|a| serde_json::json!({ "name": a })).collect::<Vec<_>>(),
-            "date": format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
-            "url": w.url,
-            "language": w.language,
-            "parent": { "type": "Web", "title": w.publisher },
-        }
+    let mut item = serde_json::json!({
+        "type": "Web",
+        "title": w.title,
+        "author": w.authors.iter().map(|a| serde_json::json!({ "name": a })).collect::<Vec<_>>(),
+        "date": format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+        "language": w.language,
+        "parent": { "type": "Web", "title": w.publisher },
     });
+    // hayagriva takes only absolute URLs; a site with a relative `base_url` (`/`) has none.
+    if w.url.contains("://") {
+        item["url"] = json!(w.url);
+    }
+    let item = json!({ w.key: item });
     // JSON is YAML, and hayagriva's YAML reader is its one public way to build an entry
     // from plain fields.
     let library = hayagriva::io::from_yaml_str(&item.to_string()).ok()?;
@@ -350,6 +352,15 @@ mod tests {
         assert_eq!(lines.first(), Some(&"TY  - ELEC"));
         assert_eq!(lines[lines.len() - 2], "ER  - ");
         assert!(lines.contains(&"AU  - Ada Lee") && lines.contains(&"DA  - 2020/05/01"));
+    }
+
+    #[test]
+    fn a_relative_url_is_left_out_of_the_style_entry() {
+        let authors = ["Ada Lee".to_string()];
+        let mut w = work(&authors);
+        w.url = "/commentaries/order/";
+        let e = entry(&w).expect("an entry without its URL");
+        assert!(e.url().is_none());
     }
 
     #[test]

@@ -519,3 +519,18 @@ fn paragraph_ids_stay_when_a_paragraph_is_inserted_and_links_to_them_check() {
     );
     assert!(r.stderr.contains("p-00000000"), "{}", r.stderr);
 }
+
+/// A site with a relative `base_url` has no absolute URL to cite; it is still citable.
+#[test]
+fn a_site_with_a_relative_base_url_still_has_a_cite_this_block() {
+    let site = Site::fixture("citable");
+    site.build_ok(&["--base-url", "/"]);
+    let doc = site.html("commentaries/plain/index.html");
+    assert_eq!(
+        texts(&doc, ".cite-this .citation"),
+        ["Bo Chen. “A Plain Commentary.” Citable Review, February 1, 2021."]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("commentaries/plain/cite.json")).unwrap();
+    assert_eq!(json[0]["URL"], "/commentaries/plain/");
+}
