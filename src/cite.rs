@@ -386,12 +386,7 @@ impl Sources {
                     .items
                     .into_iter()
                     .map(|item| {
-                        let mut html = String::new();
-                        if let Some(first) = &item.first_field {
-                            child_html(first, &mut html);
-                            html.push(' ');
-                        }
-                        html.push_str(&to_html(&item.content));
+                        let html = item_html(&item);
                         (item.key, html)
                     })
                     .collect(),
@@ -428,11 +423,46 @@ impl Sources {
         ranks.into_iter().map(|r| works.items[r].clone()).collect()
     }
 
+    /// One work outside the bibliography (a commentary citing itself: "Cite this") as the
+    /// style's bibliography formats it, or its note when the style has no bibliography.
+    pub fn format_work(&self, entry: &Entry) -> String {
+        let engine = self.engine();
+        let style = &engine.style;
+        let mut driver = BibliographyDriver::new();
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_locator(entry, None)],
+            style,
+            None,
+            &engine.locales,
+            Some(1),
+        ));
+        let r = driver.finish(BibliographyRequest::new(style, None, &engine.locales));
+        match r.bibliography.as_ref().and_then(|b| b.items.first()) {
+            Some(item) => item_html(item),
+            None => r
+                .citations
+                .first()
+                .map(|c| to_html(&c.citation))
+                .unwrap_or_default(),
+        }
+    }
+
     /// The bibliography of the given keys (for a glossary entry's `sources:` and the
     /// `/sources/` page), in the style's order.
     pub fn bibliography(&self, keys: &[&str]) -> Vec<(String, String)> {
         self.works_of(keys.iter().copied())
     }
+}
+
+/// A bibliography item's HTML: its first field (a number, a label) and its text.
+fn item_html(item: &hayagriva::BibliographyItem) -> String {
+    let mut html = String::new();
+    if let Some(first) = &item.first_field {
+        child_html(first, &mut html);
+        html.push(' ');
+    }
+    html.push_str(&to_html(&item.content));
+    html
 }
 
 /// A decoded style: as given, and without its bibliography (for citations); and the locales.

@@ -75,6 +75,12 @@ codes! {
     CONFIG = "E0021", "A setting of scholia.yaml is invalid",
         "error: scholia.yaml:2:11: `autolink` must be `first`, `all` or `none`, not `some`",
         "Use one of the values the message lists.";
+    CORRECTION_DATE = "E0022", "A correction is dated before its commentary",
+        "error: content/commentaries/a.md:7:11: this correction is dated 2014-11-01, before the commentary's `date` (2014-11-18); a correction follows publication: fix the date of one or the other",
+        "Give the correction the day it was made, on or after the commentary's `date`.";
+    CORRECTION_TEXT = "E0023", "A correction has no text",
+        "error: content/commentaries/a.md:7:5: this correction has no `text`; say what the earlier version said and what is right, e.g. `text: \"An earlier version dated the convention to 1997.\"`",
+        "Add `text:` to the item: inline Markdown, which may link glossary entries with `[[slug]]`.";
     UNKNOWN_LINK = "E0030", "A `[[slug]]` link names no entry",
         "error: content/commentaries/a.md:6:5: `nsaa` is not a glossary entry; did you mean `nsa`?; …",
         "Use the file name of a glossary entry, e.g. `[[nsa]]` or `[[nsa|the agency]]`.";

@@ -24,9 +24,26 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// JSON made safe to sit inside `<script>`: `<`, `>` and `&` as JSON escapes, so no string in
+/// it can close the element (`</script>`) or open a comment. The JSON means the same.
+pub fn json_in_script(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let json = serde_json::json!({ "t": "</script><!-- & x" }).to_string();
+        let safe = json_in_script(&json);
+        assert!(!safe.contains('<') && !safe.contains('>'), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["t"], "</script><!-- & x");
+    }
 
     #[test]
     fn escapes_the_five_characters_that_matter() {

@@ -20,6 +20,7 @@
 //!
 //! Problems are collected as [`error::Diagnostic`]s and reported together.
 
+pub mod citable;
 pub mod cite;
 pub mod cli;
 pub mod codes;

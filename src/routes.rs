@@ -28,6 +28,10 @@ pub const NOT_FOUND: &str = "404.html";
 pub const GLOSSARY: &str = "glossary/";
 /// The sources page.
 pub const SOURCES: &str = "sources/";
+/// Every correction of the site.
+pub const CORRECTIONS: &str = "corrections/";
+/// The Atom feed of the corrections.
+pub const CORRECTIONS_FEED: &str = "corrections/feed.xml";
 /// The search page; the index's data files sit under it.
 pub const SEARCH: &str = "search/";
 
@@ -80,6 +84,16 @@ impl Routes {
     /// A commentary.
     pub fn commentary(slug: &str) -> String {
         format!("commentaries/{slug}/")
+    }
+
+    /// A file beside a commentary's page (`cite.bib`).
+    pub fn commentary_file(slug: &str, name: &str) -> String {
+        format!("{}{name}", Routes::commentary(slug))
+    }
+
+    /// Correction `id` on its commentary's page.
+    pub fn correction(slug: &str, id: &str) -> String {
+        format!("{}#{id}", Routes::commentary(slug))
     }
 
     /// A glossary entry.

@@ -303,6 +303,35 @@ fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
+/// What follows the element `name` that `html` starts with, counting nested elements of the
+/// same name (the rest of the text when it never closes).
+fn after_element<'h>(html: &'h str, name: &str) -> &'h str {
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html[at..];
+        let next_open = rest.find(&open);
+        let Some(c) = rest.find(&close) else {
+            return "";
+        };
+        match next_open {
+            Some(o) if o < c => {
+                depth += 1;
+                at += o + open.len();
+            }
+            _ => {
+                depth = depth.saturating_sub(1);
+                at += c + close.len();
+                if depth == 0 {
+                    return &html[at..];
+                }
+            }
+        }
+    }
+    ""
+}
+
 /// Plain text of rendered HTML: tags dropped, entities decoded, sidenotes skipped (the
 /// caller adds the notes once, from the notes list).
 pub fn plain_text(html: &str) -> String {
@@ -311,15 +340,23 @@ pub fn plain_text(html: &str) -> String {
     while let Some(lt) = rest.find('<') {
         push_decoded(&mut out, &rest[..lt]);
         rest = &rest[lt..];
-        // Sidenotes and note numbers are not words of the text; neither nests.
+        // Sidenotes, note numbers and paragraph links are not words of the text; none nests.
         for (open, close) in [
             ("<aside class=\"sidenote\"", "</aside>"),
             ("<sup class=\"note-ref\"", "</sup>"),
+            ("<a class=\"pilcrow\"", "</a>"),
         ] {
             if rest.starts_with(open) {
                 rest = rest.find(close).map_or("", |e| &rest[e + close.len()..]);
                 out.push(' ');
             }
+        }
+        // A sidenote after its reference (so after the skipped `<sup>`) is a span holding
+        // spans: skip to its own end.
+        if rest.starts_with("<span class=\"sidenote\"") {
+            rest = after_element(rest, "span");
+            out.push(' ');
+            continue;
         }
         if !rest.starts_with('<') {
             continue;
@@ -423,6 +460,8 @@ mod tests {
     fn plain_text_skips_sidenotes_and_decodes_entities() {
         let html = "<aside class=\"sidenote\" role=\"note\"><p>Note text</p></aside>\n<p>Fish &amp; chips<sup class=\"note-ref\"><a href=\"#fn-1\">1</a></sup> and <a class=\"gl\" title=\"x &gt; y\">NATO</a>&#8217;s role</p><p>Next&#x21;</p>";
         assert_eq!(plain_text(html), "Fish & chips and NATO’s role Next!");
+        let inline = "<p>A claim<sup class=\"note-ref\"><a href=\"#fn-1\">1</a></sup><span class=\"sidenote\" role=\"note\"><span class=\"sidenote-number\">1</span> See <span class=\"small-caps\">Kwan</span>.</span> stands.<a class=\"pilcrow\" href=\"#p-1\">¶</a></p>";
+        assert_eq!(plain_text(inline), "A claim stands.");
     }
 
     #[test]

@@ -137,6 +137,7 @@ fuzz_target!(|data: &[u8]| {
             sanitize,
             editorial,
             sources: None,
+            paragraph_ids: !editorial,
         });
         if !body.contains('<') {
             if let Err(e) = check_html(&r.html) {

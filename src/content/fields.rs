@@ -224,26 +224,37 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Reports the keys of the map at `path` (described as `what`) that are not `allowed`.
+    fn unknown_keys(
+        &mut self,
+        entries: &[(String, Yaml)],
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+    ) {
+        for (k, _) in entries {
+            if !allowed.contains(&k.as_str()) {
+                let loc = self.doc.loc(&format!("{path}.{k}"));
+                self.diags.push(Diagnostic::error(
+                    codes::UNKNOWN_KEY,
+                    self.path,
+                    loc.line,
+                    loc.col,
+                    format!(
+                        "unknown key `{k}` in {what}{}; allowed keys: {}",
+                        did_you_mean(k, allowed.iter().copied()),
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+
     /// A nested map with known keys, read with its own `Fields` (positions `key.sub`).
     pub fn nested(&mut self, key: &str, allowed: &[&str]) -> Option<Vec<(String, Yaml)>> {
         match self.value(key)? {
             Yaml::Map(entries) => {
-                for (k, _) in entries {
-                    if !allowed.contains(&k.as_str()) {
-                        let loc = self.doc.loc(&format!("{key}.{k}"));
-                        self.diags.push(Diagnostic::error(
-                            codes::UNKNOWN_KEY,
-                            self.path,
-                            loc.line,
-                            loc.col,
-                            format!(
-                                "unknown key `{k}` in `{key}`{}; allowed keys: {}",
-                                did_you_mean(k, allowed.iter().copied()),
-                                allowed.join(", ")
-                            ),
-                        ));
-                    }
-                }
+                self.unknown_keys(entries, key, &format!("`{key}`"), allowed);
                 Some(entries.clone())
             }
             other => {
@@ -251,6 +262,35 @@ impl<'a> Fields<'a> {
                 None
             }
         }
+    }
+
+    /// A list of maps with known keys (`corrections:`): each item's entries, with its dotted
+    /// path (`corrections.0`) for [`Fields::nested_error`]. Unknown keys and items that are
+    /// not maps are reported at the item.
+    pub fn map_list(&mut self, key: &str, allowed: &[&str]) -> Vec<(String, Vec<(String, Yaml)>)> {
+        let Some(v) = self.value(key) else {
+            return Vec::new();
+        };
+        let Yaml::List(items) = v else {
+            self.wrong_type(key, "a list of maps", v);
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (n, item) in items.iter().enumerate() {
+            let path = format!("{key}.{n}");
+            let Yaml::Map(entries) = item else {
+                let msg = format!(
+                    "every item of `{key}` must be a map ({}), found {}",
+                    allowed.join(", "),
+                    item.type_name()
+                );
+                self.err_at(codes::WRONG_TYPE, &path, msg);
+                continue;
+            };
+            self.unknown_keys(entries, &path, &format!("an item of `{key}`"), allowed);
+            out.push((path, entries.clone()));
+        }
+        out
     }
 
     /// Reports a problem with a nested value `key.sub`.

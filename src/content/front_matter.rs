@@ -304,30 +304,56 @@ fn convert(v: yaml_impl::Value) -> Result<Yaml, String> {
 /// people write in front matter.
 fn scan_keys(yaml: &str, first_line: usize) -> HashMap<String, KeyLoc> {
     let mut locs = HashMap::new();
-    // (indent, key) of the enclosing keys.
-    let mut stack: Vec<(usize, String)> = Vec::new();
+    // (indent, key or item number, is a list item) of the enclosing keys and items.
+    let mut stack: Vec<(usize, String, bool)> = Vec::new();
+    // How many items each list has so far, by the list's key path.
+    let mut items: HashMap<String, usize> = HashMap::new();
+    let path_of = |stack: &[(usize, String, bool)], last: &str| {
+        stack
+            .iter()
+            .map(|(_, k, _)| k.as_str())
+            .chain([last])
+            .collect::<Vec<_>>()
+            .join(".")
+    };
     for (i, raw) in yaml.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let content = &line[indent..];
+        let mut indent = line.len() - line.trim_start_matches(' ').len();
+        let mut content = &line[indent..];
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
-        while stack.last().is_some_and(|(ind, _)| *ind >= indent) {
+        let item = content.starts_with("- ") || content == "-";
+        // A list may sit at its key's own indentation (`key:` then `- a`): its items belong
+        // to that key, not beside it.
+        while stack.last().is_some_and(|(ind, _, is_item)| {
+            *ind > indent || (*ind == indent && (!item || *is_item))
+        }) {
             stack.pop();
         }
-        if content.starts_with("- ") || content == "-" {
-            continue;
+        if item {
+            // `corrections.0`, `corrections.1`, … and the keys of a map item under them, so
+            // that a problem in one item points at that item.
+            let list = path_of(&stack, "");
+            let list = list.trim_end_matches('.').to_string();
+            let n = items.entry(list).or_insert(0);
+            let number = n.to_string();
+            *n += 1;
+            let rest = content[1..].trim_start_matches(' ');
+            let value_indent = indent + (content.len() - rest.len());
+            locs.entry(path_of(&stack, &number)).or_insert(KeyLoc {
+                line: first_line + i,
+                col: line[..indent].chars().count() + 1,
+                value_col: line[..value_indent].chars().count() + 1,
+            });
+            stack.push((indent, number, true));
+            indent = value_indent;
+            content = rest;
         }
         let Some((key, after)) = key_of(content) else {
             continue;
         };
-        let path = stack
-            .iter()
-            .map(|(_, k)| k.as_str())
-            .chain([key.as_str()])
-            .collect::<Vec<_>>()
-            .join(".");
+        let path = path_of(&stack, &key);
         let value_ws = after.len() - after.trim_start().len();
         let value_col = if after.trim().is_empty() || after.trim_start().starts_with('#') {
             indent + 1
@@ -339,7 +365,7 @@ fn scan_keys(yaml: &str, first_line: usize) -> HashMap<String, KeyLoc> {
             col: line[..indent].chars().count() + 1,
             value_col,
         });
-        stack.push((indent, key));
+        stack.push((indent, key, false));
     }
     locs
 }
@@ -416,6 +442,21 @@ mod tests {
             doc.get("tags"),
             Some(&Yaml::List(vec![Yaml::String("a".into())]))
         );
+    }
+
+    #[test]
+    fn list_items_and_their_keys_have_positions() {
+        let yaml = "title: A\ncorrections:\n  - date: 2020-01-02\n    text: x\n  - text: y\ntags:\n- a\n- b\nafter: 1\n";
+        let doc = parse(yaml, 2).unwrap();
+        let at = |k: &str| (doc.loc(k).line, doc.loc(k).col, doc.loc(k).value_col);
+        assert_eq!(at("corrections.0"), (4, 3, 5));
+        assert_eq!(at("corrections.0.date"), (4, 5, 11));
+        assert_eq!(at("corrections.0.text"), (5, 5, 11));
+        assert_eq!(at("corrections.1"), (6, 3, 5));
+        assert_eq!(at("corrections.1.text"), (6, 5, 11));
+        // A list at its key's own indentation still belongs to the key.
+        assert_eq!(at("tags.1"), (9, 1, 3));
+        assert_eq!(at("after"), (10, 1, 8));
     }
 
     #[test]

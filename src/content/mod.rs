@@ -32,6 +32,20 @@ pub struct Source {
     pub date: Option<Date>,
 }
 
+/// A correction of a commentary, shown with its date on the page, on `/corrections/` and in
+/// the corrections feed.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct Correction {
+    /// When it was made: never before the commentary's `date`.
+    pub date: Date,
+    /// Inline Markdown (glossary links allowed).
+    pub text: String,
+    /// The line of `text` in the file, so that problems in its Markdown point at it.
+    pub line: usize,
+    /// The column where its value starts on that line (an opening quote, if quoted).
+    pub col: usize,
+}
+
 /// A file's text and where its Markdown body starts, for rendering and positions.
 #[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Text {
@@ -61,6 +75,10 @@ pub struct Commentary {
     pub title: String,
     /// Publication date.
     pub date: Date,
+    /// When it was last revised, if given.
+    pub updated: Option<Date>,
+    /// Its corrections, in the order given.
+    pub corrections: Vec<Correction>,
     /// Authors, in the order given.
     pub authors: Vec<String>,
     /// Summary from front matter, if any.
@@ -75,6 +93,18 @@ pub struct Commentary {
     pub autolink: bool,
     /// Free-form data for templates.
     pub extra: Yaml,
+}
+
+impl Commentary {
+    /// When it last changed: the latest of `date`, `updated` and its corrections (the
+    /// feed's `<updated>`, the sitemap's `lastmod`, `dateModified`).
+    pub fn modified(&self) -> Date {
+        self.corrections
+            .iter()
+            .map(|c| c.date)
+            .chain(self.updated)
+            .fold(self.date, Date::max)
+    }
 }
 
 /// The two kinds of glossary entry.
@@ -232,9 +262,21 @@ pub struct Page {
 }
 
 const COMMENTARY_KEYS: &[&str] = &[
-    "title", "date", "authors", "author", "summary", "tags", "source", "slug", "draft", "autolink",
+    "title",
+    "date",
+    "updated",
+    "corrections",
+    "authors",
+    "author",
+    "summary",
+    "tags",
+    "source",
+    "slug",
+    "draft",
+    "autolink",
     "extra",
 ];
+const CORRECTION_KEYS: &[&str] = &["date", "text"];
 const BODY_KEYS: &[&str] = &[
     "name",
     "abbr",
@@ -354,6 +396,8 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
             authors.push(a);
         }
     }
+    let updated = f.date("updated");
+    let corrections = corrections(&mut f, date);
     let summary = f.string("summary");
     let tags = f.string_list("tags");
     let source = f.nested("source", SOURCE_KEYS).map(|entries| {
@@ -403,6 +447,8 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
         slug,
         title,
         date,
+        updated,
+        corrections,
         authors,
         summary,
         tags,
@@ -412,6 +458,78 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
         extra,
     };
     (Some(c), diags)
+}
+
+/// `corrections:`: each item needs a real `date`, on or after the commentary's, and a
+/// `text`; every problem is reported at its item.
+fn corrections(f: &mut Fields, published: Option<Date>) -> Vec<Correction> {
+    let mut out = Vec::new();
+    for (path, entries) in f.map_list("corrections", CORRECTION_KEYS) {
+        let get = |k: &str| entries.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+        let date = match get("date") {
+            Some(Yaml::String(s)) => match Date::parse(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let key = format!("{path}.date");
+                    f.nested_error(codes::BAD_DATE, &key, format!("`corrections` date: {e}"));
+                    None
+                }
+            },
+            None | Some(Yaml::Null) => {
+                let msg =
+                    "this correction has no `date`; add `date: YYYY-MM-DD`, the day it was made"
+                        .to_string();
+                f.nested_error(codes::MISSING_KEY, &path, msg);
+                None
+            }
+            Some(other) => {
+                let msg = format!(
+                    "a correction's `date` must be a date (YYYY-MM-DD), found {}",
+                    other.type_name()
+                );
+                f.nested_error(codes::WRONG_TYPE, &format!("{path}.date"), msg);
+                None
+            }
+        };
+        let text = match get("text") {
+            Some(Yaml::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+            Some(
+                other @ (Yaml::Int(_)
+                | Yaml::Float(_)
+                | Yaml::Bool(_)
+                | Yaml::List(_)
+                | Yaml::Map(_)),
+            ) => {
+                let msg = format!(
+                    "a correction's `text` must be a string, found {}; put the value in quotes",
+                    other.type_name()
+                );
+                f.nested_error(codes::WRONG_TYPE, &format!("{path}.text"), msg);
+                None
+            }
+            _ => {
+                let msg = "this correction has no `text`; say what the earlier version said and what is right, e.g. `text: \"An earlier version dated the convention to 1997.\"`".to_string();
+                f.nested_error(codes::CORRECTION_TEXT, &path, msg);
+                None
+            }
+        };
+        if let (Some(d), Some(p)) = (date, published) {
+            if d < p {
+                let msg = format!("this correction is dated {d}, before the commentary's `date` ({p}); a correction follows publication: fix the date of one or the other");
+                f.nested_error(codes::CORRECTION_DATE, &format!("{path}.date"), msg);
+            }
+        }
+        if let (Some(date), Some(text)) = (date, text) {
+            let (line, col) = f.loc(&format!("{path}.text"));
+            out.push(Correction {
+                date,
+                text,
+                line,
+                col,
+            });
+        }
+    }
+    out
 }
 
 /// Parses a glossary entry of the given kind.

@@ -151,3 +151,58 @@ fn dangling_and_duplicate_slugs_across_files() {
         d[1]
     );
 }
+
+#[test]
+fn corrections_and_updated_are_read_and_set_the_modified_date() {
+    let (c, d) = commentary(
+        "---\ntitle: A\ndate: 2014-02-27\nupdated: 2014-03-01\ncorrections:\n  - date: 2014-04-02\n    text: \"An earlier version said *1997*; see [[x]].\"\n  - {date: 2014-02-27, text: Same day.}\n---\nBody\n",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let c = c.unwrap();
+    assert_eq!(
+        c.updated.map(|d| d.to_string()).as_deref(),
+        Some("2014-03-01")
+    );
+    assert_eq!(c.corrections.len(), 2);
+    assert_eq!(
+        c.corrections[0].text,
+        "An earlier version said *1997*; see [[x]]."
+    );
+    assert_eq!(c.corrections[0].line, 7);
+    assert_eq!(c.corrections[1].date.to_string(), "2014-02-27");
+    assert_eq!(c.modified().to_string(), "2014-04-02");
+    let (plain, _) = commentary("---\ntitle: A\ndate: 2014-02-27\n---\n");
+    assert_eq!(plain.unwrap().modified().to_string(), "2014-02-27");
+}
+
+#[test]
+fn a_correction_before_the_commentary_or_without_text_is_an_error() {
+    let (c, d) = commentary(
+        "---\ntitle: A\ndate: 2014-02-27\ncorrections:\n  - date: 2014-02-26\n    text: Early.\n  - date: 2014-03-01\n  - date: 2014-03-02\n    text: \"  \"\n  - text: No date.\n  - Just text\n---\n",
+    );
+    assert!(c.is_none());
+    assert_eq!(d.len(), 5, "{d:#?}");
+    assert!(d[0].starts_with("error: c/2014-02-27-lg.md:5:11: this correction is dated 2014-02-26, before the commentary's `date` (2014-02-27)"), "{}", d[0]);
+    assert!(
+        d[1].starts_with("error: c/2014-02-27-lg.md:7:5: this correction has no `text`"),
+        "{}",
+        d[1]
+    );
+    assert!(
+        d[2].starts_with("error: c/2014-02-27-lg.md:8:5: this correction has no `text`"),
+        "{}",
+        d[2]
+    );
+    assert!(
+        d[3].starts_with("error: c/2014-02-27-lg.md:10:5: this correction has no `date`"),
+        "{}",
+        d[3]
+    );
+    assert!(
+        d[4].starts_with(
+            "error: c/2014-02-27-lg.md:11:5: every item of `corrections` must be a map"
+        ),
+        "{}",
+        d[4]
+    );
+}

@@ -5,8 +5,10 @@
 //! other notes come after, in the order those notes are numbered. Labels match
 //! case-insensitively, as CommonMark link labels do, and never appear in ids: ids are
 //! `fn-N` for a note and `fnref-N`, `fnref-N-2`, … for its references, valid whatever the
-//! label. A sidenote is an `<aside>` placed just before the top-level block holding the
-//! note's first reference in the text, so that a right float lines up with that block.
+//! label. A sidenote of one paragraph, first referenced straight from a top-level paragraph,
+//! is a `<span>` just after that reference, so that a right float lines up with its line; any
+//! other is an `<aside>` placed just before the top-level block holding the note's first
+//! reference in the text, so that a right float lines up with that block.
 
 use super::{Def, Note};
 use crate::codes::{self, Code};
@@ -14,7 +16,7 @@ use pulldown_cmark::{html, CowStr, Event};
 use std::collections::{HashMap, HashSet};
 
 /// CommonMark label matching: case-folded, inner whitespace collapsed.
-fn norm(label: &str) -> String {
+pub(super) fn norm(label: &str) -> String {
     label
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -93,12 +95,12 @@ pub fn render(
     };
 
     let mut refs = Refs::default();
-    let sidenotes: HashMap<usize, String> = order
+    let sidenotes: HashMap<usize, Sidenote> = order
         .iter()
         .map(|&d| {
             let n = number_of[&d];
             let html = to_html(&defs[d].events, &num, None);
-            (n, sidenote(n, &html))
+            (n, sidenote(n, &html, one_paragraph(&defs[d].events)))
         })
         .collect();
 
@@ -150,16 +152,69 @@ fn ref_html(n: usize, id: Option<&str>) -> String {
     format!(r##"<sup class="note-ref"><a{id} href="#fn-{n}" role="doc-noteref">{n}</a></sup>"##)
 }
 
-fn sidenote(n: usize, html: &str) -> String {
+/// A note's margin copy, in its two forms.
+struct Sidenote {
+    /// `<aside>`, placed before the top-level block that references it.
+    aside: String,
+    /// For a note of one paragraph: a `<span>` that can follow its reference inside the
+    /// paragraph, so that without the script it floats level with that line (Tufte CSS's
+    /// technique), not at the top of the paragraph.
+    inline: Option<String>,
+}
+
+/// Whether a note's events are one paragraph of inline content (which a `<span>` can hold).
+fn one_paragraph(events: &[Event<'_>]) -> bool {
+    use pulldown_cmark::{Tag, TagEnd};
+    let inline = |ev: &Event| match ev {
+        Event::Start(t) => matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        ),
+        Event::End(t) => matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ),
+        // An author's inline HTML may be anything (`<div>`); Scholia's own (glossary link
+        // tags, citation marks) is inline.
+        Event::InlineHtml(_) => false,
+        _ => true,
+    };
+    match events {
+        [Event::Start(Tag::Paragraph), middle @ .., Event::End(TagEnd::Paragraph)] => {
+            middle.iter().all(inline)
+        }
+        _ => false,
+    }
+}
+
+fn sidenote(n: usize, html: &str, one_paragraph: bool) -> Sidenote {
     let number = format!(r#"<span class="sidenote-number">{n}</span> "#);
     let inner = match html.strip_prefix("<p>") {
         Some(rest) => format!("<p>{number}{rest}"),
         None => format!("{number}{html}"),
     };
-    format!(
-        "<aside class=\"sidenote\" role=\"note\">{}</aside>\n",
-        inner.trim_end()
-    )
+    let inline = one_paragraph
+        .then(|| html.trim_end().strip_prefix("<p>")?.strip_suffix("</p>"))
+        .flatten()
+        .filter(|inner| !inner.contains("<p>"))
+        .map(|inner| format!("<span class=\"sidenote\" role=\"note\">{number}{inner}</span>"));
+    Sidenote {
+        aside: format!(
+            "<aside class=\"sidenote\" role=\"note\">{}</aside>\n",
+            inner.trim_end()
+        ),
+        inline,
+    }
 }
 
 /// HTML of a note's events; references get ids only when `refs` is given (the endnotes list),
@@ -185,11 +240,12 @@ fn to_html(
 }
 
 /// The body: each top-level block, preceded by the sidenotes of the notes it references
-/// first.
+/// first; a one-paragraph note referenced straight from a top-level paragraph (not from
+/// inside a link or emphasis) follows its reference instead.
 fn main_html(
     main: Vec<Event<'_>>,
     num: &dyn Fn(&str) -> Option<usize>,
-    sidenotes: &HashMap<usize, String>,
+    sidenotes: &HashMap<usize, Sidenote>,
     refs: &mut Refs,
 ) -> String {
     let mut out = String::new();
@@ -197,14 +253,22 @@ fn main_html(
     let mut asides: Vec<usize> = Vec::new();
     let mut placed: HashSet<usize> = HashSet::new();
     let mut depth = 0usize;
+    let mut in_paragraph = false;
     for ev in main {
+        if depth == 0 {
+            in_paragraph = matches!(ev, Event::Start(pulldown_cmark::Tag::Paragraph));
+        }
         let ev = match ev {
             Event::FootnoteReference(l) => match num(&l) {
                 Some(n) => {
+                    let mut html = ref_html(n, Some(&refs.next(n)));
                     if placed.insert(n) {
-                        asides.push(n);
+                        match &sidenotes[&n].inline {
+                            Some(span) if in_paragraph && depth == 1 => html.push_str(span),
+                            _ => asides.push(n),
+                        }
                     }
-                    Event::Html(CowStr::from(ref_html(n, Some(&refs.next(n)))))
+                    Event::Html(CowStr::from(html))
                 }
                 None => Event::Text(CowStr::from(format!("[^{l}]"))),
             },
@@ -218,7 +282,7 @@ fn main_html(
         block.push(ev);
         if depth == 0 {
             for n in asides.drain(..) {
-                out.push_str(&sidenotes[&n]);
+                out.push_str(&sidenotes[&n].aside);
             }
             html::push_html(&mut out, block.drain(..));
         }

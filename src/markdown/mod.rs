@@ -17,7 +17,11 @@
 //!    a mark inside the footnote that holds it); the citations are formatted together, in
 //!    note order, so that the style can shorten repeated ones, and the marks replaced.
 //!
-//! 5. **sanitize** (only with `sanitize_html: true`): the whole HTML goes through ammonia,
+//! 5. **paragraph ids** (commentaries): every top-level paragraph and block quote was marked
+//!    in pass 2; the marks become an `id` derived from the block's source (so it survives
+//!    edits elsewhere), made unique against the page's other ids, and a `¶` link to it.
+//!
+//! 6. **sanitize** (only with `sanitize_html: true`): the whole HTML goes through ammonia,
 //!    which keeps the markup Scholia itself produced.
 //!
 //! Nothing here reads or writes files.
@@ -69,6 +73,9 @@ pub struct Input<'a> {
     pub editorial: bool,
     /// The site's bibliography: `[@key]` is a citation only when there is one.
     pub sources: Option<&'a Sources>,
+    /// Give each top-level paragraph and block quote a stable id and a `¶` link (the
+    /// commentaries, which readers cite to the paragraph).
+    pub paragraph_ids: bool,
 }
 
 impl<'a> Input<'a> {
@@ -88,7 +95,14 @@ impl<'a> Input<'a> {
             sanitize: config.sanitize_html,
             editorial: false,
             sources: Some(sources),
+            paragraph_ids: false,
         }
+    }
+
+    /// Stable paragraph ids and `¶` links.
+    pub fn paragraph_ids(mut self, on: bool) -> Self {
+        self.paragraph_ids = on;
+        self
     }
 
     /// The body of entry `i`'s own page: never linked to itself.
@@ -184,8 +198,20 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         deep_at,
         cites,
         trim_period,
+        made_refs,
+        para_ids,
+        heading_ids,
         ..
     } = linker;
+    let defined: HashSet<String> = defs.iter().map(|d| footnotes::norm(&d.label)).collect();
+    for (label, offset) in made_refs {
+        if !defined.contains(&footnotes::norm(&label)) {
+            let msg = format!(
+                "the note `[^{label}]` has no definition; add a line `[^{label}]: …` to the file"
+            );
+            diags.push(input_diag(input, offset, codes::UNDEFINED_NOTE, msg));
+        }
+    }
     for (entry, offset) in plain_mentions {
         if explicit.contains(&entry) {
             let name = &input.glossary.entries[entry].name;
@@ -202,6 +228,9 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         }
         _ => Vec::new(),
     };
+    if !para_ids.is_empty() {
+        html = place_paragraph_ids(&html, para_ids, &heading_ids);
+    }
     if input.sanitize && (deep_at.is_some() || sanitize::too_deep(&html)) {
         let msg = format!("blocks are nested more than {} deep here; with `sanitize_html: true` Scholia refuses such pages, because cleaning them takes time that grows with the square of the depth; flatten the quotes, lists or HTML", sanitize::MAX_DEPTH);
         diags.push(input_diag(
@@ -228,6 +257,104 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         candidates,
         works_cited,
     }
+}
+
+/// Renders a short text of one paragraph (a correction) without its `<p>`. The caller gives
+/// no bibliography, so `[@key]` stays text (a note could not be shown beside a one-line
+/// notice); a text of several blocks keeps its blocks.
+pub fn render_inline(input: &Input) -> Rendered {
+    let mut r = render(input);
+    let inner = r
+        .html
+        .trim_end()
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .filter(|h| !h.contains("<p>"));
+    if let Some(inner) = inner {
+        r.html = inner.to_string();
+    }
+    r
+}
+
+/// Opens (`\u{E002}N\u{E003}`) and closes (`\u{E002}N\u{E004}`) block `N` for pass 5.
+fn para_mark(n: usize, end: bool) -> String {
+    format!("\u{E002}{n}{}", if end { '\u{E004}' } else { '\u{E003}' })
+}
+
+/// The id of a block, from its source: FNV-1a over its words (so re-wrapping lines keeps
+/// it; a quote's `>` marks are not words), a hash that does not depend on the Rust
+/// version, unlike `DefaultHasher`'s.
+fn paragraph_id(source: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let words = source
+        .split_whitespace()
+        .filter(|w| !w.bytes().all(|b| b == b'>'));
+    for (i, word) in words.enumerate() {
+        for b in (if i > 0 { " " } else { "" }).bytes().chain(word.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("p-{:08x}", (h >> 32) ^ (h & 0xffff_ffff))
+}
+
+/// Pass 5: each opening mark puts its id on the tag just before it (`<p>` or
+/// `<blockquote>`), each closing mark becomes the `¶` link. Ids are unique in the page: a
+/// repeated paragraph, or a heading that happens to have the same id, gets `-2`, `-3`, ….
+fn place_paragraph_ids(html: &str, wanted: Vec<String>, taken: &HashSet<String>) -> String {
+    let mut used: HashSet<String> = taken.clone();
+    let ids: Vec<String> = wanted
+        .into_iter()
+        .map(|w| {
+            let mut id = w.clone();
+            let mut n = 2;
+            while !used.insert(id.clone()) {
+                id = format!("{w}-{n}");
+                n += 1;
+            }
+            id
+        })
+        .collect();
+    let mut out = String::with_capacity(html.len() + ids.len() * 120);
+    let mut rest = html;
+    while let Some(at) = rest.find('\u{E002}') {
+        let after = &rest[at + '\u{E002}'.len_utf8()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let kind = after[digits..].chars().next();
+        let id = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| ids.get(n));
+        let (Some(id), Some(kind @ ('\u{E003}' | '\u{E004}'))) = (id, kind) else {
+            // Not a mark of ours (the character was in the text): keep it.
+            out.push_str(&rest[..at + '\u{E002}'.len_utf8()]);
+            rest = after;
+            continue;
+        };
+        let mut before = &rest[..at];
+        if kind == '\u{E003}' {
+            let tag = ["<p>", "<blockquote>\n", "<blockquote>"]
+                .into_iter()
+                .find(|t| before.ends_with(t));
+            if let Some(tag) = tag {
+                before = &before[..before.len() - tag.len()];
+                out.push_str(before);
+                let name = if tag == "<p>" { "p" } else { "blockquote" };
+                out.push_str(&format!("<{name} id=\"{id}\">"));
+                out.push_str(&tag[name.len() + 2..]);
+            } else {
+                out.push_str(before);
+            }
+        } else {
+            out.push_str(before);
+            out.push_str(&format!(
+                "<a class=\"pilcrow\" href=\"#{id}\" aria-label=\"Link to this paragraph\">¶</a>"
+            ));
+        }
+        rest = &after[digits + kind.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The title the broken-link callback gives a citation, to tell it from a link.
@@ -408,6 +535,13 @@ struct Linker<'i, 'a> {
     in_cite: usize,
     /// Citations inside a note followed by punctuation: the style's closing period goes.
     trim_period: HashSet<usize>,
+    /// Note references the linker made itself (`[^7][@key]`): (label, body offset). The
+    /// parser checks the ones it makes; these are checked against the definitions at the end.
+    made_refs: Vec<(String, usize)>,
+    /// The wanted id of each top-level block marked for pass 5, in order.
+    para_ids: Vec<String>,
+    /// The marked block now open.
+    open_para: Option<usize>,
 }
 
 impl<'i, 'a> Linker<'i, 'a> {
@@ -439,6 +573,9 @@ impl<'i, 'a> Linker<'i, 'a> {
             cites: Vec::new(),
             in_cite: 0,
             trim_period: HashSet::new(),
+            made_refs: Vec::new(),
+            para_ids: Vec::new(),
+            open_para: None,
         }
     }
 
@@ -545,7 +682,21 @@ impl<'i, 'a> Linker<'i, 'a> {
             }
             Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) => {
                 self.end_block();
+                let top = matches!(tag, Tag::Paragraph | Tag::BlockQuote(_))
+                    && self.depth == 1
+                    && self.open_defs.is_empty()
+                    && self.input.paragraph_ids;
                 self.push(Event::Start(tag));
+                if top {
+                    let body = self.input.file.body();
+                    let id = paragraph_id(body.get(range).unwrap_or(""));
+                    self.push(Event::Html(CowStr::from(para_mark(
+                        self.para_ids.len(),
+                        false,
+                    ))));
+                    self.open_para = Some(self.para_ids.len());
+                    self.para_ids.push(id);
+                }
             }
             Tag::Heading { .. } => {
                 self.end_block();
@@ -572,6 +723,16 @@ impl<'i, 'a> Linker<'i, 'a> {
                 title,
                 ..
             } if title.as_ref() == CITE_MARK => self.citation(range),
+            Tag::Link {
+                link_type: LinkType::ReferenceUnknown,
+                ref title,
+                ..
+            } if title.as_ref() == CITE_MARK
+                && note_label(self.input.file.body(), &range).is_some() =>
+            {
+                let label = note_label(self.input.file.body(), &range).unwrap_or_default();
+                self.note_then_citation(label, range);
+            }
             Tag::Link {
                 link_type,
                 dest_url,
@@ -618,10 +779,12 @@ impl<'i, 'a> Linker<'i, 'a> {
                     self.first_paragraph = Some(self.plain.trim().replace('\n', " "));
                 }
                 self.end_block();
+                self.close_marked(&end);
                 self.push(Event::End(end));
             }
             TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_) => {
                 self.end_block();
+                self.close_marked(&end);
                 self.push(Event::End(end));
             }
             TagEnd::Heading(level) => {
@@ -718,6 +881,25 @@ impl<'i, 'a> Linker<'i, 'a> {
             }
             self.push(Event::Html(mark));
         }
+    }
+
+    /// Before the end of a block marked for pass 5: the mark of its `¶` link.
+    fn close_marked(&mut self, end: &TagEnd) {
+        let block = matches!(end, TagEnd::Paragraph | TagEnd::BlockQuote(_));
+        if block && self.depth == 0 && self.open_defs.is_empty() {
+            if let Some(n) = self.open_para.take() {
+                self.push(Event::Html(CowStr::from(para_mark(n, true))));
+            }
+        }
+    }
+
+    /// `[^7][@key]`, recognised by [`note_label`]: the note's reference, then the citation.
+    fn note_then_citation(&mut self, label: &str, range: Range<usize>) {
+        // `[^` + label + `]`: the citation is the rest of the span.
+        let cite_start = range.start + label.len() + 3;
+        self.made_refs.push((label.to_string(), range.start));
+        self.push(Event::FootnoteReference(CowStr::from(label.to_string())));
+        self.citation(cite_start..range.end);
     }
 
     fn wiki_link(&mut self, dest: &str, has_pothole: bool, range: Range<usize>) {
@@ -842,6 +1024,19 @@ impl<'i, 'a> Linker<'i, 'a> {
             self.error(range.start + at, codes::UNDEFINED_NOTE, msg);
         }
     }
+}
+
+/// The label of `[^label][@key…]` at `range`: CommonMark reads the pair as a reference link
+/// whose text is `^label`, so the note would be lost (issue 16). Authors write notes and
+/// citations side by side, so such a text is taken as the note's reference. Any other text
+/// (`[see][@key]`) stays a link, as before.
+fn note_label<'b>(body: &'b str, range: &Range<usize>) -> Option<&'b str> {
+    let (label, after) = body
+        .get(range.clone())?
+        .strip_prefix("[^")?
+        .split_once(']')?;
+    let plain = !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[');
+    (plain && after.starts_with('[')).then_some(label)
 }
 
 /// Words in `s`, counting runs of non-space bytes (ASCII spaces only: a byte loop, because

@@ -15,9 +15,15 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_generic_attributes(["id", "class", "role", "title", "lang"])
             .add_tag_attributes(
                 "a",
-                ["data-kind", "data-name", "data-summary", "data-facts"],
+                [
+                    "data-kind",
+                    "data-name",
+                    "data-summary",
+                    "data-facts",
+                    "aria-label",
+                ],
             )
-            .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("pre", ["data-lang", "tabindex"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .link_rel(None)
             .url_relative(ammonia::UrlRelative::PassThrough);

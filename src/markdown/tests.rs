@@ -56,6 +56,7 @@ pub(super) fn render_input(
         sanitize,
         editorial: true,
         sources: None,
+        paragraph_ids: false,
     })
 }
 
@@ -212,7 +213,7 @@ fn notes_are_numbered_by_first_reference() {
 
 #[test]
 fn sidenotes_precede_the_block_that_references_them() {
-    let h = html("Intro.\n\nClaim[^x].\n\n[^x]: Source.\n");
+    let h = html("Intro.\n\nClaim[^x].\n\n[^x]: Source.\n\n    More.\n");
     let aside = h.find("<aside class=\"sidenote\"").unwrap();
     let claim = h.find("<p>Claim").unwrap();
     let intro = h.find("<p>Intro").unwrap();
@@ -222,6 +223,27 @@ fn sidenotes_precede_the_block_that_references_them() {
         "{h}"
     );
     assert_eq!(h.matches("id=\"fnref-1\"").count(), 1);
+}
+
+/// Issue 16: without the script a note floats where its element is, so a one-paragraph note
+/// follows its reference inside the paragraph (level with that line); notes of several
+/// blocks, and references inside emphasis, links or lists, keep the `<aside>` before the block.
+#[test]
+fn a_one_paragraph_note_follows_its_reference() {
+    let h = html("Intro.\n\nA claim[^x] and *another[^y]*.\n\n- item[^z]\n\n[^x]: Source, *p. 2*.\n[^y]: Y.\n[^z]: Z.\n");
+    assert!(
+        h.contains(r##"<p>A claim<sup class="note-ref"><a id="fnref-1" href="#fn-1" role="doc-noteref">1</a></sup><span class="sidenote" role="note"><span class="sidenote-number">1</span> Source, <em>p. 2</em>.</span> and"##),
+        "{h}"
+    );
+    assert_eq!(h.matches("<aside class=\"sidenote\"").count(), 2, "{h}");
+    assert_eq!(parse_errors(&h), Vec::<String>::new(), "{h}");
+    // Citations are one-paragraph notes too.
+    let (html, _, msgs) = cited("A claim [@kwan].\n", false);
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(
+        html.contains(r#"</sup><span class="sidenote" role="note"><span class="sidenote-number">1</span> Kevin Kwan"#),
+        "{html}"
+    );
 }
 
 #[test]
@@ -344,13 +366,14 @@ fn raw_html_is_kept_unless_sanitized() {
         sanitize: true,
         editorial: false,
         sources: None,
+        paragraph_ids: true,
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);
     }
     // Scholia's own markup survives.
     assert!(
-        r.html.contains(r#"<aside class="sidenote" role="note">"#),
+        r.html.contains(r#"<span class="sidenote" role="note">"#),
         "{}",
         r.html
     );
@@ -403,6 +426,31 @@ fn fuzz_regressions_render() {
     assert!(seen > 0, "no regression inputs found");
 }
 
+/// Renders `md` as the body of `a.md` (line 4 on), without automatic links.
+fn render_body(
+    md: &str,
+    sanitize: bool,
+    sources: Option<&crate::cite::Sources>,
+    paragraph_ids: bool,
+) -> Rendered {
+    let file = Text {
+        path: Path::new("a.md").to_path_buf(),
+        text: format!("---\ntitle: t\n---\n{md}"),
+        body_start: 16,
+    };
+    let g = glossary();
+    render(&Input {
+        file: &file,
+        glossary: &g,
+        autolink: Autolink::None,
+        own_entry: None,
+        sanitize,
+        editorial: false,
+        sources,
+        paragraph_ids,
+    })
+}
+
 /// Renders with a two-work bibliography; returns the HTML (body and notes) and the messages.
 fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
     use crate::cite::{BibFile, Sources, StyleChoice};
@@ -414,21 +462,7 @@ fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
         StyleChoice::Bundled(crate::cite::DEFAULT_STYLE),
     );
     assert!(d.is_empty(), "{d:?}");
-    let file = Text {
-        path: Path::new("a.md").to_path_buf(),
-        text: format!("---\ntitle: t\n---\n{md}"),
-        body_start: 16,
-    };
-    let g = glossary();
-    let r = render(&Input {
-        file: &file,
-        glossary: &g,
-        autolink: Autolink::None,
-        own_entry: None,
-        sanitize,
-        editorial: false,
-        sources: Some(&sources),
-    });
+    let r = render_body(md, sanitize, Some(&sources), false);
     let msgs = r.diags.iter().map(ToString::to_string).collect();
     (r.html, r.notes, msgs)
 }
@@ -503,4 +537,95 @@ fn unknown_citation_key_is_reported_at_the_key() {
         ),
         "{msgs:?}"
     );
+}
+
+/// Issue 16: `[^7][@key]` is a reference link to CommonMark; both the note and the
+/// citation must render, in that order, wherever the pair stands.
+#[test]
+fn a_note_directly_followed_by_a_citation_keeps_both() {
+    for md in [
+        "A reservation.[^7][@kwan, p. 272]\n\n[^7]: Note.\n",
+        "*A reservation.[^7][@kwan, p. 272]*\n\n[^7]: Note.\n",
+        "> A reservation.[^7][@kwan, p. 272] after.\n\n[^7]: Note.\n",
+    ] {
+        let (html, notes, msgs) = cited(md, false);
+        assert!(msgs.is_empty(), "{md:?}: {msgs:?}");
+        let texts: Vec<&str> = notes.iter().map(|n| n.html.as_str()).collect();
+        assert_eq!(notes.len(), 2, "{md:?}: {texts:?}");
+        assert!(texts[0].contains("Note."), "{md:?}: {texts:?}");
+        assert!(
+            texts[1].contains("Kwan") && texts[1].contains("272"),
+            "{texts:?}"
+        );
+        assert!(!html.contains("^7"), "{md:?}: {html}");
+        assert_eq!(parse_errors(&html), Vec::<String>::new(), "{md:?}: {html}");
+    }
+    // A note followed by a citation inside another note: the citation stays inline.
+    let (_, notes, msgs) = cited("X[^a]\n\n[^a]: See.[^b][@un]\n\n[^b]: B.\n", false);
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].html.contains("United Nations"), "{notes:?}");
+    assert!(notes[0].html.contains("<sup"), "{notes:?}");
+    // The note must still exist; other texts stay links as before.
+    let (_, _, msgs) = cited("X.[^zz][@kwan]\n", false);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(
+        msgs[0].starts_with("error: a.md:4:3: the note `[^zz]` has no definition"),
+        "{msgs:?}"
+    );
+}
+
+/// Renders a commentary body with paragraph ids; returns the HTML.
+fn with_ids(md: &str, sanitize: bool) -> String {
+    let r = render_body(md, sanitize, None, true);
+    assert!(r.diags.is_empty(), "{:?}", r.diags);
+    r.html
+}
+
+/// The ids of the top-level paragraphs and block quotes, in order.
+fn block_ids(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_fragment(html);
+    let s = scraper::Selector::parse("p[id], blockquote[id]").unwrap();
+    doc.select(&s)
+        .map(|e| e.value().attr("id").unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn paragraph_ids_survive_edits_elsewhere_and_are_unique() {
+    let before = "# Intro\n\nFirst point.\n\n> A quote\n> of two lines.\n\nSecond point.[^n]\n\n- a list item\n\n[^n]: A note.\n";
+    let html = with_ids(before, false);
+    let ids = block_ids(&html);
+    assert_eq!(ids.len(), 3, "{html}");
+    assert!(ids.iter().all(|id| id.starts_with("p-")), "{ids:?}");
+    // Each block links to itself with a ¶, and nothing else got an id.
+    for id in &ids {
+        assert!(
+            html.contains(&format!("<a class=\"pilcrow\" href=\"#{id}\"")),
+            "{html}"
+        );
+    }
+    assert!(
+        !html.contains("<li id") && !html.contains('\u{E002}'),
+        "{html}"
+    );
+    // Insert, edit and remove other paragraphs; re-wrap this one.
+    let after = "# Intro\n\nA new opening.\n\nFirst point.\n\n> A quote of\n> two lines.\n\nSecond point, edited.[^n]\n\n[^n]: A note.\n";
+    let ids2 = block_ids(&with_ids(after, false));
+    assert_eq!(ids2.len(), 4);
+    assert_eq!(ids2[1], ids[0], "first point");
+    assert_eq!(ids2[2], ids[1], "the quote, re-wrapped");
+    assert_ne!(ids2[3], ids[2], "an edited paragraph is another paragraph");
+    // Repeated paragraphs, and a heading with the same id, stay distinct.
+    let same = format!("Same.\n\nSame.\n\n# x {{#{}}}\n", ids[0]);
+    let html = with_ids(&format!("First point.\n\n{same}"), true);
+    let ids3 = block_ids(&html);
+    assert_eq!(ids3.len(), 3, "{html}");
+    assert_eq!(
+        ids3[0],
+        format!("{}-2", ids[0]),
+        "the heading keeps its own id: {html}"
+    );
+    assert_eq!(ids3[2], format!("{}-2", ids3[1]));
+    assert_eq!(parse_errors(&html), Vec::<String>::new());
 }

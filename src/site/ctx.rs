@@ -122,6 +122,10 @@ impl<'a> Base<'a> {
             url: &a.url,
             summary: &a.summary,
             body: a.body.as_ref(),
+            corrections: &a.corrections,
+            cite_html: &a.cite_html,
+            jsonld: &a.jsonld,
+            references: &a.references,
         }
     }
 }
@@ -133,6 +137,10 @@ pub(super) struct ArticlePage<'b> {
     pub(super) summary: &'b str,
     /// Always there when its page is rendered.
     pub(super) body: Option<&'b Body>,
+    pub(super) corrections: &'b [CorrectionOut],
+    pub(super) cite_html: &'b str,
+    pub(super) jsonld: &'b str,
+    pub(super) references: &'b [String],
 }
 
 /// A commentary's rendered body: what its page shows besides the front matter.
@@ -142,6 +150,16 @@ pub(super) struct Body {
     pub(super) notes: Vec<Note>,
     pub(super) words: usize,
     pub(super) works_cited: Vec<(String, String)>,
+}
+
+/// A correction, rendered.
+#[derive(Debug, Clone, Hash)]
+pub(super) struct CorrectionOut {
+    pub(super) date: Date,
+    /// Its id on the commentary's page, unique there.
+    pub(super) id: String,
+    /// Inline HTML.
+    pub(super) html: String,
 }
 
 /// Fingerprints of an article's parts (all 0 in a full build).
@@ -157,6 +175,8 @@ pub(super) struct ArticleFp {
     pub(super) mentions: u64,
     /// The works it cites.
     pub(super) cited: u64,
+    /// Its corrections.
+    pub(super) corrections: u64,
     /// Its search document.
     pub(super) search: u64,
 }
@@ -174,6 +194,20 @@ pub(super) struct Article {
     /// Bibliography keys it cites, in the style's order.
     pub(super) cited: Vec<String>,
     pub(super) body: Option<Body>,
+    /// "Cite this": the commentary as the site's style formats it (HTML).
+    pub(super) cite_html: String,
+    /// The citation files beside its page (`cite.bib`, …); a full build drops them once
+    /// written.
+    pub(super) cite_files: Vec<(&'static str, String)>,
+    /// Its schema.org JSON-LD.
+    pub(super) jsonld: String,
+    /// The works it cites as plain text (Highwire `citation_reference`).
+    pub(super) references: Vec<String>,
+    /// Its corrections, rendered (kept with every article: `/corrections/` lists them all).
+    pub(super) corrections: Vec<CorrectionOut>,
+    /// The entries its corrections link to: not backlinks, but a change to one of them
+    /// renders the commentary again.
+    pub(super) correction_links: Vec<Mention>,
     /// Problems its Markdown render found (reported again by every run that keeps it).
     pub(super) diags: Vec<crate::error::Diagnostic>,
     /// Its `CommentaryItem`, serialised once for every list showing it.
@@ -192,6 +226,7 @@ pub(super) struct Term {
 }
 
 /// Title, URL and date of a commentary.
+#[derive(Clone)]
 pub(super) struct Headline<'a> {
     pub(super) title: &'a str,
     pub(super) url: &'a str,
@@ -311,6 +346,34 @@ impl<'a> Ctx<'a> {
             url: &a.url,
             date: a.c.date,
         }
+    }
+
+    /// Commentary `i`'s slug (its URL is in the headline: both are in the item).
+    pub(super) fn slug(&self, i: usize, r: &mut Reads) -> &'a str {
+        let a = &self.articles[i];
+        r.feed(a.fp.item);
+        &a.c.slug
+    }
+
+    /// Commentary `i`'s corrections.
+    pub(super) fn corrections(&self, i: usize, r: &mut Reads) -> &'a [CorrectionOut] {
+        let a = &self.articles[i];
+        r.feed(a.fp.corrections);
+        &a.corrections
+    }
+
+    /// Whether any commentary has a correction (the page plan; not part of any view).
+    pub(super) fn has_corrections(&self) -> bool {
+        self.articles.iter().any(|a| !a.corrections.is_empty())
+    }
+
+    /// The date of the newest correction, for `lastmod`.
+    pub(super) fn newest_correction(&self) -> Option<Date> {
+        self.articles
+            .iter()
+            .flat_map(|a| &a.corrections)
+            .map(|c| c.date)
+            .max()
     }
 
     /// The bibliography keys commentary `i` cites.

@@ -7,11 +7,13 @@ use crate::html::escape;
 /// One feed entry.
 pub struct FeedItem<'a> {
     /// Title.
-    pub title: &'a str,
-    /// Page URL.
-    pub url: &'a str,
-    /// Date.
-    pub date: Date,
+    pub title: String,
+    /// Page URL (its id too).
+    pub url: String,
+    /// First published.
+    pub published: Date,
+    /// Last changed (a commentary's latest correction or update).
+    pub updated: Date,
     /// Authors.
     pub authors: &'a [String],
     /// Plain summary.
@@ -23,11 +25,17 @@ pub struct FeedItem<'a> {
 /// Site-level feed fields.
 pub struct FeedSite<'a> {
     /// Title.
-    pub title: &'a str,
+    pub title: String,
     /// Description.
     pub description: Option<&'a str>,
-    /// Base URL.
-    pub base_url: &'a str,
+    /// The site's title: the feed's author.
+    pub author: &'a str,
+    /// The feed's own URL.
+    pub url: String,
+    /// The feed's id (made absolute when it is not).
+    pub id: String,
+    /// The page it follows (`rel="alternate"`).
+    pub home: String,
     /// Language.
     pub language: &'a str,
 }
@@ -46,47 +54,50 @@ fn timestamp(d: Date) -> String {
     format!("{d}T00:00:00Z")
 }
 
-/// The Atom feed of the newest commentaries (`items` newest first).
+/// An Atom feed of `items` (newest first): the commentaries, or the corrections.
 pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
     let mut x = String::with_capacity(4096 + items.len() * 8192);
-    let feed_url = format!("{}{}", site.base_url, crate::routes::FEED);
+    // A correction makes an older commentary the feed's latest change.
     let updated = items
-        .first()
-        .map_or("1970-01-01T00:00:00Z".to_string(), |i| timestamp(i.date));
+        .iter()
+        .map(|i| i.updated)
+        .max()
+        .map_or("1970-01-01T00:00:00Z".to_string(), timestamp);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
         escape(site.language)
     ));
-    x.push_str(&format!("  <title>{}</title>\n", escape(site.title)));
+    x.push_str(&format!("  <title>{}</title>\n", escape(&site.title)));
     if let Some(d) = site.description {
         x.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
     }
     x.push_str(&format!(
         "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n",
-        escape(&feed_url),
-        escape(site.base_url)
+        escape(&site.url),
+        escape(&site.home)
     ));
     x.push_str(&format!(
         "  <id>{}</id>\n  <updated>{updated}</updated>\n",
-        escape(&atom_id(site.base_url))
+        escape(&atom_id(&site.id))
     ));
     x.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        escape(site.title)
+        escape(site.author)
     ));
     x.push_str("  <generator>Scholia</generator>\n");
     for i in items {
         x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", escape(i.title)));
+        x.push_str(&format!("    <title>{}</title>\n", escape(&i.title)));
         x.push_str(&format!(
             "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n",
-            escape(i.url)
+            escape(&i.url)
         ));
-        x.push_str(&format!("    <id>{}</id>\n", escape(&atom_id(i.url))));
+        x.push_str(&format!("    <id>{}</id>\n", escape(&atom_id(&i.url))));
         x.push_str(&format!(
-            "    <published>{0}</published>\n    <updated>{0}</updated>\n",
-            timestamp(i.date)
+            "    <published>{}</published>\n    <updated>{}</updated>\n",
+            timestamp(i.published),
+            timestamp(i.updated)
         ));
         for a in i.authors {
             x.push_str(&format!(
@@ -101,7 +112,7 @@ pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
         // not against the feed.
         x.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
-            escape(i.url),
+            escape(&i.url),
             escape(i.content)
         ));
         x.push_str("  </entry>\n");

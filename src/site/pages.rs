@@ -12,8 +12,10 @@
 
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
+use crate::citable;
 use crate::content::{Date, Kind, Taxonomy};
 use crate::glossary::FactLink;
+use crate::html;
 use crate::markdown::summary;
 use crate::routes::{self, Routes};
 use crate::theme::context::*;
@@ -41,6 +43,8 @@ pub(super) enum Job {
     NotFound,
     /// The search page.
     Search,
+    /// Every correction of the site (only when there is one).
+    Corrections,
 }
 
 impl Job {
@@ -50,7 +54,9 @@ impl Job {
             Job::Home(_) => PageKind::Home,
             Job::GlossaryIndex | Job::Entry(_) => PageKind::Glossary,
             Job::TermList(_) | Job::Term(..) => PageKind::Taxonomy,
-            Job::Page(_) | Job::Sources | Job::NotFound | Job::Search => PageKind::Other,
+            Job::Page(_) | Job::Sources | Job::NotFound | Job::Search | Job::Corrections => {
+                PageKind::Other
+            }
         }
     }
 
@@ -138,6 +144,9 @@ pub(super) fn jobs(ctx: &Ctx) -> Vec<Job> {
     if !base.sources(&mut r).keys().is_empty() {
         jobs.push(Job::Sources);
     }
+    if ctx.has_corrections() {
+        jobs.push(Job::Corrections);
+    }
     jobs.push(Job::NotFound);
     if config.search {
         jobs.push(Job::Search);
@@ -155,6 +164,7 @@ pub(super) fn lastmod(ctx: &Ctx, job: &Job) -> Option<Date> {
         Job::Entry(i) => ctx.newest(ctx.backlink_items(*i)),
         Job::Term(t, slug) => ctx.newest(ctx.term_items(*t, slug).iter().copied()),
         Job::Sources => ctx.citing_dates().max(),
+        Job::Corrections => ctx.newest_correction(),
         Job::Page(_) | Job::NotFound | Job::Search => None,
     }
 }
@@ -174,6 +184,7 @@ pub(super) fn path(ctx: &Ctx, job: &Job) -> String {
         Job::Sources => routes::SOURCES.into(),
         Job::NotFound => routes::NOT_FOUND.into(),
         Job::Search => routes::SEARCH.into(),
+        Job::Corrections => routes::CORRECTIONS.into(),
     }
 }
 
@@ -192,6 +203,7 @@ pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a
         Job::Sources => sources(ctx, path, r),
         Job::NotFound => plain(ctx.base(), path, "404.html", r),
         Job::Search => plain(ctx.base(), path, "search.html", r),
+        Job::Corrections => corrections(ctx, path, r),
     }
 }
 
@@ -244,11 +256,16 @@ pub(super) fn commentary<'a>(
 ) -> PageOut<'a> {
     let site = base.site(r);
     let routes = base.routes(r);
+    let config = base.config(r);
     let ArticlePage {
         c,
         url,
         summary,
         body,
+        corrections,
+        cite_html,
+        jsonld,
+        references,
     } = base.article(a, r);
     out(Routes::commentary(&c.slug), "commentary.html", move || {
         let body = body.expect("a commentary's page is rendered with its body");
@@ -263,6 +280,30 @@ pub(super) fn commentary<'a>(
             }),
             reading_minutes: reading_minutes(body.words),
             works_cited: cite_site::works(&body.works_cited, routes),
+            modified: c.modified().into(),
+            corrections: corrections
+                .iter()
+                .map(|k| correction_view(routes, &c.slug, k, None))
+                .collect(),
+            corrections_url: routes.url(routes::CORRECTIONS),
+            cite: {
+                let file = |name| routes.url(&Routes::commentary_file(&c.slug, name));
+                CiteView {
+                    html: Value::from_safe_string(cite_html.to_string()),
+                    bib: file(citable::BIB),
+                    ris: file(citable::RIS),
+                    json: file(citable::JSON),
+                }
+            },
+            scholar: ScholarView {
+                publication_date: format!(
+                    "{:04}/{:02}/{:02}",
+                    c.date.year, c.date.month, c.date.day
+                ),
+                journal_title: config.title.clone(),
+                references: references.to_vec(),
+            },
+            jsonld: Value::from_safe_string(html::json_in_script(jsonld)),
             extra: c.extra.clone(),
         };
         context! { site => site.clone(), current_url => url, commentary => view }
@@ -416,6 +457,11 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     sentence: sentence.to_string(),
                 })
                 .collect(),
+            jsonld: Value::from_safe_string(html::json_in_script(&citable::entry_jsonld(
+                e,
+                this.url,
+                this.summary,
+            ))),
             extra: e.extra.clone(),
         };
         let current_url = routes.url(&path);
@@ -513,6 +559,55 @@ fn sources<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
         }
         let current_url = routes.url(&path);
         context! { site => site.clone(), current_url, works }
+    })
+}
+
+fn correction_view(
+    routes: &Routes,
+    slug: &str,
+    k: &super::ctx::CorrectionOut,
+    commentary: Option<Link>,
+) -> CorrectionView {
+    CorrectionView {
+        id: k.id.clone(),
+        date: k.date.into(),
+        html: Value::from_safe_string(k.html.clone()),
+        url: routes.url(&Routes::correction(slug, &k.id)),
+        commentary,
+    }
+}
+
+/// Every correction, newest first; a day's corrections by their commentaries' order (newest
+/// first), then as given.
+fn corrections<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
+    let base = ctx.base();
+    let site = base.site(r);
+    let routes = base.routes(r);
+    let mut all: Vec<(&super::ctx::CorrectionOut, super::ctx::Headline, &str)> = Vec::new();
+    for i in 0..ctx.article_count(r) {
+        let list = ctx.corrections(i, r);
+        if list.is_empty() {
+            continue;
+        }
+        let (h, slug) = (ctx.headline(i, r), ctx.slug(i, r));
+        all.extend(list.iter().map(|k| (k, h.clone(), slug)));
+    }
+    // Stable: ties keep the commentary order and the order given.
+    all.sort_by_key(|k| std::cmp::Reverse(k.0.date));
+    out(path.clone(), "corrections.html", move || {
+        let corrections: Vec<CorrectionView> = all
+            .into_iter()
+            .map(|(k, h, slug)| {
+                let link = Link {
+                    name: h.title.to_string(),
+                    url: h.url.to_string(),
+                };
+                correction_view(routes, slug, k, Some(link))
+            })
+            .collect();
+        let current_url = routes.url(&path);
+        let feed_url = routes.url(routes::CORRECTIONS_FEED);
+        context! { site => site.clone(), current_url, corrections, feed_url }
     })
 }
 

@@ -71,6 +71,10 @@ struct C {
     draft: bool,
     paragraphs: Vec<String>,
     notes: Vec<String>,
+    /// `updated:`, in years after `date` (so a date edit never makes it invalid).
+    updated: Option<u32>,
+    /// `corrections:`: (years after `date`, text, which may link entries).
+    corrections: Vec<(u32, String)>,
 }
 
 #[derive(Clone)]
@@ -190,8 +194,21 @@ impl Model {
         s
     }
 
+    /// A correction's text: it links an entry, so that glossary edits reach it.
+    fn correction(&self, rng: &mut Rng) -> String {
+        match rng.pick(&self.entries) {
+            Some(e) if rng.chance(80) => format!("An earlier version misnamed [[{}]].", e.slug),
+            _ => self.sentence(rng),
+        }
+    }
+
     fn new_commentary(&mut self, rng: &mut Rng) {
         let n = self.fresh_name();
+        let corrections = if rng.chance(40) {
+            vec![(rng.below(2) as u32, self.correction(rng))]
+        } else {
+            Vec::new()
+        };
         let paragraphs = (0..1 + rng.below(3)).map(|_| self.sentence(rng)).collect();
         self.commentaries.push(C {
             file: format!("c{n}.md"),
@@ -207,6 +224,8 @@ impl Model {
             draft: false,
             paragraphs,
             notes: Vec::new(),
+            updated: None,
+            corrections,
         });
     }
 
@@ -215,7 +234,13 @@ impl Model {
         if let Some(slug) = self.dangling.take() {
             let link = format!("[[{slug}]]");
             for c in &mut self.commentaries {
-                for t in c.paragraphs.iter_mut().chain(c.notes.iter_mut()) {
+                let fixes = c.corrections.iter_mut().map(|(_, t)| t);
+                for t in c
+                    .paragraphs
+                    .iter_mut()
+                    .chain(c.notes.iter_mut())
+                    .chain(fixes)
+                {
                     *t = t.replace(&link, "a body");
                 }
             }
@@ -228,7 +253,7 @@ impl Model {
         }
         let nc = self.commentaries.len();
         let ne = self.entries.len();
-        match rng.below(22) {
+        match rng.below(24) {
             0 if nc > 0 => {
                 let i = rng.below(nc);
                 let s = self.sentence(rng);
@@ -387,6 +412,28 @@ impl Model {
                 }
                 "bibliography".into()
             }
+            21 if nc > 0 => {
+                let i = rng.below(nc);
+                let s = self.correction(rng);
+                let c = &mut self.commentaries[i];
+                if c.corrections.is_empty() || rng.chance(60) {
+                    c.corrections.push((rng.below(3) as u32, s));
+                    format!("commentary {i}: correction added")
+                } else {
+                    let k = rng.below(c.corrections.len());
+                    c.corrections.remove(k);
+                    format!("commentary {i}: correction removed")
+                }
+            }
+            22 if nc > 0 => {
+                let i = rng.below(nc);
+                let c = &mut self.commentaries[i];
+                c.updated = match c.updated {
+                    Some(_) if rng.chance(50) => None,
+                    _ => Some(rng.below(3) as u32),
+                };
+                format!("commentary {i}: updated")
+            }
             _ if ne > 0 => {
                 let i = rng.below(ne);
                 let s = self.sentence(rng);
@@ -431,6 +478,17 @@ impl Model {
             }
             if c.draft {
                 t.push_str("draft: true\n");
+            }
+            let later =
+                |years: u32| format!("{:04}-{:02}-{:02}", c.date.0 + years, c.date.1, c.date.2);
+            if let Some(y) = c.updated {
+                t.push_str(&format!("updated: {}\n", later(y)));
+            }
+            if !c.corrections.is_empty() {
+                t.push_str("corrections:\n");
+                for (y, text) in &c.corrections {
+                    t.push_str(&format!("  - date: {}\n    text: \"{text}\"\n", later(*y)));
+                }
             }
             t.push_str("---\n\n");
             for p in &c.paragraphs {

@@ -150,8 +150,59 @@ pub struct CommentaryView {
     pub reading_minutes: usize,
     /// The works it cites, as the style's bibliography.
     pub works_cited: Vec<WorkView>,
+    /// When it last changed: the latest of its date, `updated` and its corrections.
+    pub modified: DateView,
+    /// Its corrections, in the order given.
+    pub corrections: Vec<CorrectionView>,
+    /// The page listing every correction of the site.
+    pub corrections_url: String,
+    /// How to cite it.
+    pub cite: CiteView,
+    /// Highwire Press tags for scholarly search engines.
+    pub scholar: ScholarView,
+    /// Its schema.org JSON-LD (`Article`), safe inside `<script type="application/ld+json">`.
+    pub jsonld: Value,
     /// Free map.
     pub extra: Yaml,
+}
+
+/// "Cite this": the commentary formatted by the site's style, and its citation files.
+#[derive(Debug, Clone, Serialize)]
+pub struct CiteView {
+    /// The style's bibliography entry, HTML, safe.
+    pub html: Value,
+    /// `cite.bib` (BibTeX).
+    pub bib: String,
+    /// `cite.ris` (RIS).
+    pub ris: String,
+    /// `cite.json` (CSL-JSON).
+    pub json: String,
+}
+
+/// What the Highwire Press `citation_*` tags say besides title and authors.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScholarView {
+    /// `YYYY/MM/DD`, as Google Scholar asks.
+    pub publication_date: String,
+    /// The site's title (`citation_journal_title`).
+    pub journal_title: String,
+    /// Each work cited, as plain text (`citation_reference`).
+    pub references: Vec<String>,
+}
+
+/// A correction: on its commentary's page (`commentary` empty) and on `/corrections/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionView {
+    /// The id of its item on the commentary's page (`correction-2014-12-01`).
+    pub id: String,
+    /// When it was made.
+    pub date: DateView,
+    /// The text, HTML, safe.
+    pub html: Value,
+    /// The item on the commentary's page.
+    pub url: String,
+    /// The commentary it corrects (on `/corrections/`).
+    pub commentary: Option<Link>,
 }
 
 /// A work of the bibliography, formatted by the citation style.
@@ -233,6 +284,8 @@ pub struct EntryView {
     /// The works its `sources:` lists, then those its text cites, as the style's
     /// bibliography.
     pub sources: Vec<WorkView>,
+    /// Its schema.org JSON-LD (`Organization` or `Legislation`), safe in a script element.
+    pub jsonld: Value,
     /// Free map.
     pub extra: Yaml,
 }

@@ -3,12 +3,10 @@
 //   node run.mjs --site DIR [--demo DEMO] [--out ARTIFACTS] [--chromium PATH]
 //
 // DIR is a site built from tests/fixtures/reader (tests/it/browser.rs builds it and runs this
-// script). The script serves DIR on a free loopback port, checks sidenotes, glossary cards,
+// script); DEMO, the repository's demo site built, whose every commentary page axe checks
+// too (the reader fixture has no bibliography, so works cited went unchecked). The script serves DIR on a free loopback port, checks sidenotes, glossary cards,
 // search, keyboard use, print and axe-core at several widths, saves screenshots and axe
 // results in ARTIFACTS, and ends with the line `N passed, N failed`. Exit status 1 on failure.
-// DEMO is the demo site as built from the repository's own content: every one of its pages
-// is checked with axe-core in both colour schemes, and for margin notes that overlap
-// anything else in the margin.
 
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
@@ -37,8 +35,8 @@ const TYPES = {
   '.json': 'application/json', '.gz': 'application/gzip', '.xml': 'application/xml',
   '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain',
 };
-function serveDir(root) {
-  return createServer(async (req, res) => {
+const DEMO = args.demo ? path.resolve(args.demo) : null;
+const serveDir = (root) => createServer(async (req, res) => {
   try {
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = path.join(root, p);
@@ -51,14 +49,13 @@ function serveDir(root) {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   }
-  });
-}
-async function listen(root) {
-  const server = serveDir(root);
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, base: `http://127.0.0.1:${server.address().port}` };
-}
-const { server, base: BASE } = await listen(SITE);
+});
+const server = serveDir(SITE);
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const BASE = `http://127.0.0.1:${server.address().port}`;
+const demoServer = DEMO && serveDir(DEMO);
+if (demoServer) await new Promise((ok) => demoServer.listen(0, '127.0.0.1', ok));
+const DEMO_BASE = demoServer && `http://127.0.0.1:${demoServer.address().port}`;
 
 // ------------------------------------------------------------------ harness
 
@@ -130,7 +127,7 @@ function noteGeometry(page) {
     };
     return {
       col: { left: col.left, right: col.right },
-      notes: [...prose.querySelectorAll(':scope > .sidenote')].map((aside) => {
+      notes: [...prose.querySelectorAll('.sidenote')].map((aside) => {
         const n = aside.querySelector('.sidenote-number').textContent.trim();
         const ref = [...prose.querySelectorAll(`sup.note-ref a[href="#fn-${n}"]`)].find((a) => !a.closest('.sidenote'));
         const r = aside.getBoundingClientRect();
@@ -171,13 +168,25 @@ await test('1400px: sidenotes sit in the margin, on the baseline of their refere
   await page.context().close();
 });
 
-await test('1400px without JavaScript: sidenotes float in the margin without overlapping', async () => {
+await test('1400px without JavaScript: sidenotes float in the margin without overlapping, a one-paragraph note level with the line of its reference', async () => {
   const page = await open(COMMENTARY, { width: 1400, js: false });
   const { col, notes } = await noteGeometry(page);
+  const inline = await page.evaluate(() => [...document.querySelectorAll('.prose span.sidenote .sidenote-number')].map((e) => e.textContent.trim()));
+  assert(inline.length >= 2, `only ${inline.length} one-paragraph notes follow their reference`);
+  let level = 0;
   notes.forEach((n, i) => {
     assert(n.display === 'block' && n.left >= col.right + 16, `note ${n.n} is not in the margin`);
     if (i > 0) assert(n.top >= notes[i - 1].bottom, `note ${n.n} overlaps note ${notes[i - 1].n}`);
+    // Floats stack: a note pushed down by the one before it lands on the first line below
+    // that note (within a line and its gap), never above its reference.
+    if (inline.includes(n.n)) {
+      assert(n.noteBase >= n.refBase - 1.5, `note ${n.n} starts above its reference line`);
+      const pushed = i > 0 && n.top >= notes[i - 1].bottom && n.top - notes[i - 1].bottom <= 50 && n.top > n.refTop;
+      if (Math.abs(n.noteBase - n.refBase) <= 1.5 || pushed) level++;
+    }
   });
+  assert(level === inline.length, `${inline.length - level} one-paragraph notes are neither level with their reference nor just below the note before: ${JSON.stringify(notes)}`);
+  assert(notes.filter((n) => Math.abs(n.noteBase - n.refBase) <= 1.5).length >= 3, 'fewer than 3 notes level with their reference');
   await page.context().close();
 });
 
@@ -328,6 +337,33 @@ for (const width of [640, 320]) {
   });
 }
 
+await test('paragraph links: hidden until the paragraph is hovered or the ¶ has keyboard focus, then in the left margin', async () => {
+  for (const width of [1400, 400]) {
+    const page = await open(COMMENTARY, { width });
+    const para = page.locator('.prose > p[id]').first();
+    const id = await para.getAttribute('id');
+    const link = para.locator('> a.pilcrow');
+    assert(await link.getAttribute('href') === `#${id}`, `¶ of #${id} links to ${await link.getAttribute('href')}`);
+    const opacity = () => link.evaluate((a) => getComputedStyle(a).opacity);
+    assert(await opacity() === '0', `${width}px: ¶ shown before hover or focus`);
+    await page.mouse.move(0, 0);
+    await para.hover();
+    assert(await opacity() === '1', `${width}px: ¶ not shown on hover`);
+    await page.mouse.move(0, 0);
+    // Keyboard: Tab until the ¶ of this paragraph has focus.
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await link.evaluate((a) => document.activeElement === a);
+    }
+    assert(reached, `${width}px: the ¶ link is not reachable with Tab`);
+    assert(await opacity() === '1', `${width}px: ¶ not shown on keyboard focus`);
+    const [p, l] = [await para.boundingBox(), await link.boundingBox()];
+    assert(l.x + l.width <= p.x + 1 && Math.abs(l.y - p.y) < 4, `${width}px: ¶ at ${JSON.stringify(l)}, paragraph at ${JSON.stringify(p)}`);
+    await page.context().close();
+  }
+});
+
 await test('print: notes as endnotes, no margin notes or search box, glossary links show their URL', async () => {
   const page = await open(COMMENTARY);
   await page.emulateMedia({ media: 'print' });
@@ -375,84 +411,67 @@ for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], 
     assert(!bad.length, bad.join('\n'));
   });
 }
-// ------------------------------------------------------------------ the demo's real pages
 
+// Every page of the demo, at 1400px with and without the script: nothing in the margin (notes,
+// an entry's facts table) overlaps anything else there.
 async function htmlPages(root, dir = '') {
   const out = [];
-  for (const e of await readdir(path.join(root, dir), { withFileTypes: true })) {
-    const rel = path.posix.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await htmlPages(root, rel)));
-    else if (e.name === 'index.html') out.push(`/${dir}${dir ? '/' : ''}`);
+  for (const d of await readdir(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, d.name);
+    if (d.isDirectory()) out.push(...await htmlPages(root, rel));
+    else if (d.name === 'index.html') out.push('/' + (dir ? dir.split(path.sep).join('/') + '/' : ''));
   }
   return out.sort();
 }
-
-// Everything drawn in the margin of a page: margin notes, and whatever else the theme puts
-// beside the text column (the facts box of an entry page, for one).
-function marginOverlaps(page) {
-  return page.evaluate(() => {
-    const prose = document.querySelector('.prose');
-    if (!prose) return [];
-    const right = prose.getBoundingClientRect().right;
-    const visible = (el) => {
-      const r = el.getBoundingClientRect();
-      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
-    };
-    const notes = [...document.querySelectorAll('aside.sidenote')].filter(visible);
-    const name = (el) => el.className ? `${el.tagName.toLowerCase()}.${String(el.className).split(' ')[0]}` : el.tagName.toLowerCase();
-    // Blocks that reach into the margin: laid out to the right of the text column.
-    const others = [...document.querySelectorAll('main *')].filter((el) => {
-      if (!visible(el) || el.closest('aside.sidenote') || notes.some((n) => el.contains(n))) return false;
-      const r = el.getBoundingClientRect();
-      return r.right > right + 1 && getComputedStyle(el).display !== 'inline';
-    });
-    const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
-    const bad = [];
-    notes.forEach((n, i) => {
-      const a = n.getBoundingClientRect();
-      notes.slice(i + 1).forEach((m) => { if (hit(a, m.getBoundingClientRect())) bad.push(`note ${i + 1} overlaps another note`); });
-      for (const o of others) if (hit(a, o.getBoundingClientRect())) { bad.push(`note ${i + 1} overlaps ${name(o)}`); break; }
-    });
-    return bad;
-  });
-}
-
-if (args.demo) {
-  const DEMO = path.resolve(args.demo);
-  const demo = await listen(DEMO);
-  const pages = await htmlPages(DEMO);
-  await test(`demo: ${pages.length} pages, axe-core in both schemes, no serious or critical violations`, async () => {
-    assert(pages.length >= 40, `only ${pages.length} pages found in ${DEMO}`);
-    const bad = [];
-    for (const scheme of ['light', 'dark']) {
-      for (const url of pages) {
-        const page = await open(url, { scheme, base: demo.base });
-        await page.addScriptTag({ content: AXE });
-        const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-        axeReport.push({ page: `demo ${url}`, url, scheme, width: 1400, passes: res.passes.length, violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target.join(' ') })) });
-        for (const v of res.violations) {
-          if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${url} (${scheme}): ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+if (DEMO) {
+  const urls = await htmlPages(DEMO);
+  for (const js of [true, false]) {
+    await test(`demo, all ${urls.length} pages at 1400px ${js ? 'with' : 'without'} JavaScript: nothing in the margin overlaps`, async () => {
+      assert(urls.length > 30, `only ${urls.length} pages`);
+      const bad = [];
+      for (const url of urls) {
+        const page = await open(url, { width: 1400, js, base: DEMO_BASE });
+        const boxes = await page.evaluate(() => [...document.querySelectorAll('.prose .sidenote, .entry > table.facts')]
+          .filter((e) => getComputedStyle(e).display !== 'none')
+          .map((e) => { const r = e.getBoundingClientRect(); return { what: e.className || e.tagName, top: r.top, bottom: r.bottom, left: r.left, right: r.right }; }));
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i], boxes[j]];
+            const apart = a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5 || a.right <= b.left + 0.5 || b.right <= a.left + 0.5;
+            if (!apart) bad.push(`${url}: ${a.what} over ${b.what}`);
+          }
         }
         await page.context().close();
       }
-    }
-    assert(!bad.length, bad.join('\n'));
-  });
-  for (const js of [true, false]) {
-    await test(`demo: ${pages.length} pages at 1400px ${js ? 'with' : 'without'} JavaScript, no margin note overlaps anything in the margin`, async () => {
+      assert(!bad.length, bad.slice(0, 10).join('\n') + (bad.length > 10 ? `\n… ${bad.length} in all` : ''));
+    });
+  }
+}
+
+// Every page of the demo, in both schemes (commentaries at two widths: real bibliographies,
+// corrections and long notes).
+if (DEMO) {
+  const urls = await htmlPages(DEMO);
+  for (const scheme of ['light', 'dark']) {
+    await test(`axe-core on the demo's ${urls.length} pages, ${scheme} scheme: no serious or critical violations`, async () => {
+      assert(urls.length >= 40, `only ${urls.length} demo pages`);
       const bad = [];
-      for (const url of pages) {
-        const page = await open(url, { js, base: demo.base });
-        for (const b of await marginOverlaps(page)) bad.push(`${url}: ${b}`);
-        if (url.startsWith('/glossary/treaties/beijing-convention-2010/')) await shot(page, `demo-entry-1400-${js ? 'js' : 'nojs'}`, { fullPage: true });
-        await page.context().close();
+      for (const url of urls) {
+        for (const width of url.startsWith('/commentaries/') ? [1400, 400] : [1400]) {
+          const page = await open(url, { width, scheme, base: DEMO_BASE });
+          await page.addScriptTag({ content: AXE });
+          const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+          axeReport.push({ page: `demo ${url}`, url, scheme, width, passes: res.passes.length, violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target.join(' ') })) });
+          for (const v of res.violations) {
+            if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${url} at ${width}px: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          }
+          await page.context().close();
+        }
       }
       assert(!bad.length, bad.join('\n'));
     });
   }
-  demo.server.close();
 }
-
 await writeFile(path.join(OUT, 'axe.json'), JSON.stringify(axeReport, null, 1));
 
 await test('no console errors, uncaught exceptions or failed requests on any page', async () => {
@@ -461,6 +480,7 @@ await test('no console errors, uncaught exceptions or failed requests on any pag
 
 await browser.close();
 server.close();
+if (demoServer) demoServer.close();
 console.log(`axe: ${axeReport.length} page checks, violations by impact: ${JSON.stringify(axeReport.flatMap((r) => r.violations).reduce((a, v) => ({ ...a, [v.impact]: (a[v.impact] || 0) + 1 }), {}))}`);
 console.log(`screenshots and axe.json in ${OUT}`);
 console.log(`${passed} passed, ${failed} failed`);

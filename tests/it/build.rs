@@ -132,7 +132,7 @@ fn notes_are_sidenotes_and_a_numbered_list_with_backlinks() {
     );
     let back = attrs(&doc, "[role='doc-endnotes'] a[role='doc-backlink']", "href");
     assert_eq!(back, ["#fnref-1", "#fnref-2"]);
-    let asides = texts(&doc, "aside.sidenote");
+    let asides = texts(&doc, ".prose .sidenote");
     assert_eq!(asides.len(), 2);
     assert!(asides[0].starts_with("1 Xinhua"), "{asides:?}");
     // Every id is unique.

@@ -44,7 +44,7 @@ fn each_citation_form_becomes_a_numbered_note() {
         ["1", "2", "3", "4", "5", "6"]
     );
     // Every note is also a sidenote.
-    assert_eq!(texts(&doc, ".prose aside.sidenote").len(), 6);
+    assert_eq!(texts(&doc, ".prose .sidenote").len(), 6);
     // Titles are set in italics by the style.
     assert_eq!(
         texts(&doc, "#fn-1 i"),

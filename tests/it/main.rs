@@ -7,6 +7,7 @@
 mod authoring;
 mod browser;
 mod build;
+mod citable;
 mod cite;
 mod errors;
 mod nginx;

@@ -145,3 +145,37 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// A sitemap's (loc, lastmod) pairs, checking that the XML is well formed.
+pub fn sitemap(xml: &str) -> Vec<(String, Option<String>)> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<String> = Vec::new();
+    let mut urls: Vec<(String, Option<String>)> = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                if name == "url" {
+                    urls.push((String::new(), None));
+                }
+                stack.push(name);
+            }
+            quick_xml::events::Event::End(e) => {
+                assert_eq!(stack.pop().as_deref(), Some(e.name().as_ref()));
+            }
+            quick_xml::events::Event::Text(t) => {
+                let text = t.html_content().into_owned();
+                let last = urls.last_mut();
+                match (stack.last().map(String::as_str), last) {
+                    (Some("loc"), Some(u)) => u.0 = text,
+                    (Some("lastmod"), Some(u)) => u.1 = Some(text),
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty());
+    urls
+}

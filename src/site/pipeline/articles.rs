@@ -73,7 +73,8 @@ impl Articles<'_> {
                         if !reach.all
                             && a.fp.source == f
                             && (reach.changed.is_empty()
-                                || !reach.touched.hits(&a.mentions, &c.file.text)) =>
+                                || !(reach.touched.hits(&a.mentions, &c.file.text)
+                                    || reach.touched.hits(&a.correction_links, ""))) =>
                     {
                         (a, false)
                     }
@@ -108,7 +109,8 @@ impl Articles<'_> {
         let r = markdown::render(
             &Input::new(&c.file, self.glossary, self.config, self.sources)
                 .article_autolink(c.autolink)
-                .editorial(self.opts.editorial),
+                .editorial(self.opts.editorial)
+                .paragraph_ids(true),
         );
         let url = self.routes.url(&Routes::commentary(&c.slug));
         let summary = c
@@ -121,6 +123,9 @@ impl Articles<'_> {
             Default::default()
         };
         let item = pages::commentary_item(self.routes, &c, &url, &summary);
+        let (corrections, correction_links, correction_diags) = self.corrections(&c);
+        let (cite_html, cite_files, jsonld, references) =
+            self.citable(&c, &url, &summary, &r, &corrections);
         let Rendered {
             html,
             notes,
@@ -131,6 +136,8 @@ impl Articles<'_> {
             works_cited,
             ..
         } = r;
+        let mut diags = diags;
+        diags.extend(correction_diags);
         let cited: Vec<String> = works_cited.iter().map(|(k, _)| k.clone()).collect();
         let body = Body {
             html,
@@ -141,10 +148,14 @@ impl Articles<'_> {
         let fp = if self.keep {
             ArticleFp {
                 source,
-                page: fp(&(source, &url, &summary, &body)),
+                page: fp(&(
+                    (source, &url, &summary, &body, &corrections),
+                    (&cite_html, &jsonld, &references),
+                )),
                 item: fp(&item),
                 mentions: fp(&mentions),
                 cited: fp(&cited),
+                corrections: fp(&corrections),
                 search: fp(&doc),
             }
         } else {
@@ -160,12 +171,129 @@ impl Articles<'_> {
             candidates,
             cited,
             body: Some(body),
+            corrections,
+            correction_links,
+            cite_html,
+            cite_files,
+            jsonld,
+            references,
             item: Value::from_serialize(&item),
             search,
             search_doc: self.config.search.then_some(doc),
             diags,
             fp,
         }
+    }
+
+    /// How the commentary is cited: "Cite this" in the site's style, the citation files, its
+    /// JSON-LD and the plain text of the works it cites (Highwire `citation_reference`).
+    pub(super) fn citable(
+        &self,
+        c: &Commentary,
+        url: &str,
+        summary: &str,
+        r: &Rendered,
+        corrections: &[CorrectionOut],
+    ) -> (String, Vec<(&'static str, String)>, String, Vec<String>) {
+        let work = citable::Work {
+            key: &c.slug,
+            title: &c.title,
+            authors: &c.authors,
+            date: c.date,
+            publisher: &self.config.title,
+            url,
+            language: &self.config.language,
+        };
+        let cite_html = citable::entry(&work)
+            .map(|e| self.sources.format_work(&e))
+            .unwrap_or_default();
+        let references: Vec<String> = r
+            .works_cited
+            .iter()
+            .map(|(_, html)| crate::search::plain_text(html).trim().to_string())
+            .collect();
+        let g = self.glossary;
+        let meta = citable::ArticleMeta {
+            modified: c.modified(),
+            summary,
+            site_url: self.routes.base(),
+            references: &references,
+            mentions: r
+                .mentions
+                .iter()
+                .map(|m| citable::Thing {
+                    kind: g.entries[m.entry].kind,
+                    name: &g.entries[m.entry].name,
+                    url: &g.urls[m.entry],
+                })
+                .collect(),
+            corrections: corrections
+                .iter()
+                .map(|k| citable::CorrectionNote {
+                    date: k.date,
+                    text: crate::search::plain_text(&k.html).trim().to_string(),
+                    url: self.routes.url(&Routes::correction(&c.slug, &k.id)),
+                })
+                .collect(),
+        };
+        let jsonld = citable::article_jsonld(&work, &meta);
+        (cite_html, citable::files(&work), jsonld, references)
+    }
+
+    /// Renders a commentary's corrections: inline Markdown, explicit glossary links only
+    /// (an automatic link in a one-line notice would be noise), no citations. Returns them
+    /// with the entries they link and the problems found.
+    pub(super) fn corrections(
+        &self,
+        c: &Commentary,
+    ) -> (Vec<CorrectionOut>, Vec<Mention>, Vec<Diagnostic>) {
+        let mut out: Vec<CorrectionOut> = Vec::with_capacity(c.corrections.len());
+        let (mut links, mut diags) = (Vec::new(), Vec::new());
+        for k in &c.corrections {
+            // Blank lines before the text put its problems on the line of its `text:` key.
+            let file = Text {
+                path: c.file.path.clone(),
+                text: format!("{}{}", "\n".repeat(k.line.saturating_sub(1)), k.text),
+                body_start: 0,
+            };
+            let mut input =
+                Input::new(&file, self.glossary, self.config, self.sources).article_autolink(false);
+            input.sources = None;
+            let mut r = markdown::render_inline(&input);
+            // The text starts at its value's column (after a quote): move the columns of
+            // problems on its first line there. (Escapes in a quoted string, or a block
+            // scalar, can leave them a little off; the line is right.)
+            let quoted = c
+                .file
+                .text
+                .lines()
+                .nth(k.line.saturating_sub(1))
+                .is_some_and(|l| {
+                    l.chars()
+                        .nth(k.col.saturating_sub(1))
+                        .is_some_and(|q| q == '"' || q == '\'')
+                });
+            for d in &mut r.diags {
+                if d.line == k.line {
+                    d.col += k.col.saturating_sub(1) + usize::from(quoted);
+                }
+            }
+            let base = format!("correction-{}", k.date);
+            let mut id = base.clone();
+            let mut n = 2;
+            while out.iter().any(|o| o.id == id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            out.push(CorrectionOut {
+                date: k.date,
+                id,
+                html: r.html,
+            });
+            links.extend(r.mentions);
+            diags.extend(r.diags);
+        }
+        (out, links, diags)
     }
 
     /// Hands commentary `i`'s page and search document to the output, when it wants them.
@@ -178,6 +306,19 @@ impl Articles<'_> {
             if self.sink.wants(&rel, key) {
                 let html = page.render(theme)?;
                 self.sink.put(&rel, key, html.into_bytes())?;
+            }
+        }
+        // The citation files: keyed by their bytes (made with the page, so cheap to hash).
+        let files = if self.keep {
+            a.cite_files.clone()
+        } else {
+            std::mem::take(&mut a.cite_files)
+        };
+        for (name, text) in files {
+            let rel = Routes::commentary_file(&a.c.slug, name);
+            let key = self.keep.then(|| fp(&text));
+            if self.sink.wants(&rel, key) {
+                self.sink.put(&rel, key, text.into_bytes())?;
             }
         }
         if self.config.search {

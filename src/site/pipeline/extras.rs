@@ -54,7 +54,7 @@ pub(super) fn sitemap(
 ) -> Vec<(String, Option<Date>)> {
     let mut sitemap: Vec<(String, Option<Date>)> = articles
         .iter()
-        .map(|a| (a.url.clone(), Some(a.c.date)))
+        .map(|a| (a.url.clone(), Some(a.c.modified())))
         .collect();
     sitemap.extend(
         jobs.iter()
@@ -131,7 +131,8 @@ pub(super) fn slash(p: &Path) -> String {
         .join("/")
 }
 
-/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt.
+/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt, and
+/// the corrections feed when there is a correction.
 pub(super) fn site_files(
     config: &SiteConfig,
     routes: &Routes,
@@ -142,31 +143,63 @@ pub(super) fn site_files(
         .iter()
         .take(FEED_LEN)
         .map(|a| FeedItem {
-            title: &a.c.title,
-            url: &a.url,
-            date: a.c.date,
+            title: a.c.title.clone(),
+            url: a.url.clone(),
+            published: a.c.date,
+            updated: a.c.modified(),
             authors: &a.c.authors,
             summary: &a.summary,
             content: a.body.as_ref().map_or("", |b| b.html.as_str()),
         })
         .collect();
+    let site = |url: &str, id: &str, home: &str| FeedSite {
+        title: config.title.clone(),
+        author: &config.title,
+        description: config.description.as_deref(),
+        url: routes.url(url),
+        id: id.to_string(),
+        home: home.to_string(),
+        language: &config.language,
+    };
+    // The main feed's id stays the site's URL, as it always was: readers key on it.
     let feed = feeds::atom(
-        &FeedSite {
-            title: &config.title,
-            description: config.description.as_deref(),
-            base_url: routes.base(),
-            language: &config.language,
-        },
+        &site(routes::FEED, routes.base(), routes.base()),
         &feed_items,
     );
-    vec![
+    let mut files = vec![
         (routes::FEED.into(), feed.into_bytes()),
         (routes::SITEMAP.into(), feeds::sitemap(sitemap).into_bytes()),
         (
             routes::ROBOTS.into(),
             feeds::robots(routes.base()).into_bytes(),
         ),
-    ]
+    ];
+    let mut corrections: Vec<FeedItem> = articles
+        .iter()
+        .flat_map(|a| {
+            a.corrections.iter().map(move |k| FeedItem {
+                title: format!("Correction: {}", a.c.title),
+                url: routes.url(&Routes::correction(&a.c.slug, &k.id)),
+                published: k.date,
+                updated: k.date,
+                authors: &a.c.authors,
+                summary: "",
+                content: &k.html,
+            })
+        })
+        .collect();
+    if !corrections.is_empty() {
+        corrections.sort_by_key(|k| std::cmp::Reverse(k.updated));
+        let (url, page) = (
+            routes.url(routes::CORRECTIONS_FEED),
+            routes.url(routes::CORRECTIONS),
+        );
+        let mut s = site(routes::CORRECTIONS_FEED, &url, &page);
+        s.title = format!("{}: corrections", config.title);
+        let feed = feeds::atom(&s, &corrections);
+        files.push((routes::CORRECTIONS_FEED.into(), feed.into_bytes()));
+    }
+    files
 }
 
 /// The source file of each page rendered from Markdown: (output file, source path).

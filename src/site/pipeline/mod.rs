@@ -17,27 +17,29 @@ mod files;
 mod glossary;
 mod setup;
 
-use articles::Articles;
-use extras::{editorial, page_sources, put_all, read_statics, render_pages, site_files, sitemap};
-
 use super::affected::{self, Touched};
-use super::ctx::{self, fp, Article, ArticleFp, Base, Body, Ctx, EntryFps, Reads, Term};
+use super::ctx::{
+    self, fp, Article, ArticleFp, Base, Body, CorrectionOut, Ctx, EntryFps, Reads, Term,
+};
 use super::feeds::{self, FeedItem, FeedSite};
 use super::index::{self, EntrySearch, SearchFiles};
 use super::output::{Changes, Sink};
 use super::pages::{self, PageKind};
 use super::sources as cite_site;
+use crate::citable;
 use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
-use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy};
+use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy, Text};
 use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
-use crate::markdown::{self, summary, Input, Rendered};
+use crate::markdown::{self, summary, Input, Mention, Rendered};
 use crate::routes::{self, Routes};
 use crate::theme::Theme;
+use articles::Articles;
+use extras::{editorial, page_sources, put_all, read_statics, render_pages, site_files, sitemap};
 use minijinja::Value;
 use rayon::prelude::*;
 use std::borrow::Cow;

@@ -54,22 +54,11 @@
     return baselineAt(first.parentNode, first) - aside.getBoundingClientRect().top;
   }
 
-  // What else sits in the margin beside `prose` (an entry's facts table, floated there on
-  // wide screens): (top, bottom) in px from the top of `prose`, in page order.
-  function marginObstacles(prose, origin) {
-    var edge = prose.getBoundingClientRect().right;
-    var out = [];
-    Array.prototype.forEach.call(prose.parentNode.children, function (el) {
-      if (el === prose) return;
-      var r = el.getBoundingClientRect();
-      if (r.height > 0 && r.left >= edge - 1) out.push([r.top - origin, r.bottom - origin]);
-    });
-    return out.sort(function (a, b) { return a[0] - b[0]; });
-  }
-
   function placeSidenotes() {
     document.querySelectorAll('.prose').forEach(function (prose) {
-      var asides = Array.prototype.slice.call(prose.querySelectorAll(':scope > .sidenote'));
+      // Notes of several blocks are asides between the blocks; one-paragraph notes are spans
+      // right after their reference (where they float without the script).
+      var asides = Array.prototype.slice.call(prose.querySelectorAll('.sidenote'));
       if (!asides.length) return;
       if (!wide.matches) {
         prose.classList.remove('sidenotes-placed');
@@ -79,20 +68,24 @@
       }
       prose.classList.add('sidenotes-placed');
       var origin = prose.getBoundingClientRect().top;
-      var obstacles = marginObstacles(prose, origin);
       var floor = -Infinity;
+      // A margin float before the text (an entry's facts table) holds the top of the margin:
+      // the notes start below it, as floats would.
+      for (var el = prose.previousElementSibling; el; el = el.previousElementSibling) {
+        if (getComputedStyle(el).float === 'right') {
+          floor = Math.max(floor, el.getBoundingClientRect().bottom - origin + NOTE_GAP);
+        }
+      }
       asides.forEach(function (aside) {
         var ref = referenceOf(prose, noteNumber(aside));
         // Level means on the same baseline as the line that holds the reference.
         var sup = ref && ref.closest('sup');
         var want = sup ? baselineAt(sup.parentNode, sup) - origin - noteBaseline(aside) : floor;
         var top = Math.max(want, floor);
-        // Nothing else in the margin is drawn over: a note that would meet it goes below.
-        var height = aside.offsetHeight;
-        obstacles.forEach(function (o) {
-          if (top < o[1] + NOTE_GAP && top + height + NOTE_GAP > o[0]) top = o[1] + NOTE_GAP;
-        });
-        aside.style.top = top + 'px';
+        // `top` is from the text's top; a span inside a positioned paragraph is placed from
+        // the paragraph's.
+        var parent = aside.offsetParent || prose;
+        aside.style.top = (top + origin - parent.getBoundingClientRect().top) + 'px';
         floor = top + aside.offsetHeight + NOTE_GAP;
       });
       // Absolute notes take no room: keep the last one clear of what follows the text.
@@ -118,7 +111,7 @@
     var prose = link.closest('.prose');
     var n = link.getAttribute('href').replace('#fn-', '');
     var aside = null;
-    prose.querySelectorAll(':scope > .sidenote').forEach(function (a) {
+    prose.querySelectorAll('.sidenote').forEach(function (a) {
       if (noteNumber(a) === n) aside = a;
     });
     if (!aside) return;
