@@ -427,7 +427,11 @@ impl Sources {
     /// style's bibliography formats it, or its note when the style has no bibliography.
     pub fn format_work(&self, entry: &Entry) -> String {
         let engine = self.engine();
-        let style = &engine.style;
+        let style = if engine.style.bibliography.is_some() {
+            &engine.one_work_style
+        } else {
+            &engine.style
+        };
         let mut driver = BibliographyDriver::new();
         driver.citation(CitationRequest::new(
             vec![CitationItem::with_locator(entry, None)],
@@ -469,6 +473,11 @@ fn item_html(item: &hayagriva::BibliographyItem) -> String {
 struct Engine {
     style: IndependentStyle,
     cite_style: IndependentStyle,
+    /// The style with an empty citation layout, for a bibliography of one work: its citation
+    /// must be requested, and rendering it twice (speculatively, then for good) was two thirds
+    /// of the cost. A lone work has nothing to be disambiguated from, so its entry does not
+    /// depend on the citation's text.
+    one_work_style: IndependentStyle,
     locales: Vec<Locale>,
 }
 
@@ -476,10 +485,13 @@ impl Engine {
     fn new(style: IndependentStyle) -> Engine {
         let mut cite_style = style.clone();
         cite_style.bibliography = None;
+        let mut one_work_style = style.clone();
+        one_work_style.citation.layout.elements.clear();
         let locales = locales_for(&style);
         Engine {
             style,
             cite_style,
+            one_work_style,
             locales,
         }
     }
