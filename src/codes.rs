@@ -138,6 +138,15 @@ codes! {
     OUTSIDE_BASE = "E0112", "A root-relative link leaves the base_url sub-path",
         "error: content/pages/about.md:5:3: the link `/feed.xml` leaves the site's path `/policy/commentary/`; it works at the root of a test server and breaks where the site is deployed (write the full path, or a relative link)",
         "With `base_url: https://example.org/policy/commentary/`, a link written `/tags/` points outside the site. Write it relative (`../tags/`) or with the sub-path (`/policy/commentary/tags/`).";
+    PARTIES_FORMAT = "E0120", "A treaty's parties file is malformed",
+        "error: content/glossary/treaties/tokyo-1963.parties.csv:1:14: unknown column `consnt`; did you mean `consent`?; the columns are state, signed, consent, kind, in_force, withdrawn, note (any order; put free text in `note`)",
+        "A parties file is CSV with a header row naming some of the columns `state,signed,consent,kind,in_force,withdrawn,note` (in any order; `state` is required), then one row per state with as many cells as the header. Quote a cell that contains a comma; `kind` is one of ratification, accession, acceptance, approval, succession.";
+    DUPLICATE_STATE = "E0121", "A state has two rows in a parties file",
+        "error: content/glossary/treaties/tokyo-1963.parties.csv:7:1: `China` already has a row (line 3); keep one row per state",
+        "Keep one row per state: put the later act in its own column (`consent`, `withdrawn`) and history in `note`.";
+    PARTY_DATES = "E0122", "A state's dates contradict each other",
+        "error: content/glossary/treaties/tokyo-1963.parties.csv:4:14: `consent` (1961-01-01) is before `signed` (1963-09-14); a state consents on or after signing (an accession has no signature: leave `signed` empty)",
+        "`kind` is given exactly when `consent` is; `consent` is not before `signed`; `withdrawn` needs a `consent` and is not before it. Check the dates against the depositary's status list.";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

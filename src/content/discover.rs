@@ -4,6 +4,7 @@
 //! its section by where it sits, read, and parsed in parallel. Files are read whole: the
 //! parsers keep the text for rendering and for positions in diagnostics.
 
+use super::parties::{self, Parties};
 use super::{parse_commentary, parse_entry, parse_page, Commentary, Entry, Kind, Page};
 use crate::codes;
 use crate::error::Diagnostic;
@@ -40,8 +41,8 @@ pub enum Section {
 pub enum Parsed {
     /// A commentary.
     C(Commentary),
-    /// A glossary entry.
-    E(Entry),
+    /// A glossary entry (boxed: the largest kind, by its treaty facts).
+    E(Box<Entry>),
     /// A free page.
     P(Page),
 }
@@ -111,7 +112,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
         diags.extend(d);
         match parsed {
             Some(Parsed::C(c)) => content.commentaries.push(c),
-            Some(Parsed::E(e)) => content.entries.push(e),
+            Some(Parsed::E(e)) => content.entries.push(*e),
             Some(Parsed::P(p)) => content.pages.push(p),
             None => {}
         }
@@ -209,14 +210,56 @@ pub fn load(
             (c.map(Parsed::C), d)
         }
         Section::Entry(kind) => {
-            let (e, d) = parse_entry(display, kind, text);
-            (e.map(Parsed::E), d)
+            let (mut e, mut d) = parse_entry(display, kind, text);
+            // Read even when the front matter has errors: every problem at once.
+            if kind == Kind::Treaty {
+                let parties = load_parties(path, display, max_bytes, &mut d);
+                if let Some(e) = &mut e {
+                    e.record.parties = parties;
+                }
+            }
+            (e.map(|e| Parsed::E(Box::new(e))), d)
         }
         Section::Page => {
             let (p, d) = parse_page(display, text);
             (p.map(Parsed::P), d)
         }
     }
+}
+
+/// Reads the parties file beside a treaty entry, if there is one. Its problems go to `diags`
+/// (so the build fails) and the entry is kept without parties, so that pages and links that
+/// name the treaty still resolve while the file is being fixed.
+fn load_parties(
+    entry: &Path,
+    display: &Path,
+    max_bytes: u64,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parties> {
+    let path = parties::beside(entry);
+    let display = parties::beside(display);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Ok(m) if m.file_type().is_symlink() => {
+            diags.push(Diagnostic::warning(
+                codes::SYMLINK,
+                &display,
+                0,
+                0,
+                "symbolic links are not followed; this one is skipped (copy the file instead)",
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    if let Some(d) = too_big(&path, &display, max_bytes) {
+        diags.push(d);
+        return None;
+    }
+    let text = read_text(&path, &display).map_err(|d| diags.push(d)).ok()?;
+    let (parties, d) = parties::parse(&display, &text);
+    diags.extend(d);
+    parties
 }
 
 /// An error when a file is over the size cap (`max_file_mb` in scholia.yaml). Checked before

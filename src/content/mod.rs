@@ -9,6 +9,7 @@ pub mod date;
 pub mod discover;
 pub mod fields;
 pub mod front_matter;
+pub mod parties;
 
 pub use date::Date;
 pub use discover::{discover, Content};
@@ -200,6 +201,9 @@ pub struct Entry {
     pub place: Option<String>,
     /// A body slug or free text.
     pub depositary: Option<String>,
+    /// A treaty's series, parties and their source (boxed: bodies have none, and a parsed
+    /// file's size is that of its largest kind).
+    pub record: Box<TreatyRecord>,
     /// See-also slugs.
     pub related: Vec<String>,
     /// Official page.
@@ -212,6 +216,20 @@ pub struct Entry {
     pub sources: Vec<String>,
     /// Where `sources` is (line, column of the value), for unknown keys.
     pub sources_at: (usize, usize),
+}
+
+/// What a treaty entry says about where it is published and who is bound by it.
+#[derive(Debug, Clone, PartialEq, Hash, Default)]
+pub struct TreatyRecord {
+    /// Where the treaty is published, e.g. `1035 UNTS 167` (for the citation).
+    pub treaty_series: Option<String>,
+    /// When the parties file was last checked against its source.
+    pub parties_as_of: Option<Date>,
+    /// Where the parties come from: a URL or a key of the bibliography.
+    pub parties_source: Option<String>,
+    /// The parties file beside the entry (`<slug>.parties.csv`), when there is one and it
+    /// has no errors. Part of the entry, so the entry's fingerprint covers it.
+    pub parties: Option<parties::Parties>,
 }
 
 /// A free page (about, editorial policy).
@@ -261,6 +279,9 @@ const TREATY_KEYS: &[&str] = &[
     "in_force",
     "place",
     "depositary",
+    "treaty_series",
+    "parties_as_of",
+    "parties_source",
     "related",
     "url",
     "extra",
@@ -470,6 +491,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
         in_force: None,
         place: None,
         depositary: None,
+        record: Box::default(),
         related,
         url,
         extra,
@@ -505,6 +527,9 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             e.in_force = f.date("in_force");
             e.place = f.string("place");
             e.depositary = f.string("depositary");
+            e.record.treaty_series = f.string("treaty_series");
+            e.record.parties_as_of = f.date("parties_as_of");
+            e.record.parties_source = f.string("parties_source");
             if let (Some(a), Some(b)) = (e.adopted, e.in_force) {
                 if b < a {
                     f.nested_error(

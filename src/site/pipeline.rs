@@ -22,7 +22,7 @@ use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
-use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy};
+use crate::content::{self, parties, Commentary, Date, Entry, Kind, Page, Taxonomy};
 use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
@@ -130,6 +130,13 @@ fn stamp(path: &Path) -> Stamp {
     }
 }
 
+/// The stamp of a content file and, for a treaty, of the parties file beside it (read with
+/// it, so a change to either reads the entry again; a missing file has a stamp too).
+fn file_stamp(path: &Path, section: Section) -> (Stamp, Option<Stamp>) {
+    let beside = (section == Section::Entry(Kind::Treaty)).then(|| stamp(&parties::beside(path)));
+    (stamp(path), beside)
+}
+
 /// Whether a kept stamp still describes the file (a missing time never does).
 fn fresh(old: &Stamp, new: &Stamp) -> bool {
     old == new && new.0.is_some()
@@ -141,7 +148,7 @@ type Files = rustc_hash::FxHashMap<OsString, FileState>;
 
 /// One content file as last read.
 struct FileState {
-    stamp: Stamp,
+    stamp: (Stamp, Option<Stamp>),
     parsed: Option<Parsed>,
     diags: Vec<Diagnostic>,
     /// Fingerprint of the parsed value (0 when not kept).
@@ -609,7 +616,7 @@ impl Pipeline {
             Some(paths) if self.memo.content.scan.is_some() => self.update_scan(paths, &mut files),
             _ => false,
         };
-        let load = |path: &Path, display: &Path, section: Section, st: Stamp| {
+        let load = |path: &Path, display: &Path, section: Section, st: (Stamp, Option<Stamp>)| {
             let (parsed, diags) = discover::load(path, display, section, max);
             let fp = if keep { fp(&parsed) } else { 0 };
             FileState {
@@ -625,7 +632,7 @@ impl Pipeline {
             let read: Vec<(OsString, FileState)> = todo
                 .into_par_iter()
                 .map(|(path, display, section)| {
-                    let st = stamp(&path);
+                    let st = file_stamp(&path, section);
                     let state = load(&path, &display, section, st);
                     (path.into_os_string(), state)
                 })
@@ -642,10 +649,14 @@ impl Pipeline {
                 .files
                 .par_iter()
                 .filter_map(|(path, display, section)| {
-                    let st = if keep { stamp(path) } else { (None, 0) };
+                    let st = if keep {
+                        file_stamp(path, *section)
+                    } else {
+                        ((None, 0), None)
+                    };
                     if files
                         .get(path.as_os_str())
-                        .is_some_and(|f| fresh(&f.stamp, &st))
+                        .is_some_and(|f| fresh(&f.stamp.0, &st.0) && f.stamp.1 == st.1)
                     {
                         return None;
                     }
@@ -697,6 +708,19 @@ impl Pipeline {
             let full = root.join(rel);
             let meta = std::fs::symlink_metadata(&full);
             let is_md = rel.extension().is_some_and(|e| e == "md");
+            // A parties file is read with its treaty entry: read the entry again (a file
+            // beside no entry is ignored, as a build ignores it).
+            if let Some(entry) = parties::owner(&full) {
+                if let Ok(i) = scan.files.binary_search_by(|(p, _, _)| p.cmp(&entry)) {
+                    let (path, display, section) = scan.files[i].clone();
+                    if section == Section::Entry(Kind::Treaty) {
+                        cm.pending.push((path, display, section));
+                    }
+                }
+                if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
+                    continue;
+                }
+            }
             if !is_md {
                 match &meta {
                     // Files other than Markdown outside static/ are ignored by builds.
@@ -750,7 +774,7 @@ impl Pipeline {
                 diags.extend(f.diags.iter().cloned());
                 match &f.parsed {
                     Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Borrowed(c), f.fp)),
-                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Borrowed(e), f.fp)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Borrowed(&**e), f.fp)),
                     Some(Parsed::P(p)) => loaded.pages.push((Cow::Borrowed(p), f.fp)),
                     None => {}
                 }
@@ -765,7 +789,7 @@ impl Pipeline {
                 diags.extend(f.diags);
                 match f.parsed {
                     Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Owned(c), 0)),
-                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(e), 0)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(*e), 0)),
                     Some(Parsed::P(p)) => loaded.pages.push((Cow::Owned(p), 0)),
                     None => {}
                 }

@@ -83,6 +83,24 @@ struct E {
     summary: Option<String>,
     body: String,
     related: Vec<String>,
+    /// A treaty's parties file, when it has one: rows of (state, signed, consent, withdrawn)
+    /// years.
+    parties: Option<Vec<Row>>,
+}
+
+/// A parties row: state, and the years of signature, consent and withdrawal.
+type Row = (String, Option<u32>, Option<u32>, Option<u32>);
+
+/// Whether a row is valid (the contract's order of dates); an edit may write one that is
+/// not, and the next edit fixes it, as an author would.
+fn valid_row(r: &Row) -> bool {
+    let (_, signed, consent, withdrawn) = r;
+    !matches!((signed, consent), (Some(s), Some(c)) if c < s)
+        && match (consent, withdrawn) {
+            (Some(c), Some(w)) => w >= c,
+            (None, Some(_)) => false,
+            _ => true,
+        }
 }
 
 #[derive(Clone)]
@@ -159,6 +177,7 @@ impl Model {
                 .then(|| format!("A {word} body, number {n}.")),
             body: format!("The {word} entry. It was set up long ago."),
             related: Vec::new(),
+            parties: None,
         });
     }
 
@@ -226,9 +245,59 @@ impl Model {
                 e.body = e.body.replace(&link, "a body");
             }
         }
+        for e in &mut self.entries {
+            if let Some(rows) = &mut e.parties {
+                rows.retain(valid_row);
+            }
+        }
         let nc = self.commentaries.len();
         let ne = self.entries.len();
-        match rng.below(22) {
+        let treaties: Vec<usize> = (0..ne).filter(|&i| self.entries[i].treaty).collect();
+        match rng.below(25) {
+            // A parties file: created, or a row added (sometimes an invalid one).
+            22 | 23 if !treaties.is_empty() => {
+                let i = *rng.pick(&treaties).expect("not empty");
+                let n = self.fresh_name();
+                let signed = rng.chance(70).then(|| 1990 + rng.below(20) as u32);
+                let consent = rng
+                    .chance(70)
+                    .then(|| signed.unwrap_or(1995) + rng.below(6) as u32);
+                let withdrawn = consent.filter(|_| rng.chance(15)).map(|c| c + 3);
+                let mut row = (format!("State {n}"), signed, consent, withdrawn);
+                if rng.chance(10) {
+                    // Consent before signature: an error until the next edit.
+                    row = (row.0, Some(2000), Some(1999), None);
+                }
+                self.entries[i]
+                    .parties
+                    .get_or_insert_with(Vec::new)
+                    .push(row);
+                format!("entry {i}: parties row added")
+            }
+            // A parties file: a date changed, a row removed, or the file deleted.
+            24 if treaties.iter().any(|&i| self.entries[i].parties.is_some()) => {
+                let with: Vec<usize> = treaties
+                    .into_iter()
+                    .filter(|&i| self.entries[i].parties.is_some())
+                    .collect();
+                let i = *rng.pick(&with).expect("not empty");
+                let roll = rng.below(10);
+                let rows = self.entries[i].parties.as_mut().expect("filtered");
+                if roll == 0 {
+                    self.entries[i].parties = None;
+                    format!("entry {i}: parties file deleted")
+                } else if roll < 3 && !rows.is_empty() {
+                    let k = rng.below(rows.len());
+                    rows.remove(k);
+                    format!("entry {i}: parties row removed")
+                } else if let Some(r) = rows.first_mut() {
+                    r.2 = Some(r.1.unwrap_or(1995) + 1 + rng.below(8) as u32);
+                    r.3 = None;
+                    format!("entry {i}: parties consent changed")
+                } else {
+                    "nothing".into()
+                }
+            }
             0 if nc > 0 => {
                 let i = rng.below(nc);
                 let s = self.sentence(rng);
@@ -462,6 +531,24 @@ impl Model {
             t.push_str(&format!("---\n\n{}\n", e.body));
             let folder = if e.treaty { "treaties" } else { "bodies" };
             f.insert(format!("content/glossary/{folder}/{}.md", e.slug), t);
+            if let Some(rows) = &e.parties {
+                let year = |y: &Option<u32>| y.map(|y| format!("{y}-07-01")).unwrap_or_default();
+                let mut csv = String::from("state,signed,consent,kind,withdrawn\n");
+                for r in rows {
+                    let kind = if r.2.is_some() { "ratification" } else { "" };
+                    csv.push_str(&format!(
+                        "{},{},{},{kind},{}\n",
+                        r.0,
+                        year(&r.1),
+                        year(&r.2),
+                        year(&r.3)
+                    ));
+                }
+                f.insert(
+                    format!("content/glossary/{folder}/{}.parties.csv", e.slug),
+                    csv,
+                );
+            }
         }
         for (slug, title, body) in &self.pages {
             f.insert(
