@@ -227,6 +227,9 @@ pub struct TreatyRecord {
     pub parties_as_of: Option<Date>,
     /// Where the parties come from: a URL or a key of the bibliography.
     pub parties_source: Option<String>,
+    /// The parties file lists some states only (`parties_partial: true`), so its counts are
+    /// not the treaty's.
+    pub parties_partial: bool,
     /// The parties file beside the entry (`<slug>.parties.csv`), when there is one and it
     /// has no errors. Part of the entry, so the entry's fingerprint covers it.
     pub parties: Option<parties::Parties>,
@@ -282,6 +285,7 @@ const TREATY_KEYS: &[&str] = &[
     "treaty_series",
     "parties_as_of",
     "parties_source",
+    "parties_partial",
     "related",
     "url",
     "extra",
@@ -530,6 +534,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             e.record.treaty_series = f.string("treaty_series");
             e.record.parties_as_of = f.date("parties_as_of");
             e.record.parties_source = f.string("parties_source");
+            e.record.parties_partial = f.bool("parties_partial").unwrap_or(false);
             if let (Some(a), Some(b)) = (e.adopted, e.in_force) {
                 if b < a {
                     f.nested_error(

@@ -8,11 +8,14 @@
 //! - [`affected`]: which commentaries a glossary change can reach;
 //! - [`feeds`], [`index`], [`assets`], [`sources`]: the feed and sitemap, the search index,
 //!   fingerprinted asset names, the bibliography;
+//! - [`treaty`], [`chart`]: a treaty's citation, status and parties, and the SVG charts
+//!   drawn at build time;
 //! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
 
 pub mod affected;
 pub mod assets;
 pub mod build;
+pub mod chart;
 mod ctx;
 pub mod feeds;
 pub mod index;
@@ -22,6 +25,7 @@ mod pages;
 pub mod pipeline;
 pub mod session;
 pub mod sources;
+pub mod treaty;
 pub mod write;
 
 #[cfg(test)]

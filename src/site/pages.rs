@@ -12,6 +12,7 @@
 
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
+use super::treaty;
 use crate::content::{Date, Kind, Taxonomy};
 use crate::glossary::FactLink;
 use crate::markdown::summary;
@@ -375,6 +376,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
             related.push(entry_ref(ctx, j, r));
         }
     }
+    let states = &base.config(r).states;
     let backlinks: Vec<(super::ctx::Headline, &str)> = ctx
         .backlinks(i, r)
         .iter()
@@ -417,6 +419,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 })
                 .collect(),
             extra: e.extra.clone(),
+            treaty: (e.kind == Kind::Treaty).then(|| treaty::view(e, states, sources, routes)),
         };
         let current_url = routes.url(&path);
         context! { site => site.clone(), current_url, entry => view }

@@ -15,4 +15,5 @@ mod robustness;
 mod search;
 mod serve;
 mod themes;
+mod treaties;
 mod util;
