@@ -26,6 +26,8 @@ pub const NOT_FOUND: &str = "404.html";
 pub const GLOSSARY: &str = "glossary/";
 /// The sources page.
 pub const SOURCES: &str = "sources/";
+/// The timeline of the site's dated events.
+pub const TIMELINE: &str = "timeline/";
 /// The search page; the index's data files sit under it.
 pub const SEARCH: &str = "search/";
 

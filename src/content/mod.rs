@@ -614,6 +614,7 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
 pub const RESERVED: &[&str] = &[
     "commentaries",
     "glossary",
+    "timeline",
     "tags",
     "authors",
     "page",

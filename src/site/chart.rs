@@ -88,6 +88,50 @@ pub fn steps(
     Some(s)
 }
 
+/// A bar chart of counts by year (oldest first): one bar per year given, placed on a time
+/// axis from the first year to the last, so that empty years show as gaps. `None` without
+/// years.
+pub fn bars(id: &str, title: &str, desc: &str, counts: &[(u16, usize)]) -> Option<String> {
+    let first = counts.first()?.0;
+    let last = counts.last()?.0.max(first);
+    let slots = f64::from(last - first + 1);
+    let top = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1);
+    let (pl, pr, pt, pb) = PAD;
+    let slot = (W - pl - pr) / slots;
+    let base = H - pb;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>\
+         <g class=\"chart-axes\" stroke=\"currentColor\" stroke-width=\"1\"><line x1=\"{pl}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\"/></g>\
+         <g class=\"chart-labels\" fill=\"currentColor\" font-size=\"13\">\
+         <text x=\"{pl}\" y=\"{:.1}\" text-anchor=\"start\">{first}</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{last}</text>\
+         <text x=\"{:.1}\" y=\"{pt}\" text-anchor=\"end\" dominant-baseline=\"middle\">{top}</text></g>\
+         <g class=\"chart-bars\" fill=\"currentColor\">",
+        escape(title),
+        escape(desc),
+        W - pr,
+        H - 8.0,
+        W - pr,
+        H - 8.0,
+        pl - 6.0,
+    );
+    for &(year, n) in counts {
+        let h = n as f64 / top as f64 * (base - pt);
+        let x = pl + f64::from(year - first) * slot + slot * 0.15;
+        let _ = write!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{year}: {n}</title></rect>",
+            base - h,
+            (slot * 0.7).max(1.0)
+        );
+    }
+    s.push_str("</g></svg>");
+    Some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +153,16 @@ mod tests {
         assert!(steps("c", "t", "d", &[], d("2020-01-01")).is_none());
         // One point on the end date: no division by zero.
         let one = steps("c", "t", "d", &[(d("2020-01-01"), 0)], d("2020-01-01")).unwrap();
+        assert!(!one.contains("NaN") && !one.contains("inf"));
+    }
+
+    #[test]
+    fn one_bar_per_year_with_events() {
+        let svg = bars("t", "t", "d", &[(1990, 1), (2000, 4), (2001, 2)]).unwrap();
+        assert_eq!(svg.matches("<rect").count(), 3);
+        assert!(svg.contains("<title>2000: 4</title>"));
+        assert!(bars("t", "t", "d", &[]).is_none());
+        let one = bars("t", "t", "d", &[(2020, 0)]).unwrap();
         assert!(!one.contains("NaN") && !one.contains("inf"));
     }
 }

@@ -8,8 +8,8 @@
 //! - [`affected`]: which commentaries a glossary change can reach;
 //! - [`feeds`], [`index`], [`assets`], [`sources`]: the feed and sitemap, the search index,
 //!   fingerprinted asset names, the bibliography;
-//! - [`treaty`], [`chart`]: a treaty's citation, status and parties, and the SVG charts
-//!   drawn at build time;
+//! - [`treaty`], [`timeline`], [`chart`]: a treaty's citation, status and parties, the
+//!   site's dated events, and the SVG charts drawn at build time;
 //! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
 
 pub mod affected;
@@ -25,6 +25,7 @@ mod pages;
 pub mod pipeline;
 pub mod session;
 pub mod sources;
+pub mod timeline;
 pub mod treaty;
 pub mod write;
 

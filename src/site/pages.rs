@@ -12,6 +12,7 @@
 
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
+use super::timeline;
 use super::treaty;
 use crate::content::{Date, Kind, Taxonomy};
 use crate::glossary::FactLink;
@@ -42,6 +43,8 @@ pub(super) enum Job {
     NotFound,
     /// The search page.
     Search,
+    /// The timeline of dated events.
+    Timeline,
 }
 
 impl Job {
@@ -51,7 +54,9 @@ impl Job {
             Job::Home(_) => PageKind::Home,
             Job::GlossaryIndex | Job::Entry(_) => PageKind::Glossary,
             Job::TermList(_) | Job::Term(..) => PageKind::Taxonomy,
-            Job::Page(_) | Job::Sources | Job::NotFound | Job::Search => PageKind::Other,
+            Job::Page(_) | Job::Sources | Job::NotFound | Job::Search | Job::Timeline => {
+                PageKind::Other
+            }
         }
     }
 
@@ -118,6 +123,7 @@ pub(super) fn site_view(
             feed: routes.url(routes::FEED),
             sources: has_sources.then(|| routes.url(routes::SOURCES)),
             search: config.search.then(|| routes.url(routes::SEARCH)),
+            timeline: routes.url(routes::TIMELINE),
         },
     }
 }
@@ -130,6 +136,7 @@ pub(super) fn jobs(ctx: &Ctx) -> Vec<Job> {
     let home_pages = ctx.article_count(&mut r).div_ceil(config.paginate).max(1);
     let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
     jobs.push(Job::GlossaryIndex);
+    jobs.push(Job::Timeline);
     jobs.extend((0..ctx.entry_count(&mut r)).map(Job::Entry));
     for t in Taxonomy::ALL {
         jobs.push(Job::TermList(t));
@@ -152,7 +159,7 @@ pub(super) fn lastmod(ctx: &Ctx, job: &Job) -> Option<Date> {
     let mut r = Reads::new(false);
     match job {
         Job::Home(n) => ctx.date((n - 1) * ctx.base().config(&mut r).paginate),
-        Job::GlossaryIndex | Job::TermList(_) => ctx.date(0),
+        Job::GlossaryIndex | Job::TermList(_) | Job::Timeline => ctx.date(0),
         Job::Entry(i) => ctx.newest(ctx.backlink_items(*i)),
         Job::Term(t, slug) => ctx.newest(ctx.term_items(*t, slug).iter().copied()),
         Job::Sources => ctx.citing_dates().max(),
@@ -175,6 +182,7 @@ pub(super) fn path(ctx: &Ctx, job: &Job) -> String {
         Job::Sources => routes::SOURCES.into(),
         Job::NotFound => routes::NOT_FOUND.into(),
         Job::Search => routes::SEARCH.into(),
+        Job::Timeline => routes::TIMELINE.into(),
     }
 }
 
@@ -193,6 +201,7 @@ pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a
         Job::Sources => sources(ctx, path, r),
         Job::NotFound => plain(ctx.base(), path, "404.html", r),
         Job::Search => plain(ctx.base(), path, "search.html", r),
+        Job::Timeline => timeline_page(ctx, path, r),
     }
 }
 
@@ -377,6 +386,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
         }
     }
     let states = &base.config(r).states;
+    let url = ctx.entry_url(i, r);
     let backlinks: Vec<(super::ctx::Headline, &str)> = ctx
         .backlinks(i, r)
         .iter()
@@ -420,9 +430,40 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 .collect(),
             extra: e.extra.clone(),
             treaty: (e.kind == Kind::Treaty).then(|| treaty::view(e, states, sources, routes)),
+            events: timeline::entry_events(e, url, states)
+                .iter()
+                .map(timeline::view)
+                .collect(),
         };
         let current_url = routes.url(&path);
         context! { site => site.clone(), current_url, entry => view }
+    })
+}
+
+/// `/timeline/`: every dated event, newest first, by year, with an overview chart.
+fn timeline_page<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
+    let base = ctx.base();
+    let site = base.site(r);
+    let routes = base.routes(r);
+    let states = &base.config(r).states;
+    let headlines: Vec<super::ctx::Headline> = (0..ctx.article_count(r))
+        .map(|i| ctx.headline(i, r))
+        .collect();
+    let entries: Vec<(&crate::content::Entry, &str)> = (0..ctx.entry_count(r))
+        .map(|i| (ctx.entry(i, r), ctx.entry_url(i, r)))
+        .collect();
+    out(path.clone(), "timeline.html", move || {
+        let mut events: Vec<timeline::Event> = headlines
+            .iter()
+            .map(|h| timeline::published(h.title, h.url, h.date))
+            .collect();
+        for (e, url) in &entries {
+            events.extend(timeline::entry_events(e, url, states));
+        }
+        let years = timeline::by_year(&timeline::newest_first(events));
+        let chart = timeline::overview(&years);
+        let current_url = routes.url(&path);
+        context! { site => site.clone(), current_url, years, chart }
     })
 }
 

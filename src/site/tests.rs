@@ -263,7 +263,14 @@ impl Model {
                     .chance(70)
                     .then(|| signed.unwrap_or(1995) + rng.below(6) as u32);
                 let withdrawn = consent.filter(|_| rng.chance(15)).map(|c| c + 3);
-                let mut row = (format!("State {n}"), signed, consent, withdrawn);
+                // States of interest (in scholia.yaml) when free, so that their consents
+                // reach the timeline; else a new state.
+                let rows = self.entries[i].parties.get_or_insert_with(Vec::new);
+                let name = ["China", "United States"]
+                    .into_iter()
+                    .find(|s| !rows.iter().any(|r| r.0 == *s) && rng.chance(60))
+                    .map_or_else(|| format!("State {n}"), str::to_string);
+                let mut row = (name, signed, consent, withdrawn);
                 if rng.chance(10) {
                     // Consent before signature: an error until the next edit.
                     row = (row.0, Some(2000), Some(1999), None);
@@ -472,7 +479,7 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\nautolink: {}\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\nautolink: {}\nstates: [China, United States]\n",
                 self.title,
                 self.paginate,
                 self.search,

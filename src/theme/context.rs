@@ -61,6 +61,8 @@ pub struct Nav {
     pub sources: Option<String>,
     /// Search page (the search box's form action); none when `search: false`.
     pub search: Option<String>,
+    /// The timeline.
+    pub timeline: String,
 }
 
 /// `site`.
@@ -237,6 +239,8 @@ pub struct EntryView {
     pub extra: Yaml,
     /// A treaty's citation, status, parties and chart; `None` for a body.
     pub treaty: Option<TreatyView>,
+    /// Its own dated events, oldest first.
+    pub events: Vec<EventView>,
 }
 
 /// `entry.treaty`: what a treaty page shows beyond its facts.
@@ -327,6 +331,28 @@ pub struct ChartView {
     pub caption: String,
     /// The text alternative (also the SVG's `<desc>`).
     pub text: String,
+}
+
+/// A dated event (`/timeline/` and an entry's own events).
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    /// When.
+    pub date: DateView,
+    /// `published`, `adopted`, `in-force`, `established`, `dissolved` or `consent`.
+    pub kind: &'static str,
+    /// `Entered into force: Convention on Cybercrime`.
+    pub text: String,
+    /// The page it links to.
+    pub url: String,
+}
+
+/// A year of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: u16,
+    /// Its events, newest first.
+    pub events: Vec<EventView>,
 }
 
 /// A group of the glossary index.

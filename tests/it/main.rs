@@ -15,5 +15,6 @@ mod robustness;
 mod search;
 mod serve;
 mod themes;
+mod timeline;
 mod treaties;
 mod util;
