@@ -46,6 +46,8 @@ fn time_render(commentaries: &[Commentary], glossary: &Glossary) -> (Duration, u
                     sanitize: false,
                     editorial: false,
                     sources: None,
+                    written: None,
+                    states: &[],
                 });
                 let errors = r.diags.iter().filter(|d| d.is_error()).count();
                 (r.mentions.len(), errors)

@@ -201,7 +201,9 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         if dist > allowed && jw < 0.9 {
             continue;
         }
-        let better = best.is_none_or(|(d, j, _)| (dist, -jw) < (d, -j));
+        // Ties go to the first candidate in alphabetical order, so that the suggestion does
+        // not depend on the order candidates come in (a hash map's keys, for one).
+        let better = best.is_none_or(|(d, j, b)| (dist, -jw, c) < (d, -j, b));
         if better {
             best = Some((dist, jw, c));
         }
@@ -248,5 +250,8 @@ mod tests {
     fn suggests_close_words_only() {
         assert_eq!(closest("titel", ["title", "date", "tags"]), Some("title"));
         assert_eq!(closest("zzz", ["title", "date"]), None);
+        // Equally close: the same answer in any order.
+        assert_eq!(closest("ab-12", ["ab-39", "ab-46"]), Some("ab-39"));
+        assert_eq!(closest("ab-12", ["ab-46", "ab-39"]), Some("ab-39"));
     }
 }

@@ -137,6 +137,8 @@ fuzz_target!(|data: &[u8]| {
             sanitize,
             editorial,
             sources: None,
+            written: None,
+            states: &[],
         });
         if !body.contains('<') {
             if let Err(e) = check_html(&r.html) {

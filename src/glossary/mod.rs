@@ -8,12 +8,14 @@
 
 pub mod coverage;
 pub mod matcher;
+pub mod status;
 
-use crate::content::{Entry, Kind};
+use crate::content::{Date, Entry, Kind};
 use crate::error::{did_you_mean, Diagnostic};
 use crate::html::escape;
 use crate::routes::Routes;
 use matcher::Matcher;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One fact of an entry, for its page and its hover card.
@@ -113,6 +115,16 @@ impl Glossary {
         &self.open_tags[i]
     }
 
+    /// The `<a …>` that opens a link to entry `i` in a text written on `written`: a treaty's
+    /// link also says its status on that date (and later, where different), in its `title`
+    /// (read without JavaScript) and in `data-status` (the hover card).
+    pub fn open_tag_on(&self, i: usize, written: Option<Date>, states: &[String]) -> Cow<'_, str> {
+        match written.and_then(|d| status::card_on(&self.entries[i], d, states)) {
+            Some(card) => Cow::Owned(self.build_tag(i, Some(&card))),
+            None => Cow::Borrowed(&self.open_tags[i]),
+        }
+    }
+
     /// The facts of entry `i`, in display order.
     pub fn facts(&self, i: usize) -> Vec<Fact> {
         let e = &self.entries[i];
@@ -178,16 +190,26 @@ impl Glossary {
     }
 
     fn build_open_tag(&self, i: usize) -> String {
+        self.build_tag(i, None)
+    }
+
+    /// The opening tag, with a dated status when there is one.
+    fn build_tag(&self, i: usize, status: Option<&str>) -> String {
         let e = &self.entries[i];
         let summary = &self.summaries[i];
-        let title = if summary.is_empty() {
+        let mut title = if summary.is_empty() {
             e.name.clone()
         } else {
             format!("{}: {summary}", e.name)
         };
+        let mut status_attr = String::new();
+        if let Some(st) = status {
+            title.push_str(&format!(" ({st}.)"));
+            status_attr = format!(r#" data-status="{}""#, escape(st));
+        }
         let kind = e.kind.as_str();
         format!(
-            r#"<a class="gl gl-{kind}" href="{}" title="{}" data-kind="{kind}" data-name="{}" data-summary="{}" data-facts="{}">"#,
+            r#"<a class="gl gl-{kind}" href="{}" title="{}" data-kind="{kind}" data-name="{}" data-summary="{}" data-facts="{}"{status_attr}>"#,
             escape(&self.urls[i]),
             escape(&title),
             escape(&e.name),

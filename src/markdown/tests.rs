@@ -56,6 +56,8 @@ pub(super) fn render_input(
         sanitize,
         editorial: true,
         sources: None,
+        written: None,
+        states: &[],
     })
 }
 
@@ -344,6 +346,8 @@ fn raw_html_is_kept_unless_sanitized() {
         sanitize: true,
         editorial: false,
         sources: None,
+        written: None,
+        states: &[],
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);
@@ -428,6 +432,8 @@ fn cited(md: &str, sanitize: bool) -> (String, Vec<Note>, Vec<String>) {
         sanitize,
         editorial: false,
         sources: Some(&sources),
+        written: None,
+        states: &[],
     });
     let msgs = r.diags.iter().map(ToString::to_string).collect();
     (r.html, r.notes, msgs)

@@ -15,7 +15,7 @@ use super::sources as cite_site;
 use super::timeline;
 use super::treaty;
 use crate::content::{Date, Kind, Taxonomy};
-use crate::glossary::FactLink;
+use crate::glossary::{status, FactLink};
 use crate::markdown::summary;
 use crate::routes::{self, Routes};
 use crate::theme::context::*;
@@ -426,6 +426,8 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     url: h.url.to_string(),
                     date: h.date.into(),
                     sentence: sentence.to_string(),
+                    status: status::card_on(e, h.date, states)
+                        .map(|_| status::summary_on(e, h.date, states)),
                 })
                 .collect(),
             extra: e.extra.clone(),

@@ -1112,6 +1112,7 @@ impl Articles<'_> {
     fn render(&self, c: Cow<Commentary>, source: u64) -> Article {
         let r = markdown::render(
             &Input::new(&c.file, self.glossary, self.config, self.sources)
+                .written(c.date)
                 .article_autolink(c.autolink)
                 .editorial(self.opts.editorial),
         );

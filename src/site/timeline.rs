@@ -179,8 +179,7 @@ pub fn overview(years: &[YearView]) -> Option<ChartView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{parse_entry, parties};
-    use std::path::Path;
+    use crate::glossary::status::tests::treaty;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
@@ -188,17 +187,10 @@ mod tests {
 
     #[test]
     fn a_treaty_s_events_with_states_of_interest() {
-        let (e, _) = parse_entry(
-            Path::new("t.md"),
-            Kind::Treaty,
-            "---\nname: T\nadopted: 2001-01-01\nin_force: 2003-01-01\n---\n".into(),
+        let e = treaty(
+            "name: T\nadopted: 2001-01-01\nin_force: 2003-01-01\n",
+            Some("state,consent,kind\nChina,2004-05-10,accession\nOther,2002-01-01,ratification\nUnited States,,\n"),
         );
-        let mut e = e.unwrap();
-        e.record.parties = parties::parse(
-            Path::new("t.parties.csv"),
-            "state,consent,kind\nChina,2004-05-10,accession\nOther,2002-01-01,ratification\nUnited States,,\n",
-        )
-        .0;
         let states = ["China".to_string(), "United States".to_string()];
         let ev = entry_events(&e, "/t/", &states);
         let texts: Vec<&str> = ev.iter().map(|e| e.text.as_str()).collect();

@@ -6,8 +6,9 @@
 
 use super::chart;
 use crate::cite::Sources;
-use crate::content::parties::{Parties, Party, Standing};
+use crate::content::parties::Parties;
 use crate::content::{Date, Entry};
+use crate::glossary::status::{as_of, in_force_on, state_on, status_text};
 use crate::routes::Routes;
 use crate::theme::context::{
     ChartView, PartiesSourceView, PartyView, StateView, StatusView, TreatyView,
@@ -32,63 +33,6 @@ pub fn citation(e: &Entry) -> String {
         s.push_str(series);
     }
     s
-}
-
-/// The date a treaty's status is shown for: `parties_as_of`, else the newest date in its
-/// parties file (never the day of the build, so that a build is reproducible).
-pub fn as_of(e: &Entry) -> Option<Date> {
-    e.record.parties_as_of.or_else(|| {
-        let p = e.record.parties.as_ref()?;
-        p.rows
-            .iter()
-            .flat_map(|r| [r.signed, r.consent, r.in_force, r.withdrawn])
-            .flatten()
-            .max()
-    })
-}
-
-/// Whether the treaty is in force on `date` (by its `in_force` date).
-pub fn in_force_on(e: &Entry, date: Date) -> bool {
-    e.in_force.is_some_and(|d| d <= date)
-}
-
-/// `In force since 20 February 1977` / `Not yet in force` on `date`.
-pub fn status_text(e: &Entry, date: Date) -> String {
-    match e.in_force {
-        Some(d) if d <= date => format!("In force since {}", d.text()),
-        _ => "Not yet in force".into(),
-    }
-}
-
-/// A state of interest on `date`. A row with no date at all says nothing about the state
-/// (an unverified row): it reads "no dated record", never "not a party".
-pub fn state_on(parties: Option<&Parties>, state: &str, date: Date) -> StateView {
-    let row = parties.and_then(|p| p.state(state));
-    let (standing, text) = match row.map(|r| (r, r.standing(date))) {
-        Some((r, _)) if undated(r) => ("unknown", "no dated record (see the note)".to_string()),
-        Some((_, Standing::Party { since })) => ("party", format!("party since {}", since.text())),
-        Some((_, Standing::Signatory { since })) => (
-            "signatory",
-            format!("signatory only (signed {})", since.text()),
-        ),
-        Some((_, Standing::Withdrawn { on })) => {
-            ("withdrawn", format!("not a party (withdrew {})", on.text()))
-        }
-        // Without a parties file nothing is known about any state.
-        None if parties.is_none() => ("unknown", "no parties data".to_string()),
-        Some((_, Standing::Outside)) | None => ("none", "not a party".to_string()),
-    };
-    StateView {
-        state: state.to_string(),
-        standing,
-        text,
-    }
-}
-
-fn undated(r: &Party) -> bool {
-    [r.signed, r.consent, r.in_force, r.withdrawn]
-        .iter()
-        .all(Option::is_none)
 }
 
 /// The parties source as a link: a URL, or a key of the bibliography (its work and its item
@@ -162,7 +106,17 @@ pub fn view(e: &Entry, states: &[String], sources: &Sources, routes: &Routes) ->
         })
         .unwrap_or_default();
     let states = match date {
-        Some(d) => states.iter().map(|s| state_on(parties, s, d)).collect(),
+        Some(d) => states
+            .iter()
+            .map(|s| {
+                let st = state_on(parties, s, d);
+                StateView {
+                    state: s.clone(),
+                    standing: st.standing,
+                    text: st.text,
+                }
+            })
+            .collect(),
         None => Vec::new(),
     };
     let chart = match (parties, date) {
@@ -216,17 +170,7 @@ fn chart_view(e: &Entry, p: &Parties, end: Date) -> Option<ChartView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{parse_entry, parties, Kind};
-    use std::path::Path;
-
-    fn treaty(front: &str, csv: Option<&str>) -> Entry {
-        let text = format!("---\n{front}---\n\nA treaty.\n");
-        let (e, d) = parse_entry(Path::new("t.md"), Kind::Treaty, text);
-        assert!(d.is_empty(), "{d:?}");
-        let mut e = e.unwrap();
-        e.record.parties = csv.map(|c| parties::parse(Path::new("t.parties.csv"), c).0.unwrap());
-        e
-    }
+    use crate::glossary::status::tests::treaty;
 
     #[test]
     fn citation_in_oscola_form() {
@@ -242,43 +186,6 @@ mod tests {
         assert_eq!(
             citation(&e),
             "Beijing Convention (adopted 10 September 2010, not yet in force)"
-        );
-    }
-
-    #[test]
-    fn states_on_a_date() {
-        let csv = "state,signed,consent,kind,withdrawn,note\n\
-                   A,2000-01-01,2002-01-01,ratification,,\n\
-                   B,2000-01-01,,,,\n\
-                   C,,2001-01-01,accession,2003-01-01,\n\
-                   U,,,,,unverified\n";
-        let e = treaty("name: T\nin_force: 2002-06-01\n", Some(csv));
-        let p = e.record.parties.as_ref();
-        let on = |s, d| state_on(p, s, Date::parse(d).unwrap()).text;
-        assert_eq!(
-            on("A", "2001-01-01"),
-            "signatory only (signed 1 January 2000)"
-        );
-        assert_eq!(on("A", "2002-01-01"), "party since 1 January 2002");
-        assert_eq!(
-            on("C", "2003-01-01"),
-            "not a party (withdrew 1 January 2003)"
-        );
-        assert_eq!(on("U", "2003-01-01"), "no dated record (see the note)");
-        assert_eq!(on("Z", "2003-01-01"), "not a party");
-        assert_eq!(
-            state_on(None, "A", Date::parse("2003-01-01").unwrap()).standing,
-            "unknown"
-        );
-        // Without parties_as_of the status is for the newest date in the file.
-        assert_eq!(as_of(&e).unwrap().to_string(), "2003-01-01");
-        assert_eq!(
-            status_text(&e, as_of(&e).unwrap()),
-            "In force since 1 June 2002"
-        );
-        assert_eq!(
-            status_text(&e, Date::parse("2002-05-31").unwrap()),
-            "Not yet in force"
         );
     }
 }

@@ -212,6 +212,9 @@ pub struct Backlink {
     pub date: DateView,
     /// Sentence of the first mention.
     pub sentence: String,
+    /// A treaty's status on the commentary's date (`Not yet in force; 2 parties; …`); none
+    /// for a body or a treaty with nothing dated.
+    pub status: Option<String>,
 }
 
 /// `entry`.

@@ -194,3 +194,56 @@ fn a_bad_parties_file_fails_the_build_at_its_cell() {
         run.stderr
     );
 }
+
+#[test]
+fn a_treaty_link_in_a_commentary_says_its_status_on_the_commentary_s_date() {
+    let site = Site::fixture("treaties");
+    site.build_ok(&[]);
+    // Written on 1 July 2002, before entry into force (1 January 2003).
+    let doc = site.html("commentaries/early/index.html");
+    let then = "When this was written (1 July 2002): Not yet in force; 1 party; China: not a party; United States: signatory only (signed 1 March 2001). \
+                As of 1 January 2020: In force since 1 January 2003; 2 parties; China: party since 10 May 2004; United States: signatory only (signed 1 March 2001)";
+    assert_eq!(
+        attrs(
+            &doc,
+            "a.gl-treaty[href$='/model-convention/']",
+            "data-status"
+        ),
+        [then]
+    );
+    // Without JavaScript the title says the same.
+    let title = attrs(&doc, "a.gl-treaty[href$='/model-convention/']", "title");
+    assert!(title[0].ends_with(&format!("({then}.)")), "{title:?}");
+    // A treaty with nothing dated has no status.
+    assert!(attrs(
+        &doc,
+        "a.gl-treaty[href$='/pending-protocol/']",
+        "data-status"
+    )
+    .is_empty());
+    // Written after Delta's withdrawal, when the status was already what it is on the status
+    // date: nothing later to add.
+    let later = site.html("commentaries/later/index.html");
+    assert_eq!(
+        attrs(&later, "a.gl-treaty", "data-status"),
+        ["When this was written (1 January 2016): In force since 1 January 2003; 2 parties; China: party since 10 May 2004; United States: signatory only (signed 1 March 2001)"]
+    );
+}
+
+#[test]
+fn backlinks_give_the_status_on_each_commentary_s_date() {
+    let site = Site::fixture("treaties");
+    site.build_ok(&[]);
+    let doc = site.html(PAGE);
+    assert_eq!(
+        texts(&doc, ".backlink-list li .backlink-title a"),
+        ["A later look", "An early look"]
+    );
+    assert_eq!(
+        texts(&doc, ".backlink-status"),
+        [
+            "Then: In force since 1 January 2003; 2 parties; China: party since 10 May 2004; United States: signatory only (signed 1 March 2001).",
+            "Then: Not yet in force; 1 party; China: not a party; United States: signatory only (signed 1 March 2001).",
+        ]
+    );
+}
