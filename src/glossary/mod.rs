@@ -40,6 +40,26 @@ pub enum FactLink {
     External(String),
 }
 
+/// A body's relations to other bodies, as entry indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Relations {
+    /// `parent:`.
+    pub parent: Option<usize>,
+    /// `successor:`.
+    pub successor: Option<usize>,
+    /// Bodies whose `successor:` is this one.
+    pub predecessors: Vec<usize>,
+    /// Bodies whose `parent:` is this one.
+    pub children: Vec<usize>,
+}
+
+impl Relations {
+    /// Whether there is anything to draw.
+    pub fn is_empty(&self) -> bool {
+        self == &Relations::default()
+    }
+}
+
 /// The glossary of one build.
 pub struct Glossary {
     /// Entries in a stable order (by kind, then slug); indexes below refer to this.
@@ -100,6 +120,32 @@ impl Glossary {
     /// The index of the entry with this slug.
     pub fn find(&self, slug: &str) -> Option<usize> {
         self.by_slug.get(slug).copied()
+    }
+
+    /// The bodies entry `i` is related to over time and in rank: its parent and successor
+    /// (from its own front matter) and the bodies naming it as their successor or parent.
+    /// A relation to a treaty or to itself is left out (`check` reports those).
+    pub fn relations(&self, i: usize) -> Relations {
+        let e = &self.entries[i];
+        let body = |slug: &Option<String>| {
+            let j = self.find(slug.as_deref()?)?;
+            (j != i && self.entries[j].kind == Kind::Body).then_some(j)
+        };
+        let naming = |field: fn(&Entry) -> &Option<String>| -> Vec<usize> {
+            (0..self.entries.len())
+                .filter(|&j| j != i && self.entries[j].kind == Kind::Body)
+                .filter(|&j| field(&self.entries[j]).as_deref() == Some(e.slug.as_str()))
+                .collect()
+        };
+        if e.kind != Kind::Body {
+            return Relations::default();
+        }
+        Relations {
+            parent: body(&e.parent),
+            successor: body(&e.successor),
+            predecessors: naming(|x| &x.successor),
+            children: naming(|x| &x.parent),
+        }
     }
 
     /// An error message for an unknown slug, with the closest one.

@@ -8,12 +8,13 @@
 //! - [`affected`]: which commentaries a glossary change can reach;
 //! - [`feeds`], [`index`], [`assets`], [`sources`]: the feed and sitemap, the search index,
 //!   fingerprinted asset names, the bibliography;
-//! - [`treaty`], [`timeline`], [`chart`]: a treaty's citation, status and parties, the
-//!   site's dated events, and the SVG charts drawn at build time;
+//! - [`treaty`], [`timeline`], [`bodies`], [`chart`]: a treaty's citation, status and parties, the
+//!   site's dated events, a body's relations, and the SVG charts drawn at build time;
 //! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
 
 pub mod affected;
 pub mod assets;
+pub mod bodies;
 pub mod build;
 pub mod chart;
 mod ctx;

@@ -10,6 +10,7 @@
 //! Adding a page kind: a [`Job`] variant, its place in [`jobs`], its view function here, its
 //! route in `crate::routes`, and its template.
 
+use super::bodies;
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
 use super::timeline;
@@ -387,6 +388,15 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
     }
     let states = &base.config(r).states;
     let url = ctx.entry_url(i, r);
+    let relations = ctx.relations(i, r);
+    let related_bodies: Vec<(usize, &crate::content::Entry, &str)> = relations
+        .parent
+        .iter()
+        .chain(&relations.successor)
+        .chain(&relations.predecessors)
+        .chain(&relations.children)
+        .map(|&j| (j, ctx.entry(j, r), ctx.entry_url(j, r)))
+        .collect();
     let backlinks: Vec<(super::ctx::Headline, &str)> = ctx
         .backlinks(i, r)
         .iter()
@@ -432,6 +442,13 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 .collect(),
             extra: e.extra.clone(),
             treaty: (e.kind == Kind::Treaty).then(|| treaty::view(e, states, sources, routes)),
+            diagram: bodies::diagram(e, &relations, |j| {
+                let (_, x, u) = related_bodies
+                    .iter()
+                    .find(|(k, _, _)| *k == j)
+                    .expect("read above");
+                (*x, *u)
+            }),
             events: timeline::entry_events(e, url, states)
                 .iter()
                 .map(timeline::view)

@@ -86,6 +86,8 @@ struct E {
     /// A treaty's parties file, when it has one: rows of (state, signed, consent, withdrawn)
     /// years.
     parties: Option<Vec<Row>>,
+    /// A body's parent (another body's slug), drawn in the diagrams of both.
+    parent: Option<String>,
 }
 
 /// A parties row: state, and the years of signature, consent and withdrawal.
@@ -178,6 +180,7 @@ impl Model {
             body: format!("The {word} entry. It was set up long ago."),
             related: Vec::new(),
             parties: None,
+            parent: None,
         });
     }
 
@@ -253,7 +256,17 @@ impl Model {
         let nc = self.commentaries.len();
         let ne = self.entries.len();
         let treaties: Vec<usize> = (0..ne).filter(|&i| self.entries[i].treaty).collect();
-        match rng.below(25) {
+        let bodies: Vec<usize> = (0..ne).filter(|&i| !self.entries[i].treaty).collect();
+        match rng.below(26) {
+            // A body's parent set, changed or removed: the diagrams of the old and new
+            // parents change too.
+            25 if bodies.len() > 1 => {
+                let i = *rng.pick(&bodies).expect("not empty");
+                let j = *rng.pick(&bodies).expect("not empty");
+                self.entries[i].parent =
+                    (i != j && rng.chance(75)).then(|| self.entries[j].slug.clone());
+                format!("entry {i}: parent")
+            }
             // A parties file: created, or a row added (sometimes an invalid one).
             22 | 23 if !treaties.is_empty() => {
                 let i = *rng.pick(&treaties).expect("not empty");
@@ -409,6 +422,9 @@ impl Model {
                 let slug = self.entries.remove(i).slug;
                 for e in &mut self.entries {
                     e.related.retain(|s| *s != slug);
+                    if e.parent.as_ref() == Some(&slug) {
+                        e.parent = None;
+                    }
                 }
                 self.dangling = Some(slug);
                 // Wiki links to it become errors, which both pipelines must report alike.
@@ -531,6 +547,9 @@ impl Model {
             }
             if let Some(s) = &e.summary {
                 t.push_str(&format!("summary: \"{s}\"\n"));
+            }
+            if let Some(p) = &e.parent {
+                t.push_str(&format!("parent: {p}\n"));
             }
             if !e.related.is_empty() {
                 t.push_str(&format!("related: [{}]\n", e.related.join(", ")));
@@ -780,4 +799,37 @@ fn a_kept_pipeline_renders_only_what_changed() {
         .collect();
     assert_eq!(html.len(), 1, "{:?}", r.changes.written);
     assert!(html[0].starts_with("commentaries/"));
+}
+
+/// A body that names a parent changes the parent's page (its diagram gains a part) even
+/// though the parent's own file did not change.
+#[test]
+fn a_new_part_redraws_its_parent_s_diagram() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut rng = Rng(7);
+    let mut model = Model::new(&mut rng);
+    model.entries.retain(|e| !e.treaty);
+    while model.entries.len() < 2 {
+        model.new_entry(&mut rng);
+        model.entries.retain(|e| !e.treaty);
+    }
+    let mut on_disk = BTreeMap::new();
+    let mut clock = 0;
+    write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let mut kept = Pipeline::kept(opts(&root));
+    let mut sink = LiveSink::new(Memory::default());
+    assert!(kept_run(&mut kept, &mut sink, None).ok);
+    let parent = model.entries[0].slug.clone();
+    model.entries[1].parent = Some(parent.clone());
+    let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    for paths in [Some(changed.as_slice()), None] {
+        let r = kept_run(&mut kept, &mut sink, paths);
+        assert!(r.ok, "{:?}", r.diags);
+    }
+    let (_, fresh) = fresh_run(&root);
+    let page = format!("glossary/bodies/{parent}/index.html");
+    let now = snapshot(&sink);
+    assert!(String::from_utf8_lossy(&fresh[&page]).contains("body-diagram"));
+    assert!(now == fresh, "{}", first_difference(&now, &fresh));
 }

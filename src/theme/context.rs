@@ -244,6 +244,9 @@ pub struct EntryView {
     pub treaty: Option<TreatyView>,
     /// Its own dated events, oldest first.
     pub events: Vec<EventView>,
+    /// A body's diagram of its parent, predecessors, successor and parts; none for a treaty
+    /// or a body without relations.
+    pub diagram: Option<DiagramView>,
 }
 
 /// `entry.treaty`: what a treaty page shows beyond its facts.
@@ -334,6 +337,25 @@ pub struct ChartView {
     pub caption: String,
     /// The text alternative (also the SVG's `<desc>`).
     pub text: String,
+}
+
+/// `entry.diagram`: a body among its relations.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagramView {
+    /// The SVG diagram, its caption and text alternative.
+    pub chart: ChartView,
+    /// The same relations as links, in the order `Part of`, `Predecessors`, `Successor`,
+    /// `Parts` (those that are not empty).
+    pub relations: Vec<RelationView>,
+}
+
+/// One relation of a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationView {
+    /// `Part of`, `Predecessors`, `Successor` or `Parts`.
+    pub relation: &'static str,
+    /// The bodies, linked.
+    pub bodies: Vec<Link>,
 }
 
 /// A dated event (`/timeline/` and an entry's own events).

@@ -5,6 +5,7 @@
 //! tests can change files and run in parallel.
 
 mod authoring;
+mod bodies;
 mod browser;
 mod build;
 mod cite;

@@ -10,13 +10,17 @@ fn events_newest_first_by_year_with_links() {
     let doc = site.html("timeline/index.html");
     assert_eq!(
         texts(&doc, ".timeline-year h2"),
-        ["2019", "2016", "2004", "2003", "2002", "2001"]
+        ["2019", "2018", "2016", "2014", "2004", "2003", "2002", "2001"]
     );
     assert_eq!(
         texts(&doc, ".events li"),
         [
             "5 May 2019 Adopted: Pending Protocol",
+            // The same day: by kind, establishment before dissolution.
+            "21 March 2018 Established: New Commission",
+            "21 March 2018 Dissolved: Old Leading Group",
             "1 January 2016 Published: A later look",
+            "27 February 2014 Established: Old Leading Group",
             // China is a state of interest; Alpha's consent is not an event.
             "10 May 2004 China: accession, Model Convention",
             "1 January 2003 Entered into force: Model Convention",
@@ -33,7 +37,7 @@ fn events_newest_first_by_year_with_links() {
         assert!(site.exists(&format!("{rel}index.html")), "{href}");
     }
     // One bar per year with events.
-    assert_eq!(doc.select(&sel("figure.chart-figure svg rect")).count(), 6);
+    assert_eq!(doc.select(&sel("figure.chart-figure svg rect")).count(), 8);
     assert_eq!(attrs(&doc, "figure.chart-figure svg", "role"), ["img"]);
 }
 
