@@ -147,6 +147,12 @@ codes! {
     PARTY_DATES = "E0122", "A state's dates contradict each other",
         "error: content/glossary/treaties/tokyo-1963.parties.csv:4:14: `consent` (1961-01-01) is before `signed` (1963-09-14); a state consents on or after signing (an accession has no signature: leave `signed` empty)",
         "`kind` is given exactly when `consent` is; `consent` is not before `signed`; `withdrawn` needs a `consent` and is not before it. Check the dates against the depositary's status list.";
+    PREMATURE_IN_FORCE = "W0123", "A commentary says a treaty is in force before it was",
+        "warning: content/commentaries/2014-03-01-a.md:9:1: this sentence says `Beijing Convention` is in force, but it entered into force on 1 July 2018, after this commentary's date (1 March 2014); reword it (e.g. \"not yet in force\"), or correct `in_force` or the date",
+        "`scholia check` looks for a sentence that names the treaty and says `entered into force` or `in force` without a word such as not, yet, before, until, will or if (README: \"Treaty parties\"). Reword the sentence, or correct the treaty's `in_force` date or the commentary's `date`.";
+    STALE_PARTIES = "I0124", "A treaty's parties were last checked more than a year ago",
+        "info: content/glossary/treaties/budapest-convention.md:13:16: the parties of `Convention on Cybercrime` were last checked on 2015-12-03, more than a year ago; check them against the depositary's list and update the parties file and `parties_as_of`",
+        "Compare the parties file with the depositary's status list, update it and `parties_as_of`. Information only: `check --strict` does not fail on it.";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

@@ -16,6 +16,9 @@ pub enum Severity {
     Error,
     /// The site builds, but something is probably not what the author meant.
     Warning,
+    /// Worth knowing, nothing wrong (e.g. data last checked long ago); `check --strict`
+    /// leaves it alone.
+    Info,
 }
 
 /// One problem, with its place in a file when it has one.
@@ -69,6 +72,20 @@ impl Diagnostic {
         }
     }
 
+    /// A note at a file position.
+    pub fn info(
+        code: Code,
+        path: &Path,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            ..Diagnostic::error(code, path, line, col, message)
+        }
+    }
+
     /// An error that belongs to no file (e.g. the output folder is refused).
     pub fn global(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -105,6 +122,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         write!(f, "{label}: ")?;
         if let Some(path) = &self.path {

@@ -225,6 +225,8 @@ pub struct TreatyRecord {
     pub treaty_series: Option<String>,
     /// When the parties file was last checked against its source.
     pub parties_as_of: Option<Date>,
+    /// Where `parties_as_of` is (line, column of the value), for `check`'s report.
+    pub parties_as_of_at: (usize, usize),
     /// Where the parties come from: a URL or a key of the bibliography.
     pub parties_source: Option<String>,
     /// The parties file lists some states only (`parties_partial: true`), so its counts are
@@ -533,6 +535,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             e.depositary = f.string("depositary");
             e.record.treaty_series = f.string("treaty_series");
             e.record.parties_as_of = f.date("parties_as_of");
+            e.record.parties_as_of_at = f.loc("parties_as_of");
             e.record.parties_source = f.string("parties_source");
             e.record.parties_partial = f.bool("parties_partial").unwrap_or(false);
             if let (Some(a), Some(b)) = (e.adopted, e.in_force) {

@@ -10,6 +10,8 @@
 //!   fingerprinted asset names, the bibliography;
 //! - [`treaty`], [`timeline`], [`bodies`], [`chart`]: a treaty's citation, status and parties, the
 //!   site's dated events, a body's relations, and the SVG charts drawn at build time;
+//! - [`claims`]: `check`'s report on stale parties data and premature claims of entry into
+//!   force;
 //! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
 
 pub mod affected;
@@ -17,6 +19,7 @@ pub mod assets;
 pub mod bodies;
 pub mod build;
 pub mod chart;
+pub mod claims;
 mod ctx;
 pub mod feeds;
 pub mod index;

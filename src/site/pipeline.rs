@@ -12,6 +12,7 @@
 //! test in `tests.rs` compares a kept pipeline with fresh ones after random edits.
 
 use super::affected::{self, Touched};
+use super::claims;
 use super::ctx::{self, fp, Article, ArticleFp, Base, Body, Ctx, EntryFps, Reads, Term};
 use super::feeds::{self, FeedItem, FeedSite};
 use super::index::{self, EntrySearch, SearchFiles};
@@ -1132,11 +1133,15 @@ impl Articles<'_> {
             notes,
             mentions,
             words,
-            diags,
+            mut diags,
             candidates,
             works_cited,
             ..
         } = r;
+        if self.opts.editorial {
+            // While the text is here (it is dropped below).
+            diags.extend(claims::premature_in_force(&c, &self.glossary.entries));
+        }
         let cited: Vec<String> = works_cited.iter().map(|(k, _)| k.clone()).collect();
         let body = Body {
             html,
@@ -1434,6 +1439,7 @@ fn editorial(
         .chain(&listed)
         .map(String::as_str);
     diags.extend(cite_site::unused(sources, used));
+    diags.extend(claims::stale_parties(&glossary.entries, Date::today()));
     let covered = |name: &str| {
         !glossary.matcher.find(name).is_empty() || !glossary.quiet.find(name).is_empty()
     };
