@@ -72,17 +72,11 @@ impl Diagnostic {
         }
     }
 
-    /// A note at a file position.
-    pub fn info(
-        code: Code,
-        path: &Path,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    /// The same, as information: nothing wrong, but worth knowing.
+    pub fn as_info(self) -> Self {
         Diagnostic {
             severity: Severity::Info,
-            ..Diagnostic::error(code, path, line, col, message)
+            ..self
         }
     }
 

@@ -38,7 +38,7 @@ pub fn stale_parties<'a>(
             let as_of = e.record.parties_as_of?;
             (as_of.days() < year_ago).then(|| {
                 let (line, col) = e.record.parties_as_of_at;
-                Diagnostic::info(
+                Diagnostic::warning(
                     codes::STALE_PARTIES,
                     &e.file.path,
                     line,
@@ -48,6 +48,7 @@ pub fn stale_parties<'a>(
                         e.name
                     ),
                 )
+                .as_info()
             })
         })
         .collect()
