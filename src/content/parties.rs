@@ -683,6 +683,32 @@ mod tests {
         assert_eq!(cells("a,\"open\nb,c", 0).unclosed, Some(2));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Any text of CSV-ish pieces: no panic, and every problem has a position in the file
+        /// (a line that exists, a column from 1).
+        #[test]
+        fn any_input_gets_positioned_answers(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "state", "signed", "consent", "kind", "withdrawn", "note", ",", "\"", "\"\"",
+                    "\n", "\r\n", "\u{feff}", "China", "2001-02-03", "2001-02-30", "accession",
+                    "é", " ", "x",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let (parties, diags) = parse(Path::new("p.csv"), &text);
+            let lines = text.lines().count().max(1);
+            for d in &diags {
+                proptest::prop_assert!(d.line >= 1 && d.line <= lines + 1 && d.col >= 1, "{d}");
+            }
+            proptest::prop_assert_eq!(parties.is_some(), diags.is_empty());
+        }
+    }
+
     #[test]
     fn owner_and_beside() {
         let md = Path::new("content/glossary/treaties/x.md");
