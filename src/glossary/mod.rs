@@ -163,9 +163,16 @@ impl Glossary {
 
     /// The `<a …>` that opens a link to entry `i` in a text written on `written`: a treaty's
     /// link also says its status on that date (and later, where different), in its `title`
-    /// (read without JavaScript) and in `data-status` (the hover card).
+    /// (read without JavaScript) and in `data-status` (the hover card). In an undated text
+    /// (an entry, a free page) a treaty with a parties file says its status on its status
+    /// date.
     pub fn open_tag_on(&self, i: usize, written: Option<Date>, states: &[String]) -> Cow<'_, str> {
-        match written.and_then(|d| status::card_on(&self.entries[i], d, states)) {
+        let e = &self.entries[i];
+        let card = match written {
+            Some(d) => status::card_on(e, d, states),
+            None => status::card_now(e, states),
+        };
+        match card {
             Some(card) => Cow::Owned(self.build_tag(i, Some(&card))),
             None => Cow::Borrowed(&self.open_tags[i]),
         }

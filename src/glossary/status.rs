@@ -107,6 +107,16 @@ pub fn card_on(e: &Entry, written: Date, states: &[String]) -> Option<String> {
     Some(s)
 }
 
+/// What a link to a treaty outside a commentary (an entry's text, a free page) says about
+/// it: its status on its status date, when it has a parties file. `None` otherwise.
+pub fn card_now(e: &Entry, states: &[String]) -> Option<String> {
+    if e.kind != Kind::Treaty || e.record.parties.is_none() {
+        return None;
+    }
+    let d = as_of(e)?;
+    Some(format!("As of {}: {}", d.text(), summary_on(e, d, states)))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -177,5 +187,10 @@ pub(crate) mod tests {
         );
         let bare = treaty("name: T\n", None);
         assert!(card_on(&bare, d("2011-01-01"), &states).is_none());
+        assert!(card_now(&bare, &states).is_none());
+        assert_eq!(
+            card_now(&e, &states).unwrap(),
+            "As of 1 January 2010: In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
+        );
     }
 }

@@ -247,3 +247,14 @@ fn backlinks_give_the_status_on_each_commentary_s_date() {
         ]
     );
 }
+
+#[test]
+fn outside_a_commentary_a_treaty_link_says_its_status_on_its_status_date() {
+    let site = Site::fixture("treaties");
+    site.build_ok(&[]);
+    let doc = site.html("glossary/treaties/pending-protocol/index.html");
+    assert_eq!(
+        attrs(&doc, ".prose a.gl-treaty", "data-status"),
+        ["As of 1 January 2020: In force since 1 January 2003; 2 parties; China: party since 10 May 2004; United States: signatory only (signed 1 March 2001)"]
+    );
+}
