@@ -153,6 +153,9 @@ codes! {
     STALE_PARTIES = "I0124", "A treaty's parties were last checked more than a year ago",
         "info: content/glossary/treaties/budapest-convention.md:13:16: the parties of `Convention on Cybercrime` were last checked on 2015-12-03, more than a year ago; check them against the depositary's list and update the parties file and `parties_as_of`",
         "Compare the parties file with the depositary's status list, update it and `parties_as_of`. Information only: `check --strict` does not fail on it.";
+    ORPHAN_PARTIES = "W0125", "A parties file belongs to no treaty",
+        "warning: content/glossary/treaties/tokio.parties.csv: there is no treaty entry `content/glossary/treaties/tokio.md` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
+        "A parties file sits beside its treaty's entry and has the entry's file name with `.parties.csv` for `.md`. Rename it, or create the entry (`scholia new treaty`).";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

@@ -72,6 +72,14 @@ impl Diagnostic {
         }
     }
 
+    /// The same, as a warning.
+    pub fn as_warning(self) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
     /// The same, as information: nothing wrong, but worth knowing.
     pub fn as_info(self) -> Self {
         Diagnostic {

@@ -132,6 +132,7 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         return None;
     }
     let mut scan = Scan::default();
+    let mut parties_files = Vec::new();
     for item in WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -176,6 +177,9 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         }
         match classify(in_content) {
             Ok(Some(section)) => scan.files.push((path.to_path_buf(), display, section)),
+            Ok(None) if parties::owner(in_content).is_some() => {
+                parties_files.push((path.to_path_buf(), display));
+            }
             Ok(None) => {}
             Err(msg) => diags.push(Diagnostic::warning(
                 codes::OUTSIDE_SECTION,
@@ -187,7 +191,32 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         }
     }
 
+    diags.extend(orphan_parties(&scan, &parties_files));
     Some(scan)
+}
+
+/// Parties files that belong to no treaty entry: read by nothing, so said once, at the walk.
+fn orphan_parties(scan: &Scan, found: &[(PathBuf, PathBuf)]) -> Vec<Diagnostic> {
+    found
+        .iter()
+        .filter_map(|(path, display)| {
+            let entry = parties::owner(path)?;
+            let section = scan.files.iter().find(|(p, _, _)| *p == entry).map(|f| f.2);
+            let shown_entry = parties::owner(display).unwrap_or_default();
+            let msg = match section {
+                Some(Section::Entry(Kind::Treaty)) => return None,
+                Some(_) => format!(
+                    "`{}` is not a treaty, and only treaties have parties, so this file is ignored; remove it, or move it beside its treaty under glossary/treaties/",
+                    shown_entry.display()
+                ),
+                None => format!(
+                    "there is no treaty entry `{}` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
+                    shown_entry.display()
+                ),
+            };
+            Some(Diagnostic::file(codes::ORPHAN_PARTIES, display, msg).as_warning())
+        })
+        .collect()
 }
 
 /// Reads and parses one file found by [`scan`].

@@ -712,15 +712,33 @@ impl Pipeline {
             // A parties file is read with its treaty entry: read the entry again (a file
             // beside no entry is ignored, as a build ignores it).
             if let Some(entry) = parties::owner(&full) {
-                if let Ok(i) = scan.files.binary_search_by(|(p, _, _)| p.cmp(&entry)) {
-                    let (path, display, section) = scan.files[i].clone();
-                    if section == Section::Entry(Kind::Treaty) {
-                        cm.pending.push((path, display, section));
+                let treaty = scan
+                    .files
+                    .binary_search_by(|(p, _, _)| p.cmp(&entry))
+                    .ok()
+                    .map(|i| scan.files[i].clone())
+                    .filter(|f| f.2 == Section::Entry(Kind::Treaty));
+                match treaty {
+                    Some(f) if !meta.as_ref().is_ok_and(|m| m.is_dir()) => {
+                        cm.pending.push(f);
+                        continue;
                     }
+                    // A parties file of no treaty: the walk warns about it (or stops).
+                    _ => return walk(path),
                 }
-                if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
-                    continue;
-                }
+            }
+            // An entry added or removed beside a parties file: the walk decides whether
+            // that file is an orphan, and says why.
+            if is_md
+                && matches!(discover::classify(in_content), Ok(Some(Section::Entry(_))))
+                && parties::beside(&full).exists()
+                && (meta.is_err()
+                    || scan
+                        .files
+                        .binary_search_by(|(p, _, _)| p.cmp(&full))
+                        .is_err())
+            {
+                return walk(path);
             }
             if !is_md {
                 match &meta {

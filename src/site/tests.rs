@@ -93,6 +93,12 @@ struct E {
 /// A parties row: state, and the years of signature, consent and withdrawal.
 type Row = (String, Option<u32>, Option<u32>, Option<u32>);
 
+/// The row of an orphan parties file, so that the treaty created beside it writes the
+/// same file.
+fn orphan_row() -> Row {
+    ("China".into(), None, Some(2001), None)
+}
+
 /// Whether a row is valid (the contract's order of dates); an edit may write one that is
 /// not, and the next edit fixes it, as an author would.
 fn valid_row(r: &Row) -> bool {
@@ -117,6 +123,8 @@ struct Model {
     autolink_all: bool,
     not_found_template: Option<String>,
     counter: usize,
+    /// A parties file beside no treaty (a warning), by its stem.
+    orphan: Option<String>,
     /// A deleted entry whose wiki links the next edit removes (the author fixing the error).
     dangling: Option<String>,
 }
@@ -137,6 +145,7 @@ impl Model {
             autolink_all: false,
             not_found_template: None,
             counter: 0,
+            orphan: None,
             dangling: None,
         };
         for _ in 0..4 {
@@ -257,7 +266,32 @@ impl Model {
         let ne = self.entries.len();
         let treaties: Vec<usize> = (0..ne).filter(|&i| self.entries[i].treaty).collect();
         let bodies: Vec<usize> = (0..ne).filter(|&i| !self.entries[i].treaty).collect();
-        match rng.below(26) {
+        match rng.below(27) {
+            // A parties file beside no treaty appears, goes, or gets its treaty (the entry is
+            // created beside the unchanged file).
+            26 => match self.orphan.take() {
+                None => {
+                    self.orphan = Some(format!("orphan-{}", self.fresh_name()));
+                    "orphan parties file".into()
+                }
+                Some(_) if rng.chance(50) => "orphan parties file removed".into(),
+                Some(slug) => {
+                    let n = self.fresh_name();
+                    self.entries.push(E {
+                        treaty: true,
+                        slug,
+                        name: format!("Orphan Convention {n}"),
+                        abbr: None,
+                        aliases: Vec::new(),
+                        summary: None,
+                        body: "An adopted file.".into(),
+                        related: Vec::new(),
+                        parties: Some(vec![orphan_row()]),
+                        parent: None,
+                    });
+                    "treaty added beside its parties file".into()
+                }
+            },
             // A body's parent set, changed or removed: the diagrams of the old and new
             // parents change too.
             25 if bodies.len() > 1 => {
@@ -558,21 +592,9 @@ impl Model {
             let folder = if e.treaty { "treaties" } else { "bodies" };
             f.insert(format!("content/glossary/{folder}/{}.md", e.slug), t);
             if let Some(rows) = &e.parties {
-                let year = |y: &Option<u32>| y.map(|y| format!("{y}-07-01")).unwrap_or_default();
-                let mut csv = String::from("state,signed,consent,kind,withdrawn\n");
-                for r in rows {
-                    let kind = if r.2.is_some() { "ratification" } else { "" };
-                    csv.push_str(&format!(
-                        "{},{},{},{kind},{}\n",
-                        r.0,
-                        year(&r.1),
-                        year(&r.2),
-                        year(&r.3)
-                    ));
-                }
                 f.insert(
                     format!("content/glossary/{folder}/{}.parties.csv", e.slug),
-                    csv,
+                    parties_csv(rows),
                 );
             }
         }
@@ -592,9 +614,32 @@ impl Model {
         if let Some(t) = &self.not_found_template {
             f.insert("templates/404.html".into(), t.clone());
         }
+        if let Some(o) = &self.orphan {
+            f.insert(
+                format!("content/glossary/treaties/{o}.parties.csv"),
+                parties_csv(&[orphan_row()]),
+            );
+        }
         f.insert("content/static/notes.txt".into(), "static\n".into());
         f
     }
+}
+
+/// A parties file of these rows.
+fn parties_csv(rows: &[Row]) -> String {
+    let year = |y: &Option<u32>| y.map(|y| format!("{y}-07-01")).unwrap_or_default();
+    let mut csv = String::from("state,signed,consent,kind,withdrawn\n");
+    for r in rows {
+        let kind = if r.2.is_some() { "ratification" } else { "" };
+        csv.push_str(&format!(
+            "{},{},{},{kind},{}\n",
+            r.0,
+            year(&r.1),
+            year(&r.2),
+            year(&r.3)
+        ));
+    }
+    csv
 }
 
 /// Writes the model's files under `root`, each changed file with a new modification time;
@@ -832,4 +877,62 @@ fn a_new_part_redraws_its_parent_s_diagram() {
     let now = snapshot(&sink);
     assert!(String::from_utf8_lossy(&fresh[&page]).contains("body-diagram"));
     assert!(now == fresh, "{}", first_difference(&now, &fresh));
+}
+
+/// A parties file beside no treaty is a warning; a treaty created beside it takes it (no
+/// warning, its parties shown); deleting the treaty makes it an orphan again. The watcher
+/// names only the entry's file each time: the kept pipeline must see what a walk sees.
+#[test]
+fn an_orphan_parties_file_is_adopted_and_orphaned_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut rng = Rng(11);
+    let mut model = Model::new(&mut rng);
+    model.orphan = Some("lonely".into());
+    let mut on_disk = BTreeMap::new();
+    let mut clock = 0;
+    write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let mut kept = Pipeline::kept(opts(&root));
+    let mut sink = LiveSink::new(Memory::default());
+    let orphan = |r: &Report| {
+        r.diags
+            .iter()
+            .any(|d| d.code == crate::codes::ORPHAN_PARTIES.id)
+    };
+    assert!(orphan(&kept_run(&mut kept, &mut sink, None)));
+    let adopted = E {
+        treaty: true,
+        slug: "lonely".into(),
+        name: "Lonely Convention".into(),
+        abbr: None,
+        aliases: Vec::new(),
+        summary: None,
+        body: "Adopted.".into(),
+        related: Vec::new(),
+        parties: Some(vec![orphan_row()]),
+        parent: None,
+    };
+    model.orphan = None;
+    model.entries.push(adopted);
+    for expect_orphan in [false, true] {
+        let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+        assert!(
+            changed
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "md")),
+            "{changed:?}"
+        );
+        let k = kept_run(&mut kept, &mut sink, Some(&changed));
+        let (f, fresh) = fresh_run(&root);
+        assert_eq!(k.diags, f.diags);
+        assert_eq!(orphan(&f), expect_orphan);
+        assert!(
+            snapshot(&sink) == fresh,
+            "{}",
+            first_difference(&snapshot(&sink), &fresh)
+        );
+        // Then the treaty goes and its file stays.
+        model.entries.pop();
+        model.orphan = Some("lonely".into());
+    }
 }
