@@ -120,7 +120,7 @@ pub fn run(cli: Cli) -> i32 {
             message_format,
         } => build(
             BuildOptions {
-                out: Some(out.unwrap_or_else(|| root.join("site"))),
+                out,
                 root,
                 base_url,
                 drafts,
@@ -282,7 +282,7 @@ fn build_then(
                 c.taxonomies,
                 c.pages,
                 c.statics,
-                opts.out.as_deref().unwrap_or(std::path::Path::new("site")).display(),
+                opts.out_dir().display(),
                 r.elapsed.as_secs_f64(),
                 warnings,
                 if warnings == 1 { "" } else { "s" }

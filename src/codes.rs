@@ -156,6 +156,12 @@ codes! {
     ORPHAN_PARTIES = "W0125", "A parties file belongs to no treaty",
         "warning: content/glossary/treaties/tokio.parties.csv: there is no treaty entry `content/glossary/treaties/tokio.md` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
         "A parties file sits beside its treaty's entry and has the entry's file name with `.parties.csv` for `.md`. Rename it, or create the entry (`scholia new treaty`).";
+    SERVE = "E0130", "The preview cannot start or go on",
+        "error: cannot listen on 127.0.0.1:1111: Address already in use (os error 98); choose another port with --port",
+        "Follow the message: choose another port with `--port`, or restart `scholia serve` when the file watcher stopped.";
+    EXPOSED = "W0131", "The preview listens on the network",
+        "warning: listening on 0.0.0.0, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
+        "Use the default `--bind 127.0.0.1` unless other machines must see the preview.";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

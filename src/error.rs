@@ -1,13 +1,14 @@
 //! Diagnostics: what went wrong, where, and how to fix it.
 //!
-//! Every stage pushes [`Diagnostic`]s into a [`Diagnostics`] sink and carries on, so that one
-//! run reports every problem at once; `main` picks the exit code at the end. Byte offsets are
+//! One convention: a pipeline stage pushes [`Diagnostic`]s into the run's `&mut Vec` and
+//! carries on; a pure function returns its diagnostics with its value (`(T, Vec<_>)`, or `Vec<_>`
+//! for a check). A run then [`sort`]s them, so that it reports every problem at once in file
+//! order; `cli` prints them through `report` and picks the exit code. Byte offsets are
 //! turned into 1-based line and column by [`LineIndex`], the one place that does it.
 
 pub use crate::codes::Code;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,7 +89,15 @@ impl Diagnostic {
         }
     }
 
-    /// An error that belongs to no file (e.g. the output folder is refused).
+    /// A warning that belongs to no file (e.g. the preview listens on the network).
+    pub fn global_warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::global(code, message)
+        }
+    }
+
+    /// An error about no file in particular (the output folder, the network).
     pub fn global(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -138,46 +147,14 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The sink every stage writes to. Cheap to share between threads.
-#[derive(Debug, Default)]
-pub struct Diagnostics {
-    items: Mutex<Vec<Diagnostic>>,
-}
-
-impl Diagnostics {
-    /// Adds one diagnostic.
-    pub fn push(&self, d: Diagnostic) {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(d);
-    }
-
-    /// Adds many.
-    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(ds);
-    }
-
-    /// Whether any error (not warning) was reported so far.
-    pub fn has_errors(&self) -> bool {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(Diagnostic::is_error)
-    }
-
-    /// All diagnostics, sorted by file and position so output is stable whatever the thread
-    /// order was, errors and warnings interleaved as they occur in the files.
-    pub fn into_sorted(self) -> Vec<Diagnostic> {
-        let mut v = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
-        v.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message)
-                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
-        });
-        v.dedup();
-        v
-    }
+/// Sorts diagnostics by file and position, so output is stable whatever the thread order
+/// was (errors and warnings interleaved as they occur in the files), and drops repeats.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+    diags.dedup();
 }
 
 /// Maps byte offsets in a text to 1-based line and column (columns count characters).

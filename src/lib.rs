@@ -11,13 +11,14 @@
 //! - [`markdown`] renders a Markdown body: glossary links, footnotes as sidenotes and endnotes,
 //!   highlighted code, summaries. It does no I/O.
 //! - [`theme`] sets up minijinja with the template loader chain and the views templates see.
-//! - [`site`] orchestrates a build: plans routes, renders every page, writes the output
-//!   (the only module that writes), feeds and sitemap.
+//! - [`routes`] is the URL plan: every output path and link target.
+//! - [`site`] is the one pipeline that `build` and `serve` run: its stages in order, the page
+//!   views (whose keys are fingerprints of what they read), and the outputs they write into
+//!   (a staging folder swapped in, or `serve`'s live folder).
+//! - [`serve`] is the live preview: an HTTP server, a file watcher, and the kept pipeline
+//!   ([`site::session`]).
 //!
-//! - [`serve`] is the live preview: an HTTP server, a file watcher, and incremental
-//!   rebuilds ([`site::incremental`]).
-//!
-//! Problems are collected as [`error::Diagnostic`]s in a sink and reported together.
+//! Problems are collected as [`error::Diagnostic`]s and reported together.
 
 pub mod cite;
 pub mod cli;

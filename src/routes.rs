@@ -20,6 +20,8 @@ pub const FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 /// `robots.txt`.
 pub const ROBOTS: &str = "robots.txt";
+/// The file of a page (a folder).
+pub const INDEX: &str = "index.html";
 /// The not-found page (a file, not a folder: hosts look for it by name).
 pub const NOT_FOUND: &str = "404.html";
 /// The glossary index.
@@ -30,6 +32,26 @@ pub const SOURCES: &str = "sources/";
 pub const TIMELINE: &str = "timeline/";
 /// The search page; the index's data files sit under it.
 pub const SEARCH: &str = "search/";
+
+/// Top-level output names a free page (`/<slug>/`) may not take: the site's own sections and
+/// files.
+pub const RESERVED: &[&str] = &[
+    "commentaries",
+    "glossary",
+    "timeline",
+    "tags",
+    "authors",
+    "page",
+    "sources",
+    "search",
+    FEED,
+    SITEMAP,
+    ROBOTS,
+    NOT_FOUND,
+    INDEX,
+    "style.css",
+    SYNTAX_CSS,
+];
 
 impl Routes {
     /// `base_url` is normalised to end with `/`.
@@ -52,7 +74,7 @@ impl Routes {
     /// The file a path is written to: a page's `index.html`, or the file itself.
     pub fn file(path: &str) -> String {
         if path.ends_with('/') || path.is_empty() {
-            format!("{path}index.html")
+            format!("{path}{INDEX}")
         } else {
             path.to_string()
         }
@@ -129,6 +151,17 @@ mod tests {
             "https://example.org/policy/commentary/"
         );
         assert_eq!(Routes::new("/").url(&Routes::home(2)), "/page/2/");
+    }
+
+    #[test]
+    fn every_generated_top_level_name_is_reserved() {
+        for t in Taxonomy::ALL {
+            assert!(RESERVED.contains(&Routes::taxonomy(t).trim_end_matches('/')));
+        }
+        for path in [GLOSSARY, SOURCES, SEARCH, "commentaries/x/", "page/2/"] {
+            let top = path.split('/').next().unwrap();
+            assert!(RESERVED.contains(&top), "{top}");
+        }
     }
 
     #[test]

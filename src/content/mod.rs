@@ -575,10 +575,10 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
     let slug_key = f.string("slug");
     let slug = slug_key.clone().unwrap_or_else(|| stem(path));
     check_slug(&mut f, &slug, slug_key.is_some());
-    if RESERVED.contains(&slug.as_str()) {
+    if crate::routes::RESERVED.contains(&slug.as_str()) {
         let msg = format!(
             "the page slug `{slug}` is taken by a section of the site; reserved: {}",
-            RESERVED.join(", ")
+            crate::routes::RESERVED.join(", ")
         );
         if slug_key.is_some() {
             f.nested_error(codes::BAD_SLUG, "slug", msg);
@@ -612,22 +612,6 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
         _ => (None, diags),
     }
 }
-
-/// Top-level output names a free page may not take.
-pub const RESERVED: &[&str] = &[
-    "commentaries",
-    "glossary",
-    "timeline",
-    "tags",
-    "authors",
-    "page",
-    "feed.xml",
-    "sitemap.xml",
-    "404.html",
-    "index.html",
-    "style.css",
-    "syntax.css",
-];
 
 /// Cross-file checks: duplicate slugs and references to slugs that do not exist.
 pub fn check(content: &Content) -> Vec<Diagnostic> {

@@ -196,7 +196,7 @@ pub fn resolve(root: &Path, path: &str) -> Resolved {
         if !path.ends_with('/') {
             return Resolved::Slash;
         }
-        let index = real.join("index.html");
+        let index = real.join(crate::routes::INDEX);
         return match index.canonicalize() {
             Ok(i) if i.starts_with(root) && i.is_file() => Resolved::File(i),
             Ok(_) => Resolved::Forbidden,
@@ -218,7 +218,7 @@ pub fn content_type(path: &Path) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
-        "xml" if path.file_name().is_some_and(|n| n == "feed.xml") => {
+        "xml" if path.file_name().is_some_and(|n| n == crate::routes::FEED) => {
             "application/atom+xml; charset=utf-8"
         }
         "xml" => "application/xml; charset=utf-8",
@@ -346,7 +346,7 @@ pub fn handle(site: &Site, mut stream: TcpStream) {
 
 /// The theme's `404.html`, with status 404.
 fn not_found(site: &Site, stream: &mut TcpStream, head_only: bool) {
-    match std::fs::read(site.root.join("404.html")) {
+    match std::fs::read(site.root.join(crate::routes::NOT_FOUND)) {
         Ok(bytes) => respond(
             stream,
             "404 Not Found",

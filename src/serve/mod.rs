@@ -9,6 +9,7 @@
 pub mod http;
 pub mod live;
 
+use crate::codes;
 use crate::error::{Diagnostic, Severity};
 use crate::report::{self, Format};
 use crate::site::session::{Outcome, Session};
@@ -83,6 +84,12 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
             report::render(d, format, color, &report::read_source).as_bytes(),
         );
     }
+}
+
+/// Reports an error that stops the preview; returns the exit code.
+fn fail(format: Format, message: impl Into<String>) -> i32 {
+    print_diagnostics(&[Diagnostic::global(codes::SERVE, message)], format);
+    1
 }
 
 /// The text of an overlay: the diagnostics as `build` prints them, without colour.
@@ -165,54 +172,29 @@ pub fn serve(opts: ServeOptions) -> i32 {
     let format = Format::resolve(None);
     let listener = match bind(&opts) {
         Ok(l) => l,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return 1;
-        }
+        Err(msg) => return fail(format, msg),
     };
     let addr = match listener.local_addr() {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: cannot read the listening address: {e}");
-            return 1;
-        }
+        Err(e) => return fail(format, format!("cannot read the listening address: {e}")),
     };
     if !opts.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
-            opts.bind
+        print_diagnostics(
+            &[Diagnostic::global_warning(
+                codes::EXPOSED,
+                format!(
+                    "listening on {}, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
+                    opts.bind
+                ),
+            )],
+            format,
         );
     }
 
-    let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        eprintln!(
-            "error: cannot create the preview folder {}: {e}",
-            out.display()
-        );
-        return 1;
-    }
-    let out = out.canonicalize().unwrap_or(out);
-    // Held while a rebuild writes: Ctrl-C during one waits for it, or the removal could race
-    // the writes and leave a half-deleted preview folder behind.
-    let writing = Arc::new(std::sync::Mutex::new(()));
-    {
-        let dir = out.clone();
-        let writing = writing.clone();
-        let res = ctrlc::set_handler(move || {
-            let _guard = writing.lock();
-            let _ = std::fs::remove_dir_all(&dir);
-            eprintln!("stopped; removed {}", dir.display());
-            std::process::exit(0);
-        });
-        if let Err(e) = res {
-            eprintln!(
-                "warning: cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
-                out.display()
-            );
-        }
-    }
+    let (out, writing) = match preview_folder(format) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
 
     // Watch before the first build, so no save between the two is missed.
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -222,9 +204,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
     }) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch the site's files: {e}");
             let _ = std::fs::remove_dir_all(&out);
-            return 1;
+            return fail(format, format!("cannot watch the site's files: {e}"));
         }
     };
     let root = opts
@@ -240,9 +221,8 @@ pub fn serve(opts: ServeOptions) -> i32 {
         }
     };
     if let Err(e) = watcher.watch(&root, RecursiveMode::NonRecursive) {
-        eprintln!("error: cannot watch {}: {e}", root.display());
         let _ = std::fs::remove_dir_all(&out);
-        return 1;
+        return fail(format, format!("cannot watch {}: {e}", root.display()));
     }
     watch_dirs(&mut watcher);
 
@@ -319,52 +299,28 @@ pub fn serve(opts: ServeOptions) -> i32 {
                 continue;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                eprintln!("error: the file watcher stopped; restart scholia serve");
                 let _ = std::fs::remove_dir_all(&out);
-                return 1;
+                return fail(format, "the file watcher stopped; restart scholia serve");
             }
         };
-        let mut relevant_seen = false;
-        let mut new_dirs = false;
-        // The changed paths, or `None` when events were lost and only a walk will do.
-        let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
-        let mut note = |ev: notify::Result<notify::Event>| match ev {
-            // Opening and reading files (our own rebuild walks content/) changes nothing:
-            // counting those would rebuild forever.
-            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
-            Ok(ev) => {
-                if ev.need_rescan() {
-                    paths = None;
-                }
-                for p in &ev.paths {
-                    if relevant(&root, p) {
-                        relevant_seen = true;
-                        if let Some(v) = &mut paths {
-                            v.push(p.clone());
-                        }
-                        if p.parent() == Some(root.as_path()) && p.is_dir() {
-                            new_dirs = true;
-                        }
-                    }
-                }
-            }
-            // Events were lost: rebuild to be safe (the session rereads what changed).
-            Err(_) => {
-                relevant_seen = true;
-                paths = None;
-            }
-        };
-        note(first_event);
+        let mut batch = Batch::new(&root);
+        batch.note(first_event);
         let mut index = None;
         while let Ok(msg) = rx.recv_timeout(DEBOUNCE) {
             match msg {
-                Msg::Fs(ev) => note(ev),
+                Msg::Fs(ev) => batch.note(ev),
                 Msg::Search(generation, files) => {
                     searching = false;
                     index = Some((generation, files));
                 }
             }
         }
+        let Batch {
+            relevant_seen,
+            new_dirs,
+            paths,
+            ..
+        } = batch;
         if new_dirs {
             watch_dirs(&mut watcher);
         }
@@ -385,6 +341,94 @@ pub fn serve(opts: ServeOptions) -> i32 {
             search_due = true;
         }
     }
+}
+
+/// The file-system events of one debounced burst.
+struct Batch<'a> {
+    root: &'a Path,
+    /// Whether any could change the site.
+    relevant_seen: bool,
+    /// Whether a folder appeared at the root (it may need watching).
+    new_dirs: bool,
+    /// The changed paths, or `None` when events were lost and only a walk will do.
+    paths: Option<Vec<PathBuf>>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(root: &'a Path) -> Batch<'a> {
+        Batch {
+            root,
+            relevant_seen: false,
+            new_dirs: false,
+            paths: Some(Vec::new()),
+        }
+    }
+
+    fn note(&mut self, ev: notify::Result<notify::Event>) {
+        match ev {
+            // Opening and reading files (our own rebuild walks content/) changes nothing:
+            // counting those would rebuild forever.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
+            Ok(ev) => {
+                if ev.need_rescan() {
+                    self.paths = None;
+                }
+                for p in &ev.paths {
+                    if relevant(self.root, p) {
+                        self.relevant_seen = true;
+                        if let Some(v) = &mut self.paths {
+                            v.push(p.clone());
+                        }
+                        if p.parent() == Some(self.root) && p.is_dir() {
+                            self.new_dirs = true;
+                        }
+                    }
+                }
+            }
+            // Events were lost: rebuild to be safe (the session rereads what changed).
+            Err(_) => {
+                self.relevant_seen = true;
+                self.paths = None;
+            }
+        }
+    }
+}
+
+/// Creates the preview folder, removed on Ctrl-C. Returns it with the lock a rebuild holds
+/// while it writes: Ctrl-C during one waits for it, or the removal could race the writes and
+/// leave a half-deleted folder behind.
+fn preview_folder(format: Format) -> Result<(PathBuf, Arc<std::sync::Mutex<()>>), i32> {
+    let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        return Err(fail(
+            format,
+            format!("cannot create the preview folder {}: {e}", out.display()),
+        ));
+    }
+    let out = out.canonicalize().unwrap_or(out);
+    let writing = Arc::new(std::sync::Mutex::new(()));
+    let dir = out.clone();
+    let lock = writing.clone();
+    let res = ctrlc::set_handler(move || {
+        let _guard = lock.lock();
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("stopped; removed {}", dir.display());
+        std::process::exit(0);
+    });
+    if let Err(e) = res {
+        print_diagnostics(
+            &[Diagnostic::global_warning(
+                codes::SERVE,
+                format!(
+                    "cannot catch Ctrl-C ({e}); remove {} yourself after stopping",
+                    out.display()
+                ),
+            )],
+            format,
+        );
+    }
+    Ok((out, writing))
 }
 
 fn apply_search(
@@ -423,6 +467,12 @@ fn open_browser(url: &str) {
         .spawn()
         .is_err()
     {
-        eprintln!("warning: cannot open a browser ({cmd}); open {url} yourself");
+        print_diagnostics(
+            &[Diagnostic::global_warning(
+                codes::SERVE,
+                format!("cannot open a browser ({cmd}); open {url} yourself"),
+            )],
+            Format::resolve(None),
+        );
     }
 }

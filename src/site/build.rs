@@ -23,11 +23,17 @@ pub struct BuildOptions {
     pub editorial: bool,
 }
 
+impl BuildOptions {
+    /// The output folder: `--out`, or `site/` in the root.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("site"))
+    }
+}
+
 /// Builds (or checks) a site. Returns the report when it succeeded, and every diagnostic.
 pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
     let start = Instant::now();
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("site"));
-    let mut sink = StagingSink::new(&out, &opts.root);
+    let mut sink = StagingSink::new(&opts.out_dir(), &opts.root);
     let mut pipeline = Pipeline::fresh(Options {
         root: opts.root.clone(),
         drafts: opts.drafts,

@@ -49,7 +49,7 @@ fn timestamp(d: Date) -> String {
 /// The Atom feed of the newest commentaries (`items` newest first).
 pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
     let mut x = String::with_capacity(4096 + items.len() * 8192);
-    let feed_url = format!("{}feed.xml", site.base_url);
+    let feed_url = format!("{}{}", site.base_url, crate::routes::FEED);
     let updated = items
         .first()
         .map_or("1970-01-01T00:00:00Z".to_string(), |i| timestamp(i.date));

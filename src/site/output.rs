@@ -282,3 +282,68 @@ impl<S: Store> Sink for LiveSink<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(sink: &LiveSink<Memory>) -> Vec<(String, Vec<u8>)> {
+        lock(&sink.store().0).clone().into_iter().collect()
+    }
+
+    fn put(sink: &LiveSink<Memory>, rel: &str, key: u64, text: &str) -> bool {
+        let wanted = sink.wants(rel, Some(key));
+        if wanted {
+            sink.put(rel, Some(key), text.as_bytes().to_vec()).unwrap();
+        }
+        wanted
+    }
+
+    #[test]
+    fn a_live_output_writes_changed_keys_and_removes_what_a_run_no_longer_makes() {
+        let mut sink = LiveSink::new(Memory::default());
+        assert!(put(&sink, "a.html", 1, "a"));
+        assert!(put(&sink, "b.html", 2, "b"));
+        let c = sink.finish(true, &|_| false).unwrap();
+        assert_eq!(c.written, ["a.html", "b.html"]);
+
+        // Same key: not wanted, kept. New key: written. Not produced: removed.
+        assert!(!put(&sink, "a.html", 1, "ignored"));
+        assert!(put(&sink, "c.html", 3, "c"));
+        let c = sink.finish(true, &|_| false).unwrap();
+        assert_eq!(
+            (c.written, c.removed),
+            (vec!["c.html".into()], vec!["b.html".into()])
+        );
+        assert_eq!(
+            files(&sink),
+            [
+                ("a.html".into(), b"a".to_vec()),
+                ("c.html".into(), b"c".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_run_changes_nothing_and_spared_files_stay() {
+        let mut sink = LiveSink::new(Memory::default());
+        put(&sink, "a.html", 1, "a");
+        put(&sink, "search/t/0.json.gz", 9, "index");
+        sink.finish(true, &|_| false).unwrap();
+        let before = files(&sink);
+        put(&sink, "a.html", 2, "changed");
+        let c = sink.finish(false, &|_| false).unwrap();
+        assert!(c.written.is_empty() && c.removed.is_empty());
+        assert_eq!(
+            files(&sink),
+            before,
+            "a failed run leaves the output as it was"
+        );
+        // The next run does not make the index (it comes later): spared, not removed.
+        put(&sink, "a.html", 1, "a");
+        let c = sink
+            .finish(true, &|rel| rel.starts_with("search/"))
+            .unwrap();
+        assert!(c.removed.is_empty(), "{:?}", c.removed);
+    }
+}

@@ -730,34 +730,73 @@ fn first_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>
     }
 }
 
+/// A site on disk with its model, a kept pipeline and its output in memory.
+struct Bench {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    rng: Rng,
+    model: Model,
+    on_disk: BTreeMap<String, String>,
+    clock: u64,
+    kept: Pipeline,
+    sink: LiveSink<Memory>,
+}
+
+impl Bench {
+    fn new(seed: u64) -> Bench {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let mut rng = Rng(seed);
+        let model = Model::new(&mut rng);
+        let mut b = Bench {
+            kept: Pipeline::kept(opts(&root)),
+            _dir: dir,
+            root,
+            rng,
+            model,
+            on_disk: BTreeMap::new(),
+            clock: 0,
+            sink: LiveSink::new(Memory::default()),
+        };
+        b.write();
+        b
+    }
+
+    /// Writes the model's changed files; returns their paths.
+    fn write(&mut self) -> Vec<PathBuf> {
+        write_site(
+            &self.root,
+            &self.model.files(),
+            &mut self.on_disk,
+            &mut self.clock,
+        )
+    }
+
+    fn run(&mut self, changed: Option<&[PathBuf]>) -> Report {
+        kept_run(&mut self.kept, &mut self.sink, changed)
+    }
+}
+
 fn equivalence(seed: u64, steps: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    let mut rng = Rng(seed);
-    let mut model = Model::new(&mut rng);
-    let mut on_disk = BTreeMap::new();
-    let mut clock = 0;
-    write_site(&root, &model.files(), &mut on_disk, &mut clock);
-    let mut kept = Pipeline::kept(opts(&root));
-    let mut sink = LiveSink::new(Memory::default());
+    let mut b = Bench::new(seed);
     let mut history = Vec::new();
     let mut ok_runs = 0;
     for step in 0..steps {
         let what = if step == 0 {
             "first build".to_string()
         } else {
-            (0..1 + rng.below(3))
-                .map(|_| model.edit(&mut rng))
+            (0..1 + b.rng.below(3))
+                .map(|_| b.model.edit(&mut b.rng))
                 .collect::<Vec<_>>()
                 .join("; ")
         };
         history.push(what);
-        let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+        let changed = b.write();
         // Half the time as the watcher reports them, half with a walk.
-        let paths = rng.chance(50).then_some(changed.as_slice());
-        let before = snapshot(&sink);
-        let k = kept_run(&mut kept, &mut sink, paths);
-        let (f, fresh) = fresh_run(&root);
+        let paths = b.rng.chance(50).then_some(changed.as_slice());
+        let before = snapshot(&b.sink);
+        let k = b.run(paths);
+        let (f, fresh) = fresh_run(&b.root);
         let context = || {
             format!(
                 "seed {seed}, step {step}; edits so far:\n  {}",
@@ -766,7 +805,7 @@ fn equivalence(seed: u64, steps: usize) {
         };
         assert_eq!(k.diags, f.diags, "diagnostics differ ({})", context());
         assert_eq!(k.ok, f.ok, "{}", context());
-        let now = snapshot(&sink);
+        let now = snapshot(&b.sink);
         if f.ok {
             ok_runs += 1;
             assert!(
@@ -776,16 +815,6 @@ fn equivalence(seed: u64, steps: usize) {
                 first_difference(&now, &fresh)
             );
         } else {
-            if std::env::var_os("SCHOLIA_EQ_DEBUG").is_some() {
-                eprintln!(
-                    "step {step} failed: {:?}",
-                    f.diags
-                        .iter()
-                        .filter(|d| d.is_error())
-                        .map(|d| d.to_string())
-                        .collect::<Vec<_>>()
-                );
-            }
             assert!(
                 now == before,
                 "a failed run changed the output ({})",
@@ -808,18 +837,10 @@ fn a_kept_pipeline_writes_what_a_full_build_writes_after_random_edits() {
 
 #[test]
 fn a_kept_pipeline_renders_only_what_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    let mut rng = Rng(7);
-    let mut model = Model::new(&mut rng);
-    let mut on_disk = BTreeMap::new();
-    let mut clock = 0;
-    write_site(&root, &model.files(), &mut on_disk, &mut clock);
-    let mut kept = Pipeline::kept(opts(&root));
-    let mut sink = LiveSink::new(Memory::default());
-    let first = kept_run(&mut kept, &mut sink, None);
+    let mut b = Bench::new(7);
+    let first = b.run(None);
     assert!(first.ok, "{:?}", first.diags);
-    let again = kept_run(&mut kept, &mut sink, None);
+    let again = b.run(None);
     assert_eq!(
         (again.markdown_renders, again.pages_rendered),
         (0, 0),
@@ -828,11 +849,11 @@ fn a_kept_pipeline_renders_only_what_changed() {
     assert!(again.changes.written.is_empty() && again.changes.removed.is_empty());
     // A new paragraph without glossary names: its commentary's Markdown and page, and the
     // search document; no list (its item did not change).
-    model.commentaries[0]
+    b.model.commentaries[0]
         .paragraphs
         .push("Plain words only here.".into());
-    let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
-    let r = kept_run(&mut kept, &mut sink, Some(&changed));
+    let changed = b.write();
+    let r = b.run(Some(&changed));
     assert!(r.ok);
     assert_eq!(r.markdown_renders, 1);
     assert_eq!(r.pages_rendered, 0, "no page other than the commentary's");

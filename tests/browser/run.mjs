@@ -1,15 +1,18 @@
 // Browser tests of the default theme, in headless Chromium (Debian's /usr/bin/chromium).
 //
-//   node run.mjs --site DIR [--out ARTIFACTS] [--chromium PATH]
+//   node run.mjs --site DIR [--demo DEMO] [--out ARTIFACTS] [--chromium PATH]
 //
 // DIR is a site built from tests/fixtures/reader (tests/it/browser.rs builds it and runs this
 // script). The script serves DIR on a free loopback port, checks sidenotes, glossary cards,
 // search, keyboard use, print and axe-core at several widths, saves screenshots and axe
 // results in ARTIFACTS, and ends with the line `N passed, N failed`. Exit status 1 on failure.
+// DEMO is the demo site as built from the repository's own content: every one of its pages
+// is checked with axe-core in both colour schemes, and for margin notes that overlap
+// anything else in the margin.
 
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
-import { readFile, mkdir, writeFile, stat } from 'node:fs/promises';
+import { readFile, readdir, mkdir, writeFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -34,11 +37,12 @@ const TYPES = {
   '.json': 'application/json', '.gz': 'application/gzip', '.xml': 'application/xml',
   '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain',
 };
-const server = createServer(async (req, res) => {
+function serveDir(root) {
+  return createServer(async (req, res) => {
   try {
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.join(SITE, p);
-    if (!file.startsWith(SITE)) throw new Error('outside');
+    let file = path.join(root, p);
+    if (!file.startsWith(root)) throw new Error('outside');
     if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
     const body = await readFile(file);
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
@@ -47,9 +51,14 @@ const server = createServer(async (req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const BASE = `http://127.0.0.1:${server.address().port}`;
+  });
+}
+async function listen(root) {
+  const server = serveDir(root);
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
+}
+const { server, base: BASE } = await listen(SITE);
 
 // ------------------------------------------------------------------ harness
 
@@ -78,7 +87,7 @@ const browser = await chromium.launch({
 
 // Every page opened records console errors, uncaught exceptions and failed requests.
 const consoleErrors = [];
-async function open(url, { width = 1400, height = 900, scheme = 'light', js = true } = {}) {
+async function open(url, { width = 1400, height = 900, scheme = 'light', js = true, base = BASE } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     colorScheme: scheme,
@@ -92,7 +101,7 @@ async function open(url, { width = 1400, height = 900, scheme = 'light', js = tr
   const icon = (u) => new URL(u).pathname === '/favicon.ico';
   page.on('console', (m) => { if (m.type() === 'error' && !(m.location().url && icon(m.location().url))) consoleErrors.push(`${url}: ${m.text()} ${m.location().url || ''}`); });
   page.on('response', (r) => { if (r.status() >= 400 && !icon(r.url())) consoleErrors.push(`${url}: ${r.status()} ${r.url()}`); });
-  await page.goto(BASE + url, { waitUntil: 'load' });
+  await page.goto(base + url, { waitUntil: 'load' });
   await page.evaluate(() => document.fonts && document.fonts.ready);
   // Two frames for scholia.js to place the notes again after fonts and load.
   if (js) await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
@@ -393,6 +402,84 @@ for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], 
     assert(!bad.length, bad.join('\n'));
   });
 }
+// ------------------------------------------------------------------ the demo's real pages
+
+async function htmlPages(root, dir = '') {
+  const out = [];
+  for (const e of await readdir(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await htmlPages(root, rel)));
+    else if (e.name === 'index.html') out.push(`/${dir}${dir ? '/' : ''}`);
+  }
+  return out.sort();
+}
+
+// Everything drawn in the margin of a page: margin notes, and whatever else the theme puts
+// beside the text column (the facts box of an entry page, for one).
+function marginOverlaps(page) {
+  return page.evaluate(() => {
+    const prose = document.querySelector('.prose');
+    if (!prose) return [];
+    const right = prose.getBoundingClientRect().right;
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const notes = [...document.querySelectorAll('aside.sidenote')].filter(visible);
+    const name = (el) => el.className ? `${el.tagName.toLowerCase()}.${String(el.className).split(' ')[0]}` : el.tagName.toLowerCase();
+    // Blocks that reach into the margin: laid out to the right of the text column.
+    const others = [...document.querySelectorAll('main *')].filter((el) => {
+      if (!visible(el) || el.closest('aside.sidenote') || notes.some((n) => el.contains(n))) return false;
+      const r = el.getBoundingClientRect();
+      return r.right > right + 1 && getComputedStyle(el).display !== 'inline';
+    });
+    const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const bad = [];
+    notes.forEach((n, i) => {
+      const a = n.getBoundingClientRect();
+      notes.slice(i + 1).forEach((m) => { if (hit(a, m.getBoundingClientRect())) bad.push(`note ${i + 1} overlaps another note`); });
+      for (const o of others) if (hit(a, o.getBoundingClientRect())) { bad.push(`note ${i + 1} overlaps ${name(o)}`); break; }
+    });
+    return bad;
+  });
+}
+
+if (args.demo) {
+  const DEMO = path.resolve(args.demo);
+  const demo = await listen(DEMO);
+  const pages = await htmlPages(DEMO);
+  await test(`demo: ${pages.length} pages, axe-core in both schemes, no serious or critical violations`, async () => {
+    assert(pages.length >= 40, `only ${pages.length} pages found in ${DEMO}`);
+    const bad = [];
+    for (const scheme of ['light', 'dark']) {
+      for (const url of pages) {
+        const page = await open(url, { scheme, base: demo.base });
+        await page.addScriptTag({ content: AXE });
+        const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        axeReport.push({ page: `demo ${url}`, url, scheme, width: 1400, passes: res.passes.length, violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target.join(' ') })) });
+        for (const v of res.violations) {
+          if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${url} (${scheme}): ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        }
+        await page.context().close();
+      }
+    }
+    assert(!bad.length, bad.join('\n'));
+  });
+  for (const js of [true, false]) {
+    await test(`demo: ${pages.length} pages at 1400px ${js ? 'with' : 'without'} JavaScript, no margin note overlaps anything in the margin`, async () => {
+      const bad = [];
+      for (const url of pages) {
+        const page = await open(url, { js, base: demo.base });
+        for (const b of await marginOverlaps(page)) bad.push(`${url}: ${b}`);
+        if (url.startsWith('/glossary/treaties/beijing-convention-2010/')) await shot(page, `demo-entry-1400-${js ? 'js' : 'nojs'}`, { fullPage: true });
+        await page.context().close();
+      }
+      assert(!bad.length, bad.join('\n'));
+    });
+  }
+  demo.server.close();
+}
+
 await writeFile(path.join(OUT, 'axe.json'), JSON.stringify(axeReport, null, 1));
 
 await test('no console errors, uncaught exceptions or failed requests on any page', async () => {

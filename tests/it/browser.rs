@@ -1,5 +1,7 @@
-//! The default theme in a real browser: builds `tests/fixtures/reader` and runs
-//! `tests/browser/run.mjs` (Node, playwright-core, headless Chromium, axe-core) on it.
+//! The default theme in a real browser: builds `tests/fixtures/reader` and the demo site (the
+//! repository's own content) and runs `tests/browser/run.mjs` (Node, playwright-core, headless
+//! Chromium, axe-core) on them: the reader checks on the fixture, axe-core and margin overlaps
+//! on every page of the demo.
 //!
 //! Without Chromium, Node or `tests/browser/node_modules` the test prints why and passes, so
 //! that `cargo test` works on a bare machine; with `SCHOLIA_BROWSER_TESTS=1` (CI) a missing
@@ -46,11 +48,27 @@ fn reader_experience_in_headless_chromium() {
 
     let site = Site::fixture("reader");
     site.build_ok(&[]);
+    // The demo's real pages too: what a reader of the demo sees is checked, not only fixtures.
+    let demo = tempfile::tempdir().expect("temporary folder");
+    let built = Command::new(env!("CARGO_BIN_EXE_scholia"))
+        .args(["build", "--root"])
+        .arg(manifest)
+        .arg("--out")
+        .arg(demo.path().join("site"))
+        .output()
+        .expect("run scholia");
+    assert!(
+        built.status.success(),
+        "the demo does not build:\n{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let artifacts = manifest.join("target/browser-artifacts");
     let out = Command::new("node")
         .arg("run.mjs")
         .arg("--site")
         .arg(site.out(""))
+        .arg("--demo")
+        .arg(demo.path().join("site"))
         .arg("--out")
         .arg(&artifacts)
         .arg("--chromium")
@@ -76,6 +94,6 @@ fn reader_experience_in_headless_chromium() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    assert!(passed >= 15 && summary.ends_with(", 0 failed"), "{summary}");
+    assert!(passed >= 18 && summary.ends_with(", 0 failed"), "{summary}");
     assert!(artifacts.join("commentary-1400-light.png").exists());
 }

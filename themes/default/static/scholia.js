@@ -54,6 +54,19 @@
     return baselineAt(first.parentNode, first) - aside.getBoundingClientRect().top;
   }
 
+  // What else sits in the margin beside `prose` (an entry's facts table, floated there on
+  // wide screens): (top, bottom) in px from the top of `prose`, in page order.
+  function marginObstacles(prose, origin) {
+    var edge = prose.getBoundingClientRect().right;
+    var out = [];
+    Array.prototype.forEach.call(prose.parentNode.children, function (el) {
+      if (el === prose) return;
+      var r = el.getBoundingClientRect();
+      if (r.height > 0 && r.left >= edge - 1) out.push([r.top - origin, r.bottom - origin]);
+    });
+    return out.sort(function (a, b) { return a[0] - b[0]; });
+  }
+
   function placeSidenotes() {
     document.querySelectorAll('.prose').forEach(function (prose) {
       var asides = Array.prototype.slice.call(prose.querySelectorAll(':scope > .sidenote'));
@@ -66,6 +79,7 @@
       }
       prose.classList.add('sidenotes-placed');
       var origin = prose.getBoundingClientRect().top;
+      var obstacles = marginObstacles(prose, origin);
       var floor = -Infinity;
       asides.forEach(function (aside) {
         var ref = referenceOf(prose, noteNumber(aside));
@@ -73,6 +87,11 @@
         var sup = ref && ref.closest('sup');
         var want = sup ? baselineAt(sup.parentNode, sup) - origin - noteBaseline(aside) : floor;
         var top = Math.max(want, floor);
+        // Nothing else in the margin is drawn over: a note that would meet it goes below.
+        var height = aside.offsetHeight;
+        obstacles.forEach(function (o) {
+          if (top < o[1] + NOTE_GAP && top + height + NOTE_GAP > o[0]) top = o[1] + NOTE_GAP;
+        });
         aside.style.top = top + 'px';
         floor = top + aside.offsetHeight + NOTE_GAP;
       });

@@ -1,0 +1,202 @@
+//! The commentaries stage.
+
+use super::*;
+
+/// The commentaries stage: each one's Markdown rendered (or kept), its page and search
+/// document handed to the output as soon as they are made.
+pub(super) struct Articles<'a> {
+    pub(super) opts: &'a Options,
+    pub(super) keep: bool,
+    pub(super) config: &'a SiteConfig,
+    pub(super) routes: &'a Routes,
+    pub(super) glossary: &'a Glossary,
+    pub(super) sources: &'a Sources,
+    pub(super) base: &'a Base<'a>,
+    /// The theme, when pages are written.
+    pub(super) theme: Option<&'a Theme>,
+    pub(super) sink: &'a dyn Sink,
+}
+
+impl Articles<'_> {
+    /// Newest first; returns them with the number of Markdown renders.
+    pub(super) fn run(
+        &self,
+        commentaries: Vec<(Cow<Commentary>, u64)>,
+        old: Vec<Article>,
+        reach: &Reach,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Vec<Article>, usize) {
+        let mut list: Vec<(Cow<Commentary>, u64)> = commentaries
+            .into_iter()
+            .filter(|(c, _)| self.opts.drafts || !c.draft)
+            .collect();
+        // Newest first; ties by title then slug, so the order never depends on the file
+        // system.
+        list.sort_by(|(a, _), (b, _)| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        // Where each commentary was in the last run: usually where it is now.
+        let same = |i: usize, p: &Path| old.get(i).is_some_and(|a| a.c.file.path == p);
+        let mut at: Option<rustc_hash::FxHashMap<&OsStr, usize>> = None;
+        let found: Vec<Option<usize>> = list
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| {
+                if same(i, &c.file.path) {
+                    return Some(i);
+                }
+                let at = at.get_or_insert_with(|| {
+                    old.iter()
+                        .enumerate()
+                        .map(|(i, a)| (a.c.file.path.as_os_str(), i))
+                        .collect()
+                });
+                at.get(c.file.path.as_os_str()).copied()
+            })
+            .collect();
+        drop(at);
+        let mut old: Vec<Option<Article>> = old.into_iter().map(Some).collect();
+        let work: Vec<(usize, Cow<Commentary>, u64, Option<Article>)> = list
+            .into_iter()
+            .zip(found)
+            .enumerate()
+            .map(|(i, ((c, f), j))| (i, c, f, j.and_then(|j| old[j].take())))
+            .collect();
+        let results: Vec<(Article, bool, Vec<Diagnostic>)> = work
+            .into_par_iter()
+            .map(|(i, c, f, prev)| {
+                let (mut a, rendered) = match prev {
+                    Some(a)
+                        if !reach.all
+                            && a.fp.source == f
+                            && (reach.changed.is_empty()
+                                || !reach.touched.hits(&a.mentions, &c.file.text)) =>
+                    {
+                        (a, false)
+                    }
+                    _ => (self.render(c, f), true),
+                };
+                let mut d = if self.keep {
+                    a.diags.clone()
+                } else {
+                    std::mem::take(&mut a.diags)
+                };
+                if let (Some(theme), false) = (self.theme, has_errors(&d)) {
+                    d.extend(self.emit(theme, i, &mut a).err());
+                }
+                if !self.keep && i >= FEED_LEN {
+                    a.body = None;
+                }
+                (a, rendered, d)
+            })
+            .collect();
+        let mut articles = Vec::with_capacity(results.len());
+        let mut renders = 0;
+        for (a, rendered, d) in results {
+            diags.extend(d);
+            renders += usize::from(rendered);
+            articles.push(a);
+        }
+        (articles, renders)
+    }
+
+    /// Renders a commentary's Markdown.
+    pub(super) fn render(&self, c: Cow<Commentary>, source: u64) -> Article {
+        let r = markdown::render(
+            &Input::new(&c.file, self.glossary, self.config, self.sources)
+                .written(c.date)
+                .article_autolink(c.autolink)
+                .editorial(self.opts.editorial),
+        );
+        let url = self.routes.url(&Routes::commentary(&c.slug));
+        let summary = c
+            .summary
+            .clone()
+            .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
+        let (search, doc) = if self.config.search {
+            index::commentary(&c, &url, &summary, &r)
+        } else {
+            Default::default()
+        };
+        let item = pages::commentary_item(self.routes, &c, &url, &summary);
+        let Rendered {
+            html,
+            notes,
+            mentions,
+            words,
+            mut diags,
+            candidates,
+            works_cited,
+            ..
+        } = r;
+        if self.opts.editorial {
+            // While the text is here (it is dropped below).
+            diags.extend(claims::premature_in_force(&c, &self.glossary.entries));
+        }
+        let cited: Vec<String> = works_cited.iter().map(|(k, _)| k.clone()).collect();
+        let body = Body {
+            html,
+            notes,
+            words,
+            works_cited,
+        };
+        let fp = if self.keep {
+            ArticleFp {
+                source,
+                page: fp(&(source, &url, &summary, &body)),
+                item: fp(&item),
+                mentions: fp(&mentions),
+                cited: fp(&cited),
+                search: fp(&doc),
+            }
+        } else {
+            ArticleFp::default()
+        };
+        let mut c = c.into_owned();
+        c.file.text = String::new();
+        Article {
+            c,
+            url,
+            summary,
+            mentions,
+            candidates,
+            cited,
+            body: Some(body),
+            item: Value::from_serialize(&item),
+            search,
+            search_doc: self.config.search.then_some(doc),
+            diags,
+            fp,
+        }
+    }
+
+    /// Hands commentary `i`'s page and search document to the output, when it wants them.
+    pub(super) fn emit(&self, theme: &Theme, i: usize, a: &mut Article) -> Result<(), Diagnostic> {
+        {
+            let mut r = Reads::new(self.keep);
+            let page = pages::commentary(self.base, a, &mut r);
+            let rel = page.file();
+            let key = r.key(&page.path, page.template);
+            if self.sink.wants(&rel, key) {
+                let html = page.render(theme)?;
+                self.sink.put(&rel, key, html.into_bytes())?;
+            }
+        }
+        if self.config.search {
+            let rel = Routes::search_doc(i);
+            let key = self.keep.then_some(a.fp.search);
+            if self.sink.wants(&rel, key) {
+                let doc = if self.keep {
+                    a.search_doc.clone()
+                } else {
+                    a.search_doc.take()
+                };
+                self.sink.put(&rel, key, doc.unwrap_or_default())?;
+            }
+        }
+        Ok(())
+    }
+}

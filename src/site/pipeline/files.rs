@@ -1,0 +1,247 @@
+//! The content stage: which files there are, which to read again, and their parsed values.
+
+use super::*;
+
+impl Pipeline {
+    /// Finds and reads the content files: the files the watcher named, or (without a list,
+    /// or when one is not a Markdown file in a section) a walk of content/. A kept file is
+    /// read again only when its modification time or size changed.
+    pub(super) fn content(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Files> {
+        let root = self.opts.root.clone();
+        let max = self
+            .memo
+            .config
+            .as_ref()
+            .expect("config first")
+            .config
+            .max_file_bytes;
+        let keep = self.keep;
+        let mut files = std::mem::take(&mut self.memo.content.files);
+        let fast = match changed {
+            Some(paths) if self.memo.content.scan.is_some() => self.update_scan(paths, &mut files),
+            _ => false,
+        };
+        let load = |path: &Path, display: &Path, section: Section, st: (Stamp, Option<Stamp>)| {
+            let (parsed, diags) = discover::load(path, display, section, max);
+            let fp = if keep { fp(&parsed) } else { 0 };
+            FileState {
+                stamp: st,
+                parsed,
+                diags,
+                fp,
+            }
+        };
+        let cm = &mut self.memo.content;
+        if fast {
+            let todo = std::mem::take(&mut cm.pending);
+            let read: Vec<(OsString, FileState)> = todo
+                .into_par_iter()
+                .map(|(path, display, section)| {
+                    let st = file_stamp(&path, section);
+                    let state = load(&path, &display, section, st);
+                    (path.into_os_string(), state)
+                })
+                .collect();
+            files.extend(read);
+        } else {
+            let mut walk_diags = Vec::new();
+            let Some(scan) = discover::scan(&root, &mut walk_diags) else {
+                cm.scan = None;
+                diags.extend(walk_diags);
+                return None;
+            };
+            let read: Vec<(OsString, FileState)> = scan
+                .files
+                .par_iter()
+                .filter_map(|(path, display, section)| {
+                    let st = if keep {
+                        file_stamp(path, *section)
+                    } else {
+                        ((None, 0), None)
+                    };
+                    if files
+                        .get(path.as_os_str())
+                        .is_some_and(|f| fresh(&f.stamp.0, &st.0) && f.stamp.1 == st.1)
+                    {
+                        return None;
+                    }
+                    let state = load(path, display, *section, st);
+                    Some((path.as_os_str().to_owned(), state))
+                })
+                .collect();
+            files.extend(read);
+            let present: HashSet<&OsStr> =
+                scan.files.iter().map(|(p, _, _)| p.as_os_str()).collect();
+            files.retain(|p, _| present.contains(p.as_os_str()));
+            cm.scan = Some(scan);
+            cm.walk_diags = walk_diags;
+            cm.pending.clear();
+        }
+        diags.extend(cm.walk_diags.iter().cloned());
+        Some(files)
+    }
+
+    /// Applies the watcher's paths to the last walk; `false` when a walk is needed (a folder,
+    /// a static file, a symbolic link, a file outside the sections: things the walk judges).
+    pub(super) fn update_scan(&mut self, paths: &[PathBuf], files: &mut Files) -> bool {
+        let root = &self.opts.root;
+        let cm = &mut self.memo.content;
+        let Some(scan) = cm.scan.as_mut() else {
+            return false;
+        };
+        let walk = |p: &Path| {
+            if std::env::var_os("SCHOLIA_SERVE_TRACE").is_some() {
+                eprintln!("  a walk is needed for {}", p.display());
+            }
+            false
+        };
+        for path in paths {
+            let Some(rel) = path
+                .strip_prefix(&self.canonical_root)
+                .or_else(|_| path.strip_prefix(root))
+                .ok()
+            else {
+                return walk(path);
+            };
+            let Ok(in_content) = rel.strip_prefix("content") else {
+                // The configuration and the theme are compared whole on every run.
+                continue;
+            };
+            if in_content.starts_with("static") || in_content.as_os_str().is_empty() {
+                return walk(path);
+            }
+            let full = root.join(rel);
+            let meta = std::fs::symlink_metadata(&full);
+            let is_md = rel.extension().is_some_and(|e| e == "md");
+            // A parties file is read with its treaty entry: read the entry again (a file
+            // beside no entry is ignored, as a build ignores it).
+            if let Some(entry) = parties::owner(&full) {
+                let treaty = scan
+                    .files
+                    .binary_search_by(|(p, _, _)| p.cmp(&entry))
+                    .ok()
+                    .map(|i| scan.files[i].clone())
+                    .filter(|f| f.2 == Section::Entry(Kind::Treaty));
+                match treaty {
+                    Some(f) if !meta.as_ref().is_ok_and(|m| m.is_dir()) => {
+                        cm.pending.push(f);
+                        continue;
+                    }
+                    // A parties file of no treaty: the walk warns about it (or stops).
+                    _ => return walk(path),
+                }
+            }
+            // An entry added or removed beside a parties file: the walk decides whether
+            // that file is an orphan, and says why.
+            if is_md
+                && matches!(discover::classify(in_content), Ok(Some(Section::Entry(_))))
+                && parties::beside(&full).exists()
+                && (meta.is_err()
+                    || scan
+                        .files
+                        .binary_search_by(|(p, _, _)| p.cmp(&full))
+                        .is_err())
+            {
+                return walk(path);
+            }
+            if !is_md {
+                match &meta {
+                    // Files other than Markdown outside static/ are ignored by builds.
+                    Ok(m) if m.is_file() => continue,
+                    // Something removed: fine unless it was a folder of known files.
+                    Err(_) if !scan.files.iter().any(|(p, _, _)| p.starts_with(&full)) => continue,
+                    _ => return walk(path),
+                }
+            }
+            let section = match discover::classify(in_content) {
+                Ok(Some(s)) => s,
+                _ => return walk(path),
+            };
+            let at = scan.files.binary_search_by(|(p, _, _)| p.cmp(&full));
+            match meta {
+                Ok(m) if m.is_file() => {
+                    if let Err(i) = at {
+                        scan.files
+                            .insert(i, (full.clone(), shown(root, rel), section));
+                    }
+                    cm.pending.push((full.clone(), shown(root, rel), section));
+                }
+                Ok(_) => return walk(path),
+                Err(_) => {
+                    if let Ok(i) = at {
+                        scan.files.remove(i);
+                    }
+                    files.remove(full.as_os_str());
+                }
+            }
+        }
+        true
+    }
+
+    /// The parsed files by kind, in path order: owned (taken from `files`) in a full build,
+    /// borrowed when kept. Cross-file checks (duplicate slugs, dangling references) run here.
+    pub(super) fn loaded<'f>(
+        &self,
+        files: &'f mut Files,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Loaded<'f> {
+        let scan = self.memo.content.scan.as_ref().expect("set by content");
+        let mut loaded = Loaded {
+            commentaries: Vec::new(),
+            entries: Vec::new(),
+            pages: Vec::new(),
+            statics: scan.statics.clone(),
+        };
+        if self.keep {
+            let files: &'f Files = files;
+            for (path, _, _) in &scan.files {
+                let Some(f) = files.get(path.as_os_str()) else {
+                    continue;
+                };
+                diags.extend(f.diags.iter().cloned());
+                match &f.parsed {
+                    Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Borrowed(c), f.fp)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Borrowed(&**e), f.fp)),
+                    Some(Parsed::P(p)) => loaded.pages.push((Cow::Borrowed(p), f.fp)),
+                    None => {}
+                }
+            }
+        } else {
+            // Taken whole, so that the map's memory goes with it.
+            let mut files = std::mem::take(files);
+            for (path, _, _) in &scan.files {
+                let Some(f) = files.remove(path.as_os_str()) else {
+                    continue;
+                };
+                diags.extend(f.diags);
+                match f.parsed {
+                    Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Owned(c), 0)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(*e), 0)),
+                    Some(Parsed::P(p)) => loaded.pages.push((Cow::Owned(p), 0)),
+                    None => {}
+                }
+            }
+        }
+        diags.extend(content::check_parts(
+            loaded
+                .commentaries
+                .iter()
+                .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
+            &loaded
+                .entries
+                .iter()
+                .map(|(e, _)| e.as_ref())
+                .collect::<Vec<_>>(),
+            &loaded
+                .pages
+                .iter()
+                .map(|(p, _)| p.as_ref())
+                .collect::<Vec<_>>(),
+        ));
+        loaded
+    }
+}

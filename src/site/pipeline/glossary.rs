@@ -1,0 +1,158 @@
+//! The glossary stage: the glossary, its entries' rendered bodies and the free pages', each
+//! made again only as far as a change reaches.
+
+use super::*;
+
+impl Pipeline {
+    /// The glossary and its entries' rendered bodies. A kept glossary is rebuilt only when an
+    /// entry file changed, and an entry's body rendered again only when the change can reach
+    /// it ([`affected`]). Returns how far the change reaches.
+    pub(super) fn glossary(
+        &mut self,
+        entries: Vec<(Cow<Entry>, u64)>,
+        sources_changed: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Reach {
+        let keep = self.keep;
+        let hash = if keep {
+            fp(&entries.iter().map(|(_, f)| *f).collect::<Vec<_>>())
+        } else {
+            0
+        };
+        let cm = self.memo.config.as_ref().expect("config first");
+        let (config, routes) = (&cm.config, &cm.routes);
+        let sources = &self.memo.sources.as_ref().expect("sources first").sources;
+        let mut reach = Reach {
+            all: sources_changed || !keep,
+            changed: Vec::new(),
+            touched: Touched::new(&affected::Changes::default()),
+        };
+        let old = self.memo.glossary.take();
+        let (glossary, gdiags, old_renders, mut fps) = match old {
+            Some(g) if g.hash == hash && keep => (g.glossary, g.diags, g.renders, g.fps),
+            old => {
+                let file_fps: HashMap<PathBuf, u64> = entries
+                    .iter()
+                    .map(|(e, f)| (e.file.path.clone(), *f))
+                    .collect();
+                let owned: Vec<Entry> = entries.into_iter().map(|(e, _)| e.into_owned()).collect();
+                let (g, gd) = Glossary::new(owned, routes, |body| {
+                    summary::first_sentence(&summary::first_paragraph(body))
+                });
+                let (renders, fps) = match old {
+                    Some(o) => {
+                        match affected::changed_entries(&o.glossary, &g) {
+                            Some(c) => {
+                                reach.touched = Touched::new(&c);
+                                reach.changed = c.changed;
+                            }
+                            None => reach.all = true,
+                        }
+                        (o.renders, o.fps)
+                    }
+                    None => {
+                        reach.all = true;
+                        (Vec::new(), EntryFps::default())
+                    }
+                };
+                let mut fps = fps;
+                if keep {
+                    fps.entries = (0..g.entries.len())
+                        .map(|i| {
+                            let e = &g.entries[i];
+                            fp(&(file_fps.get(&e.file.path), &g.summaries[i], &g.urls[i]))
+                        })
+                        .collect();
+                }
+                (g, gd, renders, fps)
+            }
+        };
+        diags.extend(gdiags.iter().cloned());
+        let n = glossary.entries.len();
+        let renders = if reach.any() || old_renders.len() != n {
+            let all = reach.all || old_renders.len() != n;
+            let redo: Vec<Option<Rendered>> = glossary
+                .entries
+                .par_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let again = all
+                        || reach.touched.hits(&old_renders[i].mentions, &e.file.text)
+                        // An entry's own page reads its own fields.
+                        || reach.changed.binary_search(&i).is_ok();
+                    again.then(|| {
+                        markdown::render(
+                            &Input::new(&e.file, &glossary, config, sources)
+                                .own_entry(i)
+                                .editorial(self.opts.editorial),
+                        )
+                    })
+                })
+                .collect();
+            if keep {
+                fps.renders.resize(n, 0);
+                for (i, r) in redo.iter().enumerate() {
+                    if let Some(r) = r {
+                        fps.renders[i] = fp(&(&r.html, &r.notes, &r.works_cited));
+                    }
+                }
+            }
+            redo.into_iter()
+                .zip(
+                    old_renders
+                        .into_iter()
+                        .map(Some)
+                        .chain(std::iter::repeat_with(|| None)),
+                )
+                .map(|(new, old)| new.or(old).unwrap_or_default())
+                .collect()
+        } else {
+            old_renders
+        };
+        self.memo.glossary = Some(GlossaryMemo {
+            hash,
+            glossary,
+            diags: gdiags,
+            renders,
+            fps,
+        });
+        reach
+    }
+
+    /// The free pages' rendered bodies, again when a page or the glossary changed.
+    pub(super) fn free_pages(
+        &mut self,
+        loaded: &Loaded,
+        visible: &[&Page],
+        glossary_changed: bool,
+    ) {
+        let hash = if self.keep {
+            fp(&(
+                loaded.pages.iter().map(|(_, f)| *f).collect::<Vec<_>>(),
+                self.opts.drafts,
+            ))
+        } else {
+            0
+        };
+        if !glossary_changed && self.memo.pages.as_ref().is_some_and(|(h, _)| *h == hash) {
+            return;
+        }
+        let config = &self.memo.config.as_ref().expect("config first").config;
+        let sources = &self.memo.sources.as_ref().expect("sources first").sources;
+        let glossary = &self
+            .memo
+            .glossary
+            .as_ref()
+            .expect("glossary first")
+            .glossary;
+        let renders = visible
+            .par_iter()
+            .map(|p| {
+                markdown::render(
+                    &Input::new(&p.file, glossary, config, sources).editorial(self.opts.editorial),
+                )
+            })
+            .collect();
+        self.memo.pages = Some((hash, renders));
+    }
+}

@@ -1,0 +1,539 @@
+//! The one pipeline `build` and `serve` both run: config → sources → theme → content →
+//! glossary → markdown → articles → pages → extras → search.
+//!
+//! Each stage is written once. A full build is a pipeline with an empty memo that streams:
+//! every lookup misses, commentary pages go out as their Markdown renders, and their bodies
+//! are dropped at once (peak memory does not grow with the site's HTML). `serve` keeps the
+//! pipeline and its memo between runs: a file is read again only when its modification time
+//! or size changed, a commentary's Markdown is rendered again only when its file changed or
+//! a glossary change can reach it ([`affected`]), and a page is rendered again only when the
+//! key its view read ([`ctx`]) differs from the key of the file already in the output
+//! ([`output::LiveSink`]). The output is byte for byte the same either way: the equivalence
+//! test in `tests.rs` compares a kept pipeline with fresh ones after random edits.
+
+mod articles;
+mod extras;
+mod files;
+mod glossary;
+mod setup;
+
+use articles::Articles;
+use extras::{editorial, page_sources, put_all, read_statics, render_pages, site_files, sitemap};
+
+use super::affected::{self, Touched};
+use super::claims;
+use super::ctx::{self, fp, Article, ArticleFp, Base, Body, Ctx, EntryFps, Reads, Term};
+use super::feeds::{self, FeedItem, FeedSite};
+use super::index::{self, EntrySearch, SearchFiles};
+use super::output::{Changes, Sink};
+use super::pages::{self, PageKind};
+use super::sources as cite_site;
+use crate::cite::Sources;
+use crate::codes;
+use crate::config::{self, SiteConfig};
+use crate::content::discover::{self, shown, Parsed, Scan, Section};
+use crate::content::{self, parties, Commentary, Date, Entry, Kind, Page, Taxonomy};
+use crate::error::Diagnostic;
+use crate::glossary::coverage::{self, Suggest};
+use crate::glossary::Glossary;
+use crate::markdown::{self, summary, Input, Rendered};
+use crate::routes::{self, Routes};
+use crate::theme::Theme;
+use minijinja::Value;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// Commentaries in the Atom feed.
+const FEED_LEN: usize = 20;
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Site root.
+    pub root: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Also report the editorial state (`check`).
+    pub editorial: bool,
+}
+
+/// Pages and files a run produced, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Commentary pages.
+    pub commentaries: usize,
+    /// Glossary entry pages plus the index.
+    pub glossary: usize,
+    /// Home pages.
+    pub home: usize,
+    /// Tag and author pages, indexes included.
+    pub taxonomies: usize,
+    /// Free pages and the not-found page.
+    pub pages: usize,
+    /// Static files (the search index not counted: it grows with the content).
+    pub statics: usize,
+}
+
+impl Counts {
+    /// HTML pages in all.
+    pub fn html_pages(&self) -> usize {
+        self.commentaries + self.glossary + self.home + self.taxonomies + self.pages
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every diagnostic, sorted by file and position.
+    pub diags: Vec<Diagnostic>,
+    /// Whether the output was updated (no errors).
+    pub ok: bool,
+    /// What was produced.
+    pub counts: Counts,
+    /// `check` only: names in at least two commentaries that no entry covers, with the
+    /// number of commentaries, most frequent first.
+    pub coverage: Vec<(String, Suggest, usize)>,
+    /// The source file of each page rendered from Markdown: (output file, source path as
+    /// shown), sorted; for reporting problems found in the output against their source.
+    pub sources: Vec<(String, PathBuf)>,
+    /// The `base_url` the site was built with, ending in `/`.
+    pub base_url: String,
+    /// Commentaries whose Markdown was rendered.
+    pub markdown_renders: usize,
+    /// HTML pages rendered.
+    pub pages_rendered: usize,
+    /// Files written and removed (a kept output only).
+    pub changes: Changes,
+    /// Time taken (set by the caller).
+    pub elapsed: std::time::Duration,
+}
+
+fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// What changed on disk since a file was last read: modification time and size.
+type Stamp = (Option<SystemTime>, u64);
+
+fn stamp(path: &Path) -> Stamp {
+    match std::fs::metadata(path) {
+        Ok(m) => (m.modified().ok(), m.len()),
+        Err(_) => (None, u64::MAX),
+    }
+}
+
+/// The stamp of a content file and, for a treaty, of the parties file beside it (read with
+/// it, so a change to either reads the entry again; a missing file has a stamp too).
+fn file_stamp(path: &Path, section: Section) -> (Stamp, Option<Stamp>) {
+    let beside = (section == Section::Entry(Kind::Treaty)).then(|| stamp(&parties::beside(path)));
+    (stamp(path), beside)
+}
+
+/// Whether a kept stamp still describes the file (a missing time never does).
+fn fresh(old: &Stamp, new: &Stamp) -> bool {
+    old == new && new.0.is_some()
+}
+
+/// Content files by path. Keyed by the path's bytes: hashing a `Path` walks its components,
+/// which a rebuild of a large site would pay 12,000 times.
+type Files = rustc_hash::FxHashMap<OsString, FileState>;
+
+/// One content file as last read.
+struct FileState {
+    stamp: (Stamp, Option<Stamp>),
+    parsed: Option<Parsed>,
+    diags: Vec<Diagnostic>,
+    /// Fingerprint of the parsed value (0 when not kept).
+    fp: u64,
+}
+
+/// The configuration, kept until `scholia.yaml` changes (then everything is dropped).
+struct ConfigMemo {
+    hash: u64,
+    config: SiteConfig,
+    routes: Routes,
+    diags: Vec<Diagnostic>,
+}
+
+struct SourcesMemo {
+    hash: u64,
+    sources: Sources,
+    diags: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+struct ThemeMemo {
+    hash: Option<u64>,
+    /// Counts theme changes: part of every page's key.
+    epoch: u64,
+    theme: Option<Theme>,
+    diag: Option<Diagnostic>,
+    /// The theme's static files and syntax stylesheet, with their fingerprinted copies.
+    assets: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Default)]
+struct ContentMemo {
+    scan: Option<Scan>,
+    walk_diags: Vec<Diagnostic>,
+    files: Files,
+    /// Files the watcher named, to read in this run.
+    pending: Vec<(PathBuf, PathBuf, Section)>,
+    statics: HashMap<PathBuf, (Stamp, Vec<u8>)>,
+}
+
+struct GlossaryMemo {
+    hash: u64,
+    glossary: Glossary,
+    diags: Vec<Diagnostic>,
+    renders: Vec<Rendered>,
+    fps: EntryFps,
+}
+
+/// Everything a pipeline keeps between runs; empty in a full build.
+#[derive(Default)]
+struct Memo {
+    config: Option<ConfigMemo>,
+    sources: Option<SourcesMemo>,
+    theme: ThemeMemo,
+    content: ContentMemo,
+    glossary: Option<GlossaryMemo>,
+    /// Free pages' renders and the fingerprint of what they were rendered from.
+    pages: Option<(u64, Vec<Rendered>)>,
+    /// Newest first.
+    articles: Vec<Article>,
+    /// The glossary entries' search documents; `None` when entries changed.
+    entry_search: Option<Arc<EntrySearch>>,
+    /// Tags and authors, with the fingerprint of the commentary list they were made from.
+    terms: Option<(u64, [BTreeMap<String, Term>; 2])>,
+}
+
+/// A site's pipeline: its options and what it keeps between runs.
+pub struct Pipeline {
+    opts: Options,
+    keep: bool,
+    memo: Memo,
+    canonical_root: PathBuf,
+}
+
+/// The content of one run: owned in a full build, borrowed from the memo when kept.
+struct Loaded<'f> {
+    commentaries: Vec<(Cow<'f, Commentary>, u64)>,
+    entries: Vec<(Cow<'f, Entry>, u64)>,
+    pages: Vec<(Cow<'f, Page>, u64)>,
+    statics: Vec<(PathBuf, PathBuf)>,
+}
+
+/// How a glossary change reaches the Markdown renders.
+struct Reach {
+    /// Everything must be rendered again (a full build, a new slug, a new bibliography).
+    all: bool,
+    /// Entries that changed.
+    changed: Vec<usize>,
+    touched: Touched,
+}
+
+impl Reach {
+    fn any(&self) -> bool {
+        self.all || !self.changed.is_empty()
+    }
+}
+
+impl Pipeline {
+    /// A full build's pipeline: nothing kept, commentary pages streamed.
+    pub fn fresh(opts: Options) -> Pipeline {
+        Pipeline::new(opts, false)
+    }
+
+    /// `serve`'s pipeline: its memo is kept between runs.
+    pub fn kept(opts: Options) -> Pipeline {
+        Pipeline::new(opts, true)
+    }
+
+    fn new(opts: Options, keep: bool) -> Pipeline {
+        let canonical_root = opts
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| opts.root.clone());
+        Pipeline {
+            opts,
+            keep,
+            memo: Memo::default(),
+            canonical_root,
+        }
+    }
+
+    /// Whether the configuration asks for a search index (as of the last run).
+    pub fn search_enabled(&self) -> bool {
+        self.memo.config.as_ref().is_some_and(|c| c.config.search)
+    }
+
+    /// Runs every stage, writing into `sink`. `changed` names the paths that changed since
+    /// the last run (absolute, as a watcher reports them); `None` looks at every file. A
+    /// kept pipeline leaves the search index to [`Pipeline::search_job`].
+    pub fn run(&mut self, changed: Option<&[PathBuf]>, sink: &mut dyn Sink) -> Report {
+        let mut trace = Trace::new();
+        let mut diags = Vec::new();
+        let mut report = Report::default();
+        diags.extend(sink.check());
+        let sources_changed = self.config(&mut diags) | self.sources(&mut diags);
+        self.theme(&mut diags);
+        trace.lap("config, sources, theme");
+        let Some(mut files) = self.content(changed, &mut diags) else {
+            return finish(report, diags, sink, false);
+        };
+        trace.lap("content");
+        let mut loaded = self.loaded(&mut files, &mut diags);
+        let reach = self.glossary(
+            std::mem::take(&mut loaded.entries),
+            sources_changed,
+            &mut diags,
+        );
+        let page_list = visible_pages(&loaded.pages, self.opts.drafts);
+        self.free_pages(&loaded, &page_list, reach.any());
+        trace.lap("glossary, entries and pages");
+
+        let keep = self.keep;
+        let search_later = keep && self.search_enabled();
+        let Memo {
+            config: config_memo,
+            sources: sources_memo,
+            theme,
+            glossary,
+            pages: page_memo,
+            articles: kept_articles,
+            content: content_memo,
+            entry_search,
+            terms: terms_memo,
+        } = &mut self.memo;
+        let cm = config_memo.as_ref().expect("set by the config stage");
+        let (config, routes) = (&cm.config, &cm.routes);
+        let sm = sources_memo.as_ref().expect("set by the sources stage");
+        let sources = &sm.sources;
+        let gm = glossary.as_ref().expect("set by the glossary stage");
+        let page_renders: &[Rendered] = &page_memo.as_ref().expect("set by free_pages").1;
+        for r in gm.renders.iter().chain(page_renders) {
+            diags.extend(r.diags.iter().cloned());
+        }
+        diags.extend(cite_site::check_entries(sources, &gm.glossary.entries));
+
+        let site = pages::site_view(config, routes, &page_list, !sources.keys().is_empty());
+        let global = if keep {
+            fp(&(theme.epoch, cm.hash, sm.hash, &site))
+        } else {
+            0
+        };
+        let base = Base::new(
+            config,
+            routes,
+            sources,
+            Value::from_serialize(&site),
+            global,
+        );
+        let writing = theme.theme.is_some() && !has_errors(&diags);
+        if writing {
+            if let Err(d) = sink.begin() {
+                diags.push(d);
+                return finish(report, diags, sink, search_later);
+            }
+        }
+        let stage = Articles {
+            opts: &self.opts,
+            keep,
+            config,
+            routes,
+            glossary: &gm.glossary,
+            sources,
+            base: &base,
+            theme: theme.theme.as_ref().filter(|_| writing),
+            sink: &*sink,
+        };
+        let old = std::mem::take(kept_articles);
+        let (articles, renders) = stage.run(
+            std::mem::take(&mut loaded.commentaries),
+            old,
+            &reach,
+            &mut diags,
+        );
+        report.markdown_renders = renders;
+        trace.lap("articles");
+
+        let theme_ref = theme.theme.as_ref().filter(|_| !has_errors(&diags));
+        if let Some(theme_ref) = theme_ref {
+            // Tags and authors change only with the list of items (which carries them).
+            let order = keep.then(|| fp(&articles.iter().map(|a| a.fp.item).collect::<Vec<_>>()));
+            let terms = match terms_memo.take() {
+                Some((k, t)) if Some(k) == order => t,
+                _ => Taxonomy::ALL.map(|t| ctx::terms(&articles, t)),
+            };
+            let ctx = Ctx::new(
+                &base,
+                &gm.glossary,
+                &articles,
+                (&gm.renders, keep.then_some(&gm.fps)),
+                &page_list,
+                page_renders,
+                terms,
+            );
+            let jobs = pages::jobs(&ctx);
+            render_pages(
+                &ctx,
+                &jobs,
+                theme_ref,
+                &*sink,
+                keep,
+                &mut report,
+                &mut diags,
+            );
+            report.counts.commentaries = articles.len();
+            trace.lap("pages");
+            if self.opts.editorial {
+                report.coverage = editorial(&ctx, gm, &articles, page_renders, sources, &mut diags);
+            }
+            if !keep {
+                report.sources = page_sources(&articles, &gm.glossary, &page_list);
+            }
+            report.base_url = routes.base().to_string();
+
+            // Feed, sitemap, robots.txt, stylesheets, static files and (in a full build)
+            // the search index: cheap to make, each written when the output wants it.
+            let sitemap = sitemap(&ctx, &jobs, &articles, routes);
+            if let Some(k) = order {
+                *terms_memo = Some((k, ctx.into_terms()));
+            }
+            let mut extras = site_files(config, routes, &articles, &sitemap);
+            extras.extend(theme.assets.iter().cloned());
+            extras.extend(read_statics(
+                &self.opts.root,
+                &loaded.statics,
+                &mut content_memo.statics,
+                keep,
+                &mut diags,
+            ));
+            report.counts.statics = extras.len();
+            if !keep && config.search {
+                let entries = index::entries(&gm.glossary, &gm.renders);
+                extras.extend(index::files(articles.iter().map(|a| &a.search), &entries));
+            }
+            put_all(extras, &*sink, keep, &mut diags);
+            trace.lap("extras");
+        }
+        if keep {
+            if reach.any() {
+                *entry_search = None;
+            }
+            *kept_articles = articles;
+            content_memo.files = files;
+        }
+        finish(report, diags, sink, search_later)
+    }
+
+    /// The search index's work, to run on any thread: `None` when the site has no index.
+    /// A kept pipeline's runs leave the index to this, because it covers every page and
+    /// takes longer than the pages an edit touches.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        if !self.search_enabled() {
+            return None;
+        }
+        let gm = self.memo.glossary.as_ref()?;
+        let entries = self
+            .memo
+            .entry_search
+            .get_or_insert_with(|| Arc::new(index::entries(&gm.glossary, &gm.renders)))
+            .clone();
+        Some(SearchJob {
+            articles: self
+                .memo
+                .articles
+                .iter()
+                .map(|a| a.search.clone())
+                .collect(),
+            entries,
+        })
+    }
+
+    /// The output files of the commentaries' search documents (the pages' own), which the
+    /// index's files must not remove.
+    pub fn search_docs(&self) -> HashSet<String> {
+        (0..self.memo.articles.len())
+            .map(Routes::search_doc)
+            .collect()
+    }
+}
+
+/// A search index to make from a snapshot of a pipeline's terms.
+pub struct SearchJob {
+    articles: Vec<crate::search::Terms>,
+    entries: Arc<EntrySearch>,
+}
+
+impl SearchJob {
+    /// Makes the index files and the glossary entries' documents.
+    pub fn run(&self) -> SearchFiles {
+        index::files(self.articles.iter(), &self.entries)
+    }
+}
+
+/// Sorts the diagnostics and ends the output's run. With the search index made later (a
+/// kept pipeline), its files are not the run's to remove.
+fn finish(
+    mut report: Report,
+    mut diags: Vec<Diagnostic>,
+    sink: &mut dyn Sink,
+    search_later: bool,
+) -> Report {
+    let ok = !has_errors(&diags);
+    let spare = |rel: &str| search_later && Routes::is_search_data(rel);
+    match sink.finish(ok, &spare) {
+        Ok(c) => report.changes = c,
+        Err(d) => diags.push(d),
+    }
+    crate::error::sort(&mut diags);
+    report.ok = !has_errors(&diags);
+    report.diags = diags;
+    report
+}
+
+/// Free pages that are published, by title.
+fn visible_pages<'a>(pages: &'a [(Cow<Page>, u64)], drafts: bool) -> Vec<&'a Page> {
+    let mut v: Vec<&Page> = pages
+        .iter()
+        .map(|(p, _)| p.as_ref())
+        .filter(|p| drafts || !p.draft)
+        .collect();
+    v.sort_by(|a, b| a.title.cmp(&b.title));
+    v
+}
+
+/// Phase times on stderr when `SCHOLIA_SERVE_TRACE` is set, to see where a run goes.
+struct Trace {
+    on: bool,
+    last: Instant,
+}
+
+impl Trace {
+    fn new() -> Trace {
+        Trace {
+            on: std::env::var_os("SCHOLIA_SERVE_TRACE").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "  {what}: {:.1} ms",
+                self.last.elapsed().as_secs_f64() * 1e3
+            );
+            self.last = Instant::now();
+        }
+    }
+}
