@@ -47,6 +47,8 @@ fn time_render(commentaries: &[Commentary], glossary: &Glossary) -> (Duration, u
                     editorial: false,
                     sources: None,
                     paragraph_ids: false,
+                    written: None,
+                    states: &[],
                 });
                 let errors = r.diags.iter().filter(|d| d.is_error()).count();
                 (r.mentions.len(), errors)

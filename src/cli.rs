@@ -245,9 +245,12 @@ fn build_then(
             counts = None;
         }
     }
-    if strict && !diags.is_empty() {
+    // `--strict` makes warnings errors; information stays information.
+    if strict && diags.iter().any(|d| d.severity != Severity::Info) {
         for d in &mut diags {
-            d.severity = Severity::Error;
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
         }
         counts = None;
     }
@@ -256,7 +259,7 @@ fn build_then(
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    let errors = diags.len() - warnings;
+    let errors = diags.iter().filter(|d| d.is_error()).count();
     if format == Format::Json {
         return i32::from(counts.is_none());
     }

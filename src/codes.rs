@@ -144,6 +144,24 @@ codes! {
     OUTSIDE_BASE = "E0112", "A root-relative link leaves the base_url sub-path",
         "error: content/pages/about.md:5:3: the link `/feed.xml` leaves the site's path `/policy/commentary/`; it works at the root of a test server and breaks where the site is deployed (write the full path, or a relative link)",
         "With `base_url: https://example.org/policy/commentary/`, a link written `/tags/` points outside the site. Write it relative (`../tags/`) or with the sub-path (`/policy/commentary/tags/`).";
+    PARTIES_FORMAT = "E0120", "A treaty's parties file is malformed",
+        "error: content/glossary/treaties/tokyo-1963.parties.csv:1:14: unknown column `consnt`; did you mean `consent`?; the columns are state, signed, consent, kind, in_force, withdrawn, note (any order; put free text in `note`)",
+        "A parties file is CSV with a header row naming some of the columns `state,signed,consent,kind,in_force,withdrawn,note` (in any order; `state` is required), then one row per state with as many cells as the header. Quote a cell that contains a comma; `kind` is one of ratification, accession, acceptance, approval, succession.";
+    DUPLICATE_STATE = "E0121", "A state has two rows in a parties file",
+        "error: content/glossary/treaties/tokyo-1963.parties.csv:7:1: `China` already has a row (line 3); keep one row per state",
+        "Keep one row per state: put the later act in its own column (`consent`, `withdrawn`) and history in `note`.";
+    PARTY_DATES = "E0122", "A state's dates contradict each other",
+        "error: content/glossary/treaties/tokyo-1963.parties.csv:4:14: `consent` (1961-01-01) is before `signed` (1963-09-14); a state consents on or after signing (an accession has no signature: leave `signed` empty)",
+        "`kind` is given exactly when `consent` is; `consent` is not before `signed`; `withdrawn` needs a `consent` and is not before it. Check the dates against the depositary's status list.";
+    PREMATURE_IN_FORCE = "W0123", "A commentary says a treaty is in force before it was",
+        "warning: content/commentaries/2014-03-01-a.md:9:1: this sentence says `Beijing Convention` is in force, but it entered into force on 1 July 2018, after this commentary's date (1 March 2014); reword it (e.g. \"not yet in force\"), or correct `in_force` or the date",
+        "`scholia check` looks for a sentence that names the treaty and says `entered into force` or `in force` without a word such as not, yet, before, until, will or if (README: \"Treaty parties\"). Reword the sentence, or correct the treaty's `in_force` date or the commentary's `date`.";
+    STALE_PARTIES = "I0124", "A treaty's parties were last checked more than a year ago",
+        "info: content/glossary/treaties/budapest-convention.md:13:16: the parties of `Convention on Cybercrime` were last checked on 2015-12-03, more than a year ago; check them against the depositary's list and update the parties file and `parties_as_of`",
+        "Compare the parties file with the depositary's status list, update it and `parties_as_of`. Information only: `check --strict` does not fail on it.";
+    ORPHAN_PARTIES = "W0125", "A parties file belongs to no treaty",
+        "warning: content/glossary/treaties/tokio.parties.csv: there is no treaty entry `content/glossary/treaties/tokio.md` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
+        "A parties file sits beside its treaty's entry and has the entry's file name with `.parties.csv` for `.md`. Rename it, or create the entry (`scholia new treaty`).";
     SERVE = "E0130", "The preview cannot start or go on",
         "error: cannot listen on 127.0.0.1:1111: Address already in use (os error 98); choose another port with --port",
         "Follow the message: choose another port with `--port`, or restart `scholia serve` when the file watcher stopped.";

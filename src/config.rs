@@ -49,6 +49,8 @@ pub struct SiteConfig {
     pub citation_style: String,
     /// Where `citation_style` was set (line, column), for messages about its file.
     pub citation_style_at: (usize, usize),
+    /// States of interest (`states:`): their status is shown on treaty pages and cards.
+    pub states: Vec<String>,
 }
 
 impl Default for SiteConfig {
@@ -67,6 +69,7 @@ impl Default for SiteConfig {
             extra: Yaml::Null,
             citation_style: crate::cite::DEFAULT_STYLE.into(),
             citation_style_at: (0, 0),
+            states: Vec::new(),
         }
     }
 }
@@ -84,6 +87,7 @@ const KEYS: &[&str] = &[
     "search",
     "extra",
     "citation_style",
+    "states",
 ];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
@@ -196,6 +200,7 @@ impl SiteConfig {
                 );
             }
         }
+        c.states = f.string_list("states");
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)
@@ -231,7 +236,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -252,6 +257,7 @@ mod tests {
         assert_eq!(c.max_file_bytes, 2_000_000);
         assert!(!c.search);
         assert_eq!(c.citation_style, "apa");
+        assert_eq!(c.states, ["China", "United States"]);
         assert!(matches!(c.extra, Yaml::Map(_)));
     }
 

@@ -17,6 +17,9 @@ pub enum Severity {
     Error,
     /// The site builds, but something is probably not what the author meant.
     Warning,
+    /// Worth knowing, nothing wrong (e.g. data last checked long ago); `check --strict`
+    /// leaves it alone.
+    Info,
 }
 
 /// One problem, with its place in a file when it has one.
@@ -70,6 +73,22 @@ impl Diagnostic {
         }
     }
 
+    /// The same, as a warning.
+    pub fn as_warning(self) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
+    /// The same, as information: nothing wrong, but worth knowing.
+    pub fn as_info(self) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            ..self
+        }
+    }
+
     /// A warning that belongs to no file (e.g. the preview listens on the network).
     pub fn global_warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -114,6 +133,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         write!(f, "{label}: ")?;
         if let Some(path) = &self.path {
@@ -178,7 +198,9 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         if dist > allowed && jw < 0.9 {
             continue;
         }
-        let better = best.is_none_or(|(d, j, _)| (dist, -jw) < (d, -j));
+        // Ties go to the first candidate in alphabetical order, so that the suggestion does
+        // not depend on the order candidates come in (a hash map's keys, for one).
+        let better = best.is_none_or(|(d, j, b)| (dist, -jw, c) < (d, -j, b));
         if better {
             best = Some((dist, jw, c));
         }
@@ -225,5 +247,8 @@ mod tests {
     fn suggests_close_words_only() {
         assert_eq!(closest("titel", ["title", "date", "tags"]), Some("title"));
         assert_eq!(closest("zzz", ["title", "date"]), None);
+        // Equally close: the same answer in any order.
+        assert_eq!(closest("ab-12", ["ab-39", "ab-46"]), Some("ab-39"));
+        assert_eq!(closest("ab-12", ["ab-46", "ab-39"]), Some("ab-39"));
     }
 }

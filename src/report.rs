@@ -59,7 +59,7 @@ pub fn render(
 pub fn json(d: &Diagnostic) -> String {
     let (message, help) = d.parts();
     let value = serde_json::json!({
-        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" },
         "code": d.code,
         "path": d.path.as_ref().map(|p| p.display().to_string()),
         "line": (d.line > 0).then_some(d.line),
@@ -134,6 +134,7 @@ fn human(d: &Diagnostic, color: bool, source: Option<&str>) -> String {
     let mut diag = match d.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
+        Severity::Info => cs::Diagnostic::note(),
     }
     .with_message(message)
     .with_code(d.code);

@@ -32,6 +32,8 @@ pub const SOURCES: &str = "sources/";
 pub const CORRECTIONS: &str = "corrections/";
 /// The Atom feed of the corrections.
 pub const CORRECTIONS_FEED: &str = "corrections/feed.xml";
+/// The timeline of the site's dated events.
+pub const TIMELINE: &str = "timeline/";
 /// The search page; the index's data files sit under it.
 pub const SEARCH: &str = "search/";
 
@@ -40,6 +42,8 @@ pub const SEARCH: &str = "search/";
 pub const RESERVED: &[&str] = &[
     "commentaries",
     "glossary",
+    "timeline",
+    "corrections",
     "tags",
     "authors",
     "page",
@@ -169,7 +173,15 @@ mod tests {
         for t in Taxonomy::ALL {
             assert!(RESERVED.contains(&Routes::taxonomy(t).trim_end_matches('/')));
         }
-        for path in [GLOSSARY, SOURCES, SEARCH, "commentaries/x/", "page/2/"] {
+        for path in [
+            GLOSSARY,
+            SOURCES,
+            SEARCH,
+            CORRECTIONS,
+            TIMELINE,
+            "commentaries/x/",
+            "page/2/",
+        ] {
             let top = path.split('/').next().unwrap();
             assert!(RESERVED.contains(&top), "{top}");
         }

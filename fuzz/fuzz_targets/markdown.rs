@@ -138,6 +138,8 @@ fuzz_target!(|data: &[u8]| {
             editorial,
             sources: None,
             paragraph_ids: !editorial,
+            written: None,
+            states: &[],
         });
         if !body.contains('<') {
             if let Err(e) = check_html(&r.html) {

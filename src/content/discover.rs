@@ -4,6 +4,7 @@
 //! its section by where it sits, read, and parsed in parallel. Files are read whole: the
 //! parsers keep the text for rendering and for positions in diagnostics.
 
+use super::parties::{self, Parties};
 use super::{parse_commentary, parse_entry, parse_page, Commentary, Entry, Kind, Page};
 use crate::codes;
 use crate::error::Diagnostic;
@@ -40,8 +41,8 @@ pub enum Section {
 pub enum Parsed {
     /// A commentary.
     C(Commentary),
-    /// A glossary entry.
-    E(Entry),
+    /// A glossary entry (boxed: the largest kind, by its treaty facts).
+    E(Box<Entry>),
     /// A free page.
     P(Page),
 }
@@ -111,7 +112,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
         diags.extend(d);
         match parsed {
             Some(Parsed::C(c)) => content.commentaries.push(c),
-            Some(Parsed::E(e)) => content.entries.push(e),
+            Some(Parsed::E(e)) => content.entries.push(*e),
             Some(Parsed::P(p)) => content.pages.push(p),
             None => {}
         }
@@ -131,6 +132,7 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         return None;
     }
     let mut scan = Scan::default();
+    let mut parties_files = Vec::new();
     for item in WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -175,6 +177,9 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         }
         match classify(in_content) {
             Ok(Some(section)) => scan.files.push((path.to_path_buf(), display, section)),
+            Ok(None) if parties::owner(in_content).is_some() => {
+                parties_files.push((path.to_path_buf(), display));
+            }
             Ok(None) => {}
             Err(msg) => diags.push(Diagnostic::warning(
                 codes::OUTSIDE_SECTION,
@@ -186,7 +191,32 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
         }
     }
 
+    diags.extend(orphan_parties(&scan, &parties_files));
     Some(scan)
+}
+
+/// Parties files that belong to no treaty entry: read by nothing, so said once, at the walk.
+fn orphan_parties(scan: &Scan, found: &[(PathBuf, PathBuf)]) -> Vec<Diagnostic> {
+    found
+        .iter()
+        .filter_map(|(path, display)| {
+            let entry = parties::owner(path)?;
+            let section = scan.files.iter().find(|(p, _, _)| *p == entry).map(|f| f.2);
+            let shown_entry = parties::owner(display).unwrap_or_default();
+            let msg = match section {
+                Some(Section::Entry(Kind::Treaty)) => return None,
+                Some(_) => format!(
+                    "`{}` is not a treaty, and only treaties have parties, so this file is ignored; remove it, or move it beside its treaty under glossary/treaties/",
+                    shown_entry.display()
+                ),
+                None => format!(
+                    "there is no treaty entry `{}` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
+                    shown_entry.display()
+                ),
+            };
+            Some(Diagnostic::file(codes::ORPHAN_PARTIES, display, msg).as_warning())
+        })
+        .collect()
 }
 
 /// Reads and parses one file found by [`scan`].
@@ -209,14 +239,56 @@ pub fn load(
             (c.map(Parsed::C), d)
         }
         Section::Entry(kind) => {
-            let (e, d) = parse_entry(display, kind, text);
-            (e.map(Parsed::E), d)
+            let (mut e, mut d) = parse_entry(display, kind, text);
+            // Read even when the front matter has errors: every problem at once.
+            if kind == Kind::Treaty {
+                let parties = load_parties(path, display, max_bytes, &mut d);
+                if let Some(e) = &mut e {
+                    e.record.parties = parties;
+                }
+            }
+            (e.map(|e| Parsed::E(Box::new(e))), d)
         }
         Section::Page => {
             let (p, d) = parse_page(display, text);
             (p.map(Parsed::P), d)
         }
     }
+}
+
+/// Reads the parties file beside a treaty entry, if there is one. Its problems go to `diags`
+/// (so the build fails) and the entry is kept without parties, so that pages and links that
+/// name the treaty still resolve while the file is being fixed.
+fn load_parties(
+    entry: &Path,
+    display: &Path,
+    max_bytes: u64,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parties> {
+    let path = parties::beside(entry);
+    let display = parties::beside(display);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Ok(m) if m.file_type().is_symlink() => {
+            diags.push(Diagnostic::warning(
+                codes::SYMLINK,
+                &display,
+                0,
+                0,
+                "symbolic links are not followed; this one is skipped (copy the file instead)",
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    if let Some(d) = too_big(&path, &display, max_bytes) {
+        diags.push(d);
+        return None;
+    }
+    let text = read_text(&path, &display).map_err(|d| diags.push(d)).ok()?;
+    let (parties, d) = parties::parse(&display, &text);
+    diags.extend(d);
+    parties
 }
 
 /// An error when a file is over the size cap (`max_file_mb` in scholia.yaml). Checked before

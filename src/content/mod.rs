@@ -9,6 +9,7 @@ pub mod date;
 pub mod discover;
 pub mod fields;
 pub mod front_matter;
+pub mod parties;
 
 pub use date::Date;
 pub use discover::{discover, Content};
@@ -230,6 +231,9 @@ pub struct Entry {
     pub place: Option<String>,
     /// A body slug or free text.
     pub depositary: Option<String>,
+    /// A treaty's series, parties and their source (boxed: bodies have none, and a parsed
+    /// file's size is that of its largest kind).
+    pub record: Box<TreatyRecord>,
     /// See-also slugs.
     pub related: Vec<String>,
     /// Official page.
@@ -242,6 +246,25 @@ pub struct Entry {
     pub sources: Vec<String>,
     /// Where `sources` is (line, column of the value), for unknown keys.
     pub sources_at: (usize, usize),
+}
+
+/// What a treaty entry says about where it is published and who is bound by it.
+#[derive(Debug, Clone, PartialEq, Hash, Default)]
+pub struct TreatyRecord {
+    /// Where the treaty is published, e.g. `1035 UNTS 167` (for the citation).
+    pub treaty_series: Option<String>,
+    /// When the parties file was last checked against its source.
+    pub parties_as_of: Option<Date>,
+    /// Where `parties_as_of` is (line, column of the value), for `check`'s report.
+    pub parties_as_of_at: (usize, usize),
+    /// Where the parties come from: a URL or a key of the bibliography.
+    pub parties_source: Option<String>,
+    /// The parties file lists some states only (`parties_partial: true`), so its counts are
+    /// not the treaty's.
+    pub parties_partial: bool,
+    /// The parties file beside the entry (`<slug>.parties.csv`), when there is one and it
+    /// has no errors. Part of the entry, so the entry's fingerprint covers it.
+    pub parties: Option<parties::Parties>,
 }
 
 /// A free page (about, editorial policy).
@@ -303,6 +326,10 @@ const TREATY_KEYS: &[&str] = &[
     "in_force",
     "place",
     "depositary",
+    "treaty_series",
+    "parties_as_of",
+    "parties_source",
+    "parties_partial",
     "related",
     "url",
     "extra",
@@ -588,6 +615,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
         in_force: None,
         place: None,
         depositary: None,
+        record: Box::default(),
         related,
         url,
         extra,
@@ -623,6 +651,11 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             e.in_force = f.date("in_force");
             e.place = f.string("place");
             e.depositary = f.string("depositary");
+            e.record.treaty_series = f.string("treaty_series");
+            e.record.parties_as_of = f.date("parties_as_of");
+            e.record.parties_as_of_at = f.loc("parties_as_of");
+            e.record.parties_source = f.string("parties_source");
+            e.record.parties_partial = f.bool("parties_partial").unwrap_or(false);
             if let (Some(a), Some(b)) = (e.adopted, e.in_force) {
                 if b < a {
                     f.nested_error(

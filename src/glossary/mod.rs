@@ -8,12 +8,14 @@
 
 pub mod coverage;
 pub mod matcher;
+pub mod status;
 
-use crate::content::{Entry, Kind};
+use crate::content::{Date, Entry, Kind};
 use crate::error::{did_you_mean, Diagnostic};
 use crate::html::escape;
 use crate::routes::Routes;
 use matcher::Matcher;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One fact of an entry, for its page and its hover card.
@@ -36,6 +38,26 @@ pub enum FactLink {
     Entry(usize),
     /// An outside page.
     External(String),
+}
+
+/// A body's relations to other bodies, as entry indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Relations {
+    /// `parent:`.
+    pub parent: Option<usize>,
+    /// `successor:`.
+    pub successor: Option<usize>,
+    /// Bodies whose `successor:` is this one.
+    pub predecessors: Vec<usize>,
+    /// Bodies whose `parent:` is this one.
+    pub children: Vec<usize>,
+}
+
+impl Relations {
+    /// Whether there is anything to draw.
+    pub fn is_empty(&self) -> bool {
+        self == &Relations::default()
+    }
 }
 
 /// The glossary of one build.
@@ -100,6 +122,32 @@ impl Glossary {
         self.by_slug.get(slug).copied()
     }
 
+    /// The bodies entry `i` is related to over time and in rank: its parent and successor
+    /// (from its own front matter) and the bodies naming it as their successor or parent.
+    /// A relation to a treaty or to itself is left out (`check` reports those).
+    pub fn relations(&self, i: usize) -> Relations {
+        let e = &self.entries[i];
+        let body = |slug: &Option<String>| {
+            let j = self.find(slug.as_deref()?)?;
+            (j != i && self.entries[j].kind == Kind::Body).then_some(j)
+        };
+        let naming = |field: fn(&Entry) -> &Option<String>| -> Vec<usize> {
+            (0..self.entries.len())
+                .filter(|&j| j != i && self.entries[j].kind == Kind::Body)
+                .filter(|&j| field(&self.entries[j]).as_deref() == Some(e.slug.as_str()))
+                .collect()
+        };
+        if e.kind != Kind::Body {
+            return Relations::default();
+        }
+        Relations {
+            parent: body(&e.parent),
+            successor: body(&e.successor),
+            predecessors: naming(|x| &x.successor),
+            children: naming(|x| &x.parent),
+        }
+    }
+
     /// An error message for an unknown slug, with the closest one.
     pub fn unknown(&self, slug: &str) -> String {
         format!(
@@ -111,6 +159,23 @@ impl Glossary {
     /// The `<a …>` that opens a link to entry `i`.
     pub fn open_tag(&self, i: usize) -> &str {
         &self.open_tags[i]
+    }
+
+    /// The `<a …>` that opens a link to entry `i` in a text written on `written`: a treaty's
+    /// link also says its status on that date (and later, where different), in its `title`
+    /// (read without JavaScript) and in `data-status` (the hover card). In an undated text
+    /// (an entry, a free page) a treaty with a parties file says its status on its status
+    /// date.
+    pub fn open_tag_on(&self, i: usize, written: Option<Date>, states: &[String]) -> Cow<'_, str> {
+        let e = &self.entries[i];
+        let card = match written {
+            Some(d) => status::card_on(e, d, states),
+            None => status::card_now(e, states),
+        };
+        match card {
+            Some(card) => Cow::Owned(self.build_tag(i, Some(&card))),
+            None => Cow::Borrowed(&self.open_tags[i]),
+        }
     }
 
     /// The facts of entry `i`, in display order.
@@ -178,16 +243,26 @@ impl Glossary {
     }
 
     fn build_open_tag(&self, i: usize) -> String {
+        self.build_tag(i, None)
+    }
+
+    /// The opening tag, with a dated status when there is one.
+    fn build_tag(&self, i: usize, status: Option<&str>) -> String {
         let e = &self.entries[i];
         let summary = &self.summaries[i];
-        let title = if summary.is_empty() {
+        let mut title = if summary.is_empty() {
             e.name.clone()
         } else {
             format!("{}: {summary}", e.name)
         };
+        let mut status_attr = String::new();
+        if let Some(st) = status {
+            title.push_str(&format!(" ({st}.)"));
+            status_attr = format!(r#" data-status="{}""#, escape(st));
+        }
         let kind = e.kind.as_str();
         format!(
-            r#"<a class="gl gl-{kind}" href="{}" title="{}" data-kind="{kind}" data-name="{}" data-summary="{}" data-facts="{}">"#,
+            r#"<a class="gl gl-{kind}" href="{}" title="{}" data-kind="{kind}" data-name="{}" data-summary="{}" data-facts="{}"{status_attr}>"#,
             escape(&self.urls[i]),
             escape(&title),
             escape(&e.name),

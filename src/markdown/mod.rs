@@ -35,7 +35,7 @@ use crate::cite::{self, CiteItem, Sources};
 use crate::codes::{self, Code};
 pub use crate::config::Autolink;
 use crate::config::SiteConfig;
-use crate::content::Text;
+use crate::content::{Date, Text};
 use crate::error::{Diagnostic, LineIndex};
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
@@ -76,6 +76,11 @@ pub struct Input<'a> {
     /// Give each top-level paragraph and block quote a stable id and a `¶` link (the
     /// commentaries, which readers cite to the paragraph).
     pub paragraph_ids: bool,
+    /// When the text was written (a commentary's date): links to a treaty then say its
+    /// status on that date.
+    pub written: Option<Date>,
+    /// The states of interest (`states:`), named in those statuses.
+    pub states: &'a [String],
 }
 
 impl<'a> Input<'a> {
@@ -84,7 +89,7 @@ impl<'a> Input<'a> {
     pub fn new(
         file: &'a Text,
         glossary: &'a Glossary,
-        config: &SiteConfig,
+        config: &'a SiteConfig,
         sources: &'a Sources,
     ) -> Input<'a> {
         Input {
@@ -96,12 +101,20 @@ impl<'a> Input<'a> {
             editorial: false,
             sources: Some(sources),
             paragraph_ids: false,
+            written: None,
+            states: &config.states,
         }
     }
 
     /// Stable paragraph ids and `¶` links.
     pub fn paragraph_ids(mut self, on: bool) -> Self {
         self.paragraph_ids = on;
+        self
+    }
+
+    /// A text written on `date` (a commentary): treaty links say their status then.
+    pub fn written(mut self, date: Date) -> Self {
+        self.written = Some(date);
         self
     }
 
@@ -616,6 +629,14 @@ impl<'i, 'a> Linker<'i, 'a> {
         self.plain.clear();
     }
 
+    /// The opening tag of a link to `entry` in this text (dated for a commentary).
+    fn open_tag(&self, entry: usize) -> String {
+        self.input
+            .glossary
+            .open_tag_on(entry, self.input.written, self.input.states)
+            .into_owned()
+    }
+
     fn mention(&mut self, entry: usize) {
         if self.mentioned.insert(entry) {
             self.pending.push((entry, self.plain.len()));
@@ -918,9 +939,8 @@ impl<'i, 'a> Linker<'i, 'a> {
         self.linked[i] = true;
         self.explicit.insert(i);
         self.mention(i);
-        self.push(Event::Html(CowStr::from(
-            self.input.glossary.open_tag(i).to_string(),
-        )));
+        let open = self.open_tag(i);
+        self.push(Event::Html(CowStr::from(open)));
         if has_pothole {
             self.links.push(Open::Kept);
         } else {
@@ -981,7 +1001,7 @@ impl<'i, 'a> Linker<'i, 'a> {
             self.linked[f.entry] = true;
             self.mention(f.entry);
             self.plain.push_str(&text[f.start..f.end]);
-            let open = self.input.glossary.open_tag(f.entry).to_string();
+            let open = self.open_tag(f.entry);
             self.push(Event::Html(CowStr::from(open)));
             self.push(Event::Text(CowStr::from(text[f.start..f.end].to_string())));
             self.push(Event::Html(CowStr::Borrowed("</a>")));

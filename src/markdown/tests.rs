@@ -57,6 +57,8 @@ pub(super) fn render_input(
         editorial: true,
         sources: None,
         paragraph_ids: false,
+        written: None,
+        states: &[],
     })
 }
 
@@ -367,6 +369,8 @@ fn raw_html_is_kept_unless_sanitized() {
         editorial: false,
         sources: None,
         paragraph_ids: true,
+        written: None,
+        states: &[],
     });
     for bad in ["<script", "onclick", "<iframe", "alert"] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);
@@ -448,6 +452,8 @@ fn render_body(
         editorial: false,
         sources,
         paragraph_ids,
+        written: None,
+        states: &[],
     })
 }
 

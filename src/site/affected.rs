@@ -5,8 +5,9 @@
 //! each entry's link tag and name. When the set of slugs stays the same (entries keep their
 //! indexes), only the commentaries that touch a changed entry can render differently:
 //!
-//! - those that linked it before, when its links render differently or it lost a surface:
-//!   their mentions;
+//! - those that linked it before, when its links render differently (for a treaty, also
+//!   when its dates or parties change: its links say its status on the commentary's date) or
+//!   it lost a surface: their mentions;
 //! - those whose source contains a surface it gained (found by an automaton over the gained
 //!   surfaces only, with the real matcher's rules); where an escape or an entity could hide
 //!   a surface from the source, any word of it.
@@ -63,10 +64,14 @@ pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Changes> {
     let mut out = Changes::default();
     for i in 0..new.entries.len() {
         let (a, b) = (&old.entries[i], &new.entries[i]);
+        // A treaty's links in a commentary also say its status on the commentary's date,
+        // from its dates and parties.
+        let dated = a.in_force != b.in_force || a.record != b.record;
         let link = old.open_tag(i) != new.open_tag(i)
             || old.urls[i] != new.urls[i]
             || a.name != b.name
-            || a.autolink != b.autolink;
+            || a.autolink != b.autolink
+            || dated;
         if !link && a == b && old.summaries[i] == new.summaries[i] {
             continue;
         }

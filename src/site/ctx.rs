@@ -14,7 +14,7 @@ use crate::cite::Sources;
 use crate::config::SiteConfig;
 use crate::content::{Commentary, Date, Entry, Kind, Page, Taxonomy};
 use crate::glossary::coverage::Suggest;
-use crate::glossary::{Fact, Glossary};
+use crate::glossary::{Fact, Glossary, Relations};
 use crate::markdown::{Mention, Note, Rendered};
 use crate::routes::Routes;
 use crate::search;
@@ -426,6 +426,14 @@ impl<'a> Ctx<'a> {
         let facts = self.glossary.facts(i);
         r.feed_value(&facts);
         facts
+    }
+
+    /// Body `i`'s parent, successor, predecessors and children (fingerprinted as found: a
+    /// new child elsewhere changes them).
+    pub(super) fn relations(&self, i: usize, r: &mut Reads) -> Relations {
+        let rel = self.glossary.relations(i);
+        r.feed_value(&rel);
+        rel
     }
 
     /// The entry with this slug.

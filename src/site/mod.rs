@@ -8,11 +8,18 @@
 //! - [`affected`]: which commentaries a glossary change can reach;
 //! - [`feeds`], [`index`], [`assets`], [`sources`]: the feed and sitemap, the search index,
 //!   fingerprinted asset names, the bibliography;
+//! - [`treaty`], [`timeline`], [`bodies`], [`chart`]: a treaty's citation, status and parties, the
+//!   site's dated events, a body's relations, and the SVG charts drawn at build time;
+//! - [`claims`]: `check`'s report on stale parties data and premature claims of entry into
+//!   force;
 //! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
 
 pub mod affected;
 pub mod assets;
+pub mod bodies;
 pub mod build;
+pub mod chart;
+pub mod claims;
 mod ctx;
 pub mod feeds;
 pub mod index;
@@ -22,6 +29,8 @@ mod pages;
 pub mod pipeline;
 pub mod session;
 pub mod sources;
+pub mod timeline;
+pub mod treaty;
 pub mod write;
 
 #[cfg(test)]

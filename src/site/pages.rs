@@ -10,11 +10,14 @@
 //! Adding a page kind: a [`Job`] variant, its place in [`jobs`], its view function here, its
 //! route in `crate::routes`, and its template.
 
+use super::bodies;
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
+use super::timeline;
+use super::treaty;
 use crate::citable;
 use crate::content::{Date, Kind, Taxonomy};
-use crate::glossary::FactLink;
+use crate::glossary::{status, FactLink};
 use crate::html;
 use crate::markdown::summary;
 use crate::routes::{self, Routes};
@@ -45,6 +48,8 @@ pub(super) enum Job {
     Search,
     /// Every correction of the site (only when there is one).
     Corrections,
+    /// The timeline of dated events.
+    Timeline,
 }
 
 impl Job {
@@ -54,9 +59,12 @@ impl Job {
             Job::Home(_) => PageKind::Home,
             Job::GlossaryIndex | Job::Entry(_) => PageKind::Glossary,
             Job::TermList(_) | Job::Term(..) => PageKind::Taxonomy,
-            Job::Page(_) | Job::Sources | Job::NotFound | Job::Search | Job::Corrections => {
-                PageKind::Other
-            }
+            Job::Page(_)
+            | Job::Sources
+            | Job::NotFound
+            | Job::Search
+            | Job::Corrections
+            | Job::Timeline => PageKind::Other,
         }
     }
 
@@ -123,6 +131,7 @@ pub(super) fn site_view(
             feed: routes.url(routes::FEED),
             sources: has_sources.then(|| routes.url(routes::SOURCES)),
             search: config.search.then(|| routes.url(routes::SEARCH)),
+            timeline: routes.url(routes::TIMELINE),
         },
     }
 }
@@ -135,6 +144,7 @@ pub(super) fn jobs(ctx: &Ctx) -> Vec<Job> {
     let home_pages = ctx.article_count(&mut r).div_ceil(config.paginate).max(1);
     let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
     jobs.push(Job::GlossaryIndex);
+    jobs.push(Job::Timeline);
     jobs.extend((0..ctx.entry_count(&mut r)).map(Job::Entry));
     for t in Taxonomy::ALL {
         jobs.push(Job::TermList(t));
@@ -160,7 +170,7 @@ pub(super) fn lastmod(ctx: &Ctx, job: &Job) -> Option<Date> {
     let mut r = Reads::new(false);
     match job {
         Job::Home(n) => ctx.date((n - 1) * ctx.base().config(&mut r).paginate),
-        Job::GlossaryIndex | Job::TermList(_) => ctx.date(0),
+        Job::GlossaryIndex | Job::TermList(_) | Job::Timeline => ctx.date(0),
         Job::Entry(i) => ctx.newest(ctx.backlink_items(*i)),
         Job::Term(t, slug) => ctx.newest(ctx.term_items(*t, slug).iter().copied()),
         Job::Sources => ctx.citing_dates().max(),
@@ -185,6 +195,7 @@ pub(super) fn path(ctx: &Ctx, job: &Job) -> String {
         Job::NotFound => routes::NOT_FOUND.into(),
         Job::Search => routes::SEARCH.into(),
         Job::Corrections => routes::CORRECTIONS.into(),
+        Job::Timeline => routes::TIMELINE.into(),
     }
 }
 
@@ -204,6 +215,7 @@ pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a
         Job::NotFound => plain(ctx.base(), path, "404.html", r),
         Job::Search => plain(ctx.base(), path, "search.html", r),
         Job::Corrections => corrections(ctx, path, r),
+        Job::Timeline => timeline_page(ctx, path, r),
     }
 }
 
@@ -416,6 +428,17 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
             related.push(entry_ref(ctx, j, r));
         }
     }
+    let states = &base.config(r).states;
+    let url = ctx.entry_url(i, r);
+    let relations = ctx.relations(i, r);
+    let related_bodies: Vec<(usize, &crate::content::Entry, &str)> = relations
+        .parent
+        .iter()
+        .chain(&relations.successor)
+        .chain(&relations.predecessors)
+        .chain(&relations.children)
+        .map(|&j| (j, ctx.entry(j, r), ctx.entry_url(j, r)))
+        .collect();
     let backlinks: Vec<(super::ctx::Headline, &str)> = ctx
         .backlinks(i, r)
         .iter()
@@ -455,6 +478,8 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     url: h.url.to_string(),
                     date: h.date.into(),
                     sentence: sentence.to_string(),
+                    status: status::card_on(e, h.date, states)
+                        .map(|_| status::summary_on(e, h.date, states)),
                 })
                 .collect(),
             jsonld: Value::from_safe_string(html::json_in_script(&citable::entry_jsonld(
@@ -463,9 +488,48 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 this.summary,
             ))),
             extra: e.extra.clone(),
+            treaty: (e.kind == Kind::Treaty).then(|| treaty::view(e, states, sources, routes)),
+            diagram: bodies::diagram(e, &relations, |j| {
+                let (_, x, u) = related_bodies
+                    .iter()
+                    .find(|(k, _, _)| *k == j)
+                    .expect("read above");
+                (*x, *u)
+            }),
+            events: timeline::entry_events(e, url, states)
+                .iter()
+                .map(timeline::view)
+                .collect(),
         };
         let current_url = routes.url(&path);
         context! { site => site.clone(), current_url, entry => view }
+    })
+}
+
+/// `/timeline/`: every dated event, newest first, by year, with an overview chart.
+fn timeline_page<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
+    let base = ctx.base();
+    let site = base.site(r);
+    let routes = base.routes(r);
+    let states = &base.config(r).states;
+    let headlines: Vec<super::ctx::Headline> = (0..ctx.article_count(r))
+        .map(|i| ctx.headline(i, r))
+        .collect();
+    let entries: Vec<(&crate::content::Entry, &str)> = (0..ctx.entry_count(r))
+        .map(|i| (ctx.entry(i, r), ctx.entry_url(i, r)))
+        .collect();
+    out(path.clone(), "timeline.html", move || {
+        let mut events: Vec<timeline::Event> = headlines
+            .iter()
+            .map(|h| timeline::published(h.title, h.url, h.date))
+            .collect();
+        for (e, url) in &entries {
+            events.extend(timeline::entry_events(e, url, states));
+        }
+        let years = timeline::by_year(&timeline::newest_first(events));
+        let chart = timeline::overview(&years);
+        let current_url = routes.url(&path);
+        context! { site => site.clone(), current_url, years, chart }
     })
 }
 

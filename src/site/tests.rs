@@ -87,6 +87,32 @@ struct E {
     summary: Option<String>,
     body: String,
     related: Vec<String>,
+    /// A treaty's parties file, when it has one: rows of (state, signed, consent, withdrawn)
+    /// years.
+    parties: Option<Vec<Row>>,
+    /// A body's parent (another body's slug), drawn in the diagrams of both.
+    parent: Option<String>,
+}
+
+/// A parties row: state, and the years of signature, consent and withdrawal.
+type Row = (String, Option<u32>, Option<u32>, Option<u32>);
+
+/// The row of an orphan parties file, so that the treaty created beside it writes the
+/// same file.
+fn orphan_row() -> Row {
+    ("China".into(), None, Some(2001), None)
+}
+
+/// Whether a row is valid (the contract's order of dates); an edit may write one that is
+/// not, and the next edit fixes it, as an author would.
+fn valid_row(r: &Row) -> bool {
+    let (_, signed, consent, withdrawn) = r;
+    !matches!((signed, consent), (Some(s), Some(c)) if c < s)
+        && match (consent, withdrawn) {
+            (Some(c), Some(w)) => w >= c,
+            (None, Some(_)) => false,
+            _ => true,
+        }
 }
 
 #[derive(Clone)]
@@ -101,6 +127,8 @@ struct Model {
     autolink_all: bool,
     not_found_template: Option<String>,
     counter: usize,
+    /// A parties file beside no treaty (a warning), by its stem.
+    orphan: Option<String>,
     /// A deleted entry whose wiki links the next edit removes (the author fixing the error).
     dangling: Option<String>,
 }
@@ -121,6 +149,7 @@ impl Model {
             autolink_all: false,
             not_found_template: None,
             counter: 0,
+            orphan: None,
             dangling: None,
         };
         for _ in 0..4 {
@@ -163,6 +192,8 @@ impl Model {
                 .then(|| format!("A {word} body, number {n}.")),
             body: format!("The {word} entry. It was set up long ago."),
             related: Vec::new(),
+            parties: None,
+            parent: None,
         });
     }
 
@@ -251,9 +282,101 @@ impl Model {
                 e.body = e.body.replace(&link, "a body");
             }
         }
+        for e in &mut self.entries {
+            if let Some(rows) = &mut e.parties {
+                rows.retain(valid_row);
+            }
+        }
         let nc = self.commentaries.len();
         let ne = self.entries.len();
-        match rng.below(24) {
+        let treaties: Vec<usize> = (0..ne).filter(|&i| self.entries[i].treaty).collect();
+        let bodies: Vec<usize> = (0..ne).filter(|&i| !self.entries[i].treaty).collect();
+        match rng.below(30) {
+            // A parties file beside no treaty appears, goes, or gets its treaty (the entry is
+            // created beside the unchanged file).
+            29 => match self.orphan.take() {
+                None => {
+                    self.orphan = Some(format!("orphan-{}", self.fresh_name()));
+                    "orphan parties file".into()
+                }
+                Some(_) if rng.chance(50) => "orphan parties file removed".into(),
+                Some(slug) => {
+                    let n = self.fresh_name();
+                    self.entries.push(E {
+                        treaty: true,
+                        slug,
+                        name: format!("Orphan Convention {n}"),
+                        abbr: None,
+                        aliases: Vec::new(),
+                        summary: None,
+                        body: "An adopted file.".into(),
+                        related: Vec::new(),
+                        parties: Some(vec![orphan_row()]),
+                        parent: None,
+                    });
+                    "treaty added beside its parties file".into()
+                }
+            },
+            // A body's parent set, changed or removed: the diagrams of the old and new
+            // parents change too.
+            28 if bodies.len() > 1 => {
+                let i = *rng.pick(&bodies).expect("not empty");
+                let j = *rng.pick(&bodies).expect("not empty");
+                self.entries[i].parent =
+                    (i != j && rng.chance(75)).then(|| self.entries[j].slug.clone());
+                format!("entry {i}: parent")
+            }
+            // A parties file: created, or a row added (sometimes an invalid one).
+            25 | 26 if !treaties.is_empty() => {
+                let i = *rng.pick(&treaties).expect("not empty");
+                let n = self.fresh_name();
+                let signed = rng.chance(70).then(|| 1990 + rng.below(20) as u32);
+                let consent = rng
+                    .chance(70)
+                    .then(|| signed.unwrap_or(1995) + rng.below(6) as u32);
+                let withdrawn = consent.filter(|_| rng.chance(15)).map(|c| c + 3);
+                // States of interest (in scholia.yaml) when free, so that their consents
+                // reach the timeline; else a new state.
+                let rows = self.entries[i].parties.get_or_insert_with(Vec::new);
+                let name = ["China", "United States"]
+                    .into_iter()
+                    .find(|s| !rows.iter().any(|r| r.0 == *s) && rng.chance(60))
+                    .map_or_else(|| format!("State {n}"), str::to_string);
+                let mut row = (name, signed, consent, withdrawn);
+                if rng.chance(10) {
+                    // Consent before signature: an error until the next edit.
+                    row = (row.0, Some(2000), Some(1999), None);
+                }
+                self.entries[i]
+                    .parties
+                    .get_or_insert_with(Vec::new)
+                    .push(row);
+                format!("entry {i}: parties row added")
+            }
+            // A parties file: a date changed, a row removed, or the file deleted.
+            27 if treaties.iter().any(|&i| self.entries[i].parties.is_some()) => {
+                let with: Vec<usize> = treaties
+                    .into_iter()
+                    .filter(|&i| self.entries[i].parties.is_some())
+                    .collect();
+                let i = *rng.pick(&with).expect("not empty");
+                let roll = rng.below(10);
+                let rows = self.entries[i].parties.as_mut().expect("filtered");
+                if roll == 0 {
+                    self.entries[i].parties = None;
+                    format!("entry {i}: parties file deleted")
+                } else if roll < 3 && !rows.is_empty() {
+                    let k = rng.below(rows.len());
+                    rows.remove(k);
+                    format!("entry {i}: parties row removed")
+                } else if let Some(r) = rows.first_mut() {
+                    r.2 = Some(r.1.unwrap_or(1995) + 1 + rng.below(8) as u32);
+                    r.3 = None;
+                    format!("entry {i}: parties consent changed")
+                } else {
+                    "nothing".into()
+                }
+            }
             0 if nc > 0 => {
                 let i = rng.below(nc);
                 let s = self.sentence(rng);
@@ -358,6 +481,9 @@ impl Model {
                 let slug = self.entries.remove(i).slug;
                 for e in &mut self.entries {
                     e.related.retain(|s| *s != slug);
+                    if e.parent.as_ref() == Some(&slug) {
+                        e.parent = None;
+                    }
                 }
                 self.dangling = Some(slug);
                 // Wiki links to it become errors, which both pipelines must report alike.
@@ -450,7 +576,7 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\nautolink: {}\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\nautolink: {}\nstates: [China, United States]\n",
                 self.title,
                 self.paginate,
                 self.search,
@@ -514,12 +640,21 @@ impl Model {
             if let Some(s) = &e.summary {
                 t.push_str(&format!("summary: \"{s}\"\n"));
             }
+            if let Some(p) = &e.parent {
+                t.push_str(&format!("parent: {p}\n"));
+            }
             if !e.related.is_empty() {
                 t.push_str(&format!("related: [{}]\n", e.related.join(", ")));
             }
             t.push_str(&format!("---\n\n{}\n", e.body));
             let folder = if e.treaty { "treaties" } else { "bodies" };
             f.insert(format!("content/glossary/{folder}/{}.md", e.slug), t);
+            if let Some(rows) = &e.parties {
+                f.insert(
+                    format!("content/glossary/{folder}/{}.parties.csv", e.slug),
+                    parties_csv(rows),
+                );
+            }
         }
         for (slug, title, body) in &self.pages {
             f.insert(
@@ -537,9 +672,32 @@ impl Model {
         if let Some(t) = &self.not_found_template {
             f.insert("templates/404.html".into(), t.clone());
         }
+        if let Some(o) = &self.orphan {
+            f.insert(
+                format!("content/glossary/treaties/{o}.parties.csv"),
+                parties_csv(&[orphan_row()]),
+            );
+        }
         f.insert("content/static/notes.txt".into(), "static\n".into());
         f
     }
+}
+
+/// A parties file of these rows.
+fn parties_csv(rows: &[Row]) -> String {
+    let year = |y: &Option<u32>| y.map(|y| format!("{y}-07-01")).unwrap_or_default();
+    let mut csv = String::from("state,signed,consent,kind,withdrawn\n");
+    for r in rows {
+        let kind = if r.2.is_some() { "ratification" } else { "" };
+        csv.push_str(&format!(
+            "{},{},{},{kind},{}\n",
+            r.0,
+            year(&r.1),
+            year(&r.2),
+            year(&r.3)
+        ));
+    }
+    csv
 }
 
 /// Writes the model's files under `root`, each changed file with a new modification time;
@@ -765,4 +923,95 @@ fn a_kept_pipeline_renders_only_what_changed() {
         .collect();
     assert_eq!(html.len(), 1, "{:?}", r.changes.written);
     assert!(html[0].starts_with("commentaries/"));
+}
+
+/// A body that names a parent changes the parent's page (its diagram gains a part) even
+/// though the parent's own file did not change.
+#[test]
+fn a_new_part_redraws_its_parent_s_diagram() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut rng = Rng(7);
+    let mut model = Model::new(&mut rng);
+    model.entries.retain(|e| !e.treaty);
+    while model.entries.len() < 2 {
+        model.new_entry(&mut rng);
+        model.entries.retain(|e| !e.treaty);
+    }
+    let mut on_disk = BTreeMap::new();
+    let mut clock = 0;
+    write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let mut kept = Pipeline::kept(opts(&root));
+    let mut sink = LiveSink::new(Memory::default());
+    assert!(kept_run(&mut kept, &mut sink, None).ok);
+    let parent = model.entries[0].slug.clone();
+    model.entries[1].parent = Some(parent.clone());
+    let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    for paths in [Some(changed.as_slice()), None] {
+        let r = kept_run(&mut kept, &mut sink, paths);
+        assert!(r.ok, "{:?}", r.diags);
+    }
+    let (_, fresh) = fresh_run(&root);
+    let page = format!("glossary/bodies/{parent}/index.html");
+    let now = snapshot(&sink);
+    assert!(String::from_utf8_lossy(&fresh[&page]).contains("body-diagram"));
+    assert!(now == fresh, "{}", first_difference(&now, &fresh));
+}
+
+/// A parties file beside no treaty is a warning; a treaty created beside it takes it (no
+/// warning, its parties shown); deleting the treaty makes it an orphan again. The watcher
+/// names only the entry's file each time: the kept pipeline must see what a walk sees.
+#[test]
+fn an_orphan_parties_file_is_adopted_and_orphaned_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut rng = Rng(11);
+    let mut model = Model::new(&mut rng);
+    model.orphan = Some("lonely".into());
+    let mut on_disk = BTreeMap::new();
+    let mut clock = 0;
+    write_site(&root, &model.files(), &mut on_disk, &mut clock);
+    let mut kept = Pipeline::kept(opts(&root));
+    let mut sink = LiveSink::new(Memory::default());
+    let orphan = |r: &Report| {
+        r.diags
+            .iter()
+            .any(|d| d.code == crate::codes::ORPHAN_PARTIES.id)
+    };
+    assert!(orphan(&kept_run(&mut kept, &mut sink, None)));
+    let adopted = E {
+        treaty: true,
+        slug: "lonely".into(),
+        name: "Lonely Convention".into(),
+        abbr: None,
+        aliases: Vec::new(),
+        summary: None,
+        body: "Adopted.".into(),
+        related: Vec::new(),
+        parties: Some(vec![orphan_row()]),
+        parent: None,
+    };
+    model.orphan = None;
+    model.entries.push(adopted);
+    for expect_orphan in [false, true] {
+        let changed = write_site(&root, &model.files(), &mut on_disk, &mut clock);
+        assert!(
+            changed
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "md")),
+            "{changed:?}"
+        );
+        let k = kept_run(&mut kept, &mut sink, Some(&changed));
+        let (f, fresh) = fresh_run(&root);
+        assert_eq!(k.diags, f.diags);
+        assert_eq!(orphan(&f), expect_orphan);
+        assert!(
+            snapshot(&sink) == fresh,
+            "{}",
+            first_difference(&snapshot(&sink), &fresh)
+        );
+        // Then the treaty goes and its file stays.
+        model.entries.pop();
+        model.orphan = Some("lonely".into());
+    }
 }

@@ -61,6 +61,8 @@ pub struct Nav {
     pub sources: Option<String>,
     /// Search page (the search box's form action); none when `search: false`.
     pub search: Option<String>,
+    /// The timeline.
+    pub timeline: String,
 }
 
 /// `site`.
@@ -261,6 +263,9 @@ pub struct Backlink {
     pub date: DateView,
     /// Sentence of the first mention.
     pub sentence: String,
+    /// A treaty's status on the commentary's date (`Not yet in force; 2 parties; …`); none
+    /// for a body or a treaty with nothing dated.
+    pub status: Option<String>,
 }
 
 /// `entry`.
@@ -288,6 +293,144 @@ pub struct EntryView {
     pub jsonld: Value,
     /// Free map.
     pub extra: Yaml,
+    /// A treaty's citation, status, parties and chart; `None` for a body.
+    pub treaty: Option<TreatyView>,
+    /// Its own dated events, oldest first.
+    pub events: Vec<EventView>,
+    /// A body's diagram of its parent, predecessors, successor and parts; none for a treaty
+    /// or a body without relations.
+    pub diagram: Option<DiagramView>,
+}
+
+/// `entry.treaty`: what a treaty page shows beyond its facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreatyView {
+    /// The formal citation (OSCOLA): `Name (adopted …, entered into force …) 1035 UNTS 167`.
+    pub citation: String,
+    /// The status, when the entry has a parties file or `parties_as_of`.
+    pub status: Option<StatusView>,
+    /// The parties file's rows, in file order.
+    pub parties: Vec<PartyView>,
+    /// Each state of interest (`states:` in scholia.yaml) on the status date, in that order.
+    pub states: Vec<StateView>,
+    /// The number of parties over time, when any state has consented.
+    pub chart: Option<ChartView>,
+}
+
+/// `entry.treaty.status`: the treaty on one date.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    /// The date: `parties_as_of`, else the newest date in the parties file.
+    pub as_of: DateView,
+    /// In force on that date.
+    pub in_force: bool,
+    /// `in_force` from the front matter, when given.
+    pub in_force_date: Option<DateView>,
+    /// `In force since 20 February 1977` / `Not yet in force`.
+    pub text: String,
+    /// Parties on that date (`None` without a parties file).
+    pub parties: Option<usize>,
+    /// Signatories on that date (`None` without a parties file).
+    pub signatories: Option<usize>,
+    /// `parties_partial: true`: the file lists some states only.
+    pub partial: bool,
+    /// `parties_source`.
+    pub source: Option<PartiesSourceView>,
+}
+
+/// Where the parties come from.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartiesSourceView {
+    /// The URL's host (`treaties.un.org`), the key, or the text as written.
+    pub text: String,
+    /// A link: the URL itself, or the work's item on the sources page.
+    pub url: Option<String>,
+    /// The work's bibliography entry (HTML, safe) when `parties_source` is a key.
+    pub work: Option<Value>,
+}
+
+/// A row of the parties table.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyView {
+    /// The state.
+    pub state: String,
+    /// Signature.
+    pub signed: Option<DateView>,
+    /// Consent to be bound.
+    pub consent: Option<DateView>,
+    /// `ratification`, `accession`, …
+    pub kind: Option<&'static str>,
+    /// Entry into force for the state.
+    pub in_force: Option<DateView>,
+    /// Withdrawal took effect.
+    pub withdrawn: Option<DateView>,
+    /// Free text.
+    pub note: String,
+    /// Named in `states:`.
+    pub of_interest: bool,
+}
+
+/// A state of interest on a date.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+pub struct StateView {
+    /// The state.
+    pub state: String,
+    /// `party`, `signatory`, `withdrawn`, `none` or `unknown` (a row without dates).
+    pub standing: &'static str,
+    /// `party since 5 August 1987`, `signatory only (since …)`, `not a party`, …
+    pub text: String,
+}
+
+/// An inline SVG chart with its caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// The `<svg>` element (safe HTML), with a `<title>` and a `<desc>`.
+    pub svg: Value,
+    /// The figure's caption.
+    pub caption: String,
+    /// The text alternative (also the SVG's `<desc>`).
+    pub text: String,
+}
+
+/// `entry.diagram`: a body among its relations.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagramView {
+    /// The SVG diagram, its caption and text alternative.
+    pub chart: ChartView,
+    /// The same relations as links, in the order `Part of`, `Predecessors`, `Successor`,
+    /// `Parts` (those that are not empty).
+    pub relations: Vec<RelationView>,
+}
+
+/// One relation of a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationView {
+    /// `Part of`, `Predecessors`, `Successor` or `Parts`.
+    pub relation: &'static str,
+    /// The bodies, linked.
+    pub bodies: Vec<Link>,
+}
+
+/// A dated event (`/timeline/` and an entry's own events).
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    /// When.
+    pub date: DateView,
+    /// `published`, `adopted`, `in-force`, `established`, `dissolved` or `consent`.
+    pub kind: &'static str,
+    /// `Entered into force: Convention on Cybercrime`.
+    pub text: String,
+    /// The page it links to.
+    pub url: String,
+}
+
+/// A year of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: u16,
+    /// Its events, newest first.
+    pub events: Vec<EventView>,
 }
 
 /// A group of the glossary index.

@@ -110,6 +110,7 @@ async function shot(page, name, opts = {}) {
 
 const COMMENTARY = '/commentaries/data-export/';
 const ENTRY = '/glossary/bodies/cac/';
+const TREATY = '/glossary/treaties/budapest-convention/';
 
 // Rectangles of each margin note, its first reference, and the text column.
 function noteGeometry(page) {
@@ -328,7 +329,7 @@ await test('keyboard: the first Tab shows the skip link, which moves focus to th
 
 for (const width of [640, 320]) {
   await test(`reflow at ${width}px (200 % and 400 % zoom of a 1280px window): nothing scrolls sideways`, async () => {
-    for (const url of ['/', COMMENTARY, '/glossary/', ENTRY, '/search/?q=data']) {
+    for (const url of ['/', COMMENTARY, '/glossary/', ENTRY, TREATY, '/timeline/', '/search/?q=data']) {
       const page = await open(url, { width, height: 700 });
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= width, `${url} is ${w}px wide`);
@@ -380,9 +381,35 @@ await test('print: notes as endnotes, no margin notes or search box, glossary li
   await page.context().close();
 });
 
+// ------------------------------------------------------------------ charts
+
+for (const scheme of ['light', 'dark']) {
+  await test(`400px, ${scheme}: the parties chart and the timeline overview fit the column, with readable labels in the text colour`, async () => {
+    for (const [url, sel] of [[TREATY, 'section.parties figure svg'], ['/timeline/', 'figure.chart-figure svg']]) {
+      const page = await open(url, { width: 400, height: 800, scheme });
+      const r = await page.evaluate((sel) => {
+        const svg = document.querySelector(sel);
+        const box = svg.getBoundingClientRect();
+        const labels = [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height);
+        const color = getComputedStyle(svg.querySelector('text')).fill;
+        const bg = getComputedStyle(document.body).backgroundColor;
+        return { left: box.left, right: box.right, width: box.width, smallest: Math.min(...labels), color, bg,
+          described: !!svg.querySelector('desc') && svg.getAttribute('role') === 'img' };
+      }, sel);
+      assert(r.left >= 0 && r.right <= 400, `${url}: chart outside the screen (${r.left}–${r.right})`);
+      assert(r.width >= 250, `${url}: chart too small to read (${r.width}px)`);
+      assert(r.smallest >= 9, `${url}: labels ${r.smallest}px high`);
+      assert(r.color !== r.bg, `${url}: labels in the background colour`);
+      assert(r.described, `${url}: chart without role=img and a description`);
+      await shot(page, `chart-400-${scheme}-${url.split('/').filter(Boolean).pop()}`, { fullPage: true });
+      await page.context().close();
+    }
+  });
+}
+
 // ------------------------------------------------------------------ axe-core
 
-const AXE_PAGES = { home: '/', commentary: COMMENTARY, 'glossary index': '/glossary/', 'glossary entry': ENTRY, search: '/search/?q=data+export' };
+const AXE_PAGES = { home: '/', commentary: COMMENTARY, 'glossary index': '/glossary/', 'glossary entry': ENTRY, treaty: TREATY, timeline: '/timeline/', search: '/search/?q=data+export' };
 const axeReport = [];
 for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400], ['dark', 400]]) {
   await test(`axe-core, ${scheme} scheme, ${width}px: no serious or critical violations`, async () => {

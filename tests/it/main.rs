@@ -5,6 +5,7 @@
 //! tests can change files and run in parallel.
 
 mod authoring;
+mod bodies;
 mod browser;
 mod build;
 mod citable;
@@ -16,4 +17,6 @@ mod robustness;
 mod search;
 mod serve;
 mod themes;
+mod timeline;
+mod treaties;
 mod util;

@@ -1,7 +1,7 @@
 //! `scholia serve`: the real binary on a free port, fetched over plain TCP. Every wait polls
 //! until the change is served, with a generous deadline; nothing here measures time.
 
-use crate::util::{sel, snapshot, texts, Site};
+use crate::util::{attrs, sel, snapshot, texts, Site};
 use scraper::Html;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -581,4 +581,57 @@ fn a_taken_port_moves_to_the_next_and_ctrl_c_cleans_up() {
         .lock()
         .unwrap()
         .contains("serving http://localhost:"));
+}
+
+/// A parties file is read with its treaty: saving it re-renders the treaty page, the
+/// commentaries that mention the treaty (their links say its status on their dates) and the
+/// timeline; a broken one is reported at its cell, and fixing it recovers.
+#[test]
+fn editing_a_parties_file_is_served_as_a_full_build() {
+    let site = Site::fixture("treaties");
+    let server = Server::start(&site, &[]);
+    assert_same_as_full_build(&site, &server, "start");
+    let csv = "content/glossary/treaties/model-convention.parties.csv";
+    let text = std::fs::read_to_string(site.root().join(csv)).unwrap();
+    // The United States ratifies in 2002: a party on the early commentary's date.
+    save(
+        &site,
+        csv,
+        &text.replace(
+            "United States,2001-03-01,,,,,",
+            "United States,2001-03-01,2002-05-01,ratification,2003-01-01,,",
+        ),
+    );
+    server.wait_for("/commentaries/early/", "the dated status", |r| {
+        attrs(&html(r), "a.gl-treaty", "data-status")
+            .iter()
+            .any(|s| s.contains("United States: party since 1 May 2002"))
+    });
+    assert_same_as_full_build(&site, &server, "parties edited");
+    let timeline = server.get("/timeline/");
+    assert!(texts(&html(&timeline), ".events li")
+        .contains(&"1 May 2002 United States: ratification, Model Convention".to_string()));
+
+    // A bad date: the error names the cell; the last good site stays.
+    save(
+        &site,
+        csv,
+        "state,consent,kind\nAlpha,2002-02-30,ratification\n",
+    );
+    until("the error", || {
+        server
+            .stderr()
+            .contains(
+                "model-convention.parties.csv:2:7: `consent`: `2002-02-30` is not a real date",
+            )
+            .then_some(())
+    });
+    // Removed: the treaty has no parties any more.
+    std::fs::remove_file(site.root().join(csv)).unwrap();
+    server.wait_for(
+        "/glossary/treaties/model-convention/",
+        "no parties table",
+        |r| html(r).select(&sel(".parties-table")).count() == 0,
+    );
+    assert_same_as_full_build(&site, &server, "parties removed");
 }

@@ -108,6 +108,7 @@ impl Articles<'_> {
     pub(super) fn render(&self, c: Cow<Commentary>, source: u64) -> Article {
         let r = markdown::render(
             &Input::new(&c.file, self.glossary, self.config, self.sources)
+                .written(c.date)
                 .article_autolink(c.autolink)
                 .editorial(self.opts.editorial)
                 .paragraph_ids(true),
@@ -138,6 +139,10 @@ impl Articles<'_> {
         } = r;
         let mut diags = diags;
         diags.extend(correction_diags);
+        if self.opts.editorial {
+            // While the text is here (it is dropped below).
+            diags.extend(claims::premature_in_force(&c, &self.glossary.entries));
+        }
         let cited: Vec<String> = works_cited.iter().map(|(k, _)| k.clone()).collect();
         let body = Body {
             html,

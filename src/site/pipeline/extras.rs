@@ -286,6 +286,7 @@ pub(super) fn editorial(
         .chain(&listed)
         .map(String::as_str);
     diags.extend(cite_site::unused(sources, used));
+    diags.extend(claims::stale_parties(&glossary.entries, Date::today()));
     let covered = |name: &str| {
         !glossary.matcher.find(name).is_empty() || !glossary.quiet.find(name).is_empty()
     };

@@ -25,7 +25,7 @@ impl Pipeline {
             Some(paths) if self.memo.content.scan.is_some() => self.update_scan(paths, &mut files),
             _ => false,
         };
-        let load = |path: &Path, display: &Path, section: Section, st: Stamp| {
+        let load = |path: &Path, display: &Path, section: Section, st: (Stamp, Option<Stamp>)| {
             let (parsed, diags) = discover::load(path, display, section, max);
             let fp = if keep { fp(&parsed) } else { 0 };
             FileState {
@@ -41,7 +41,7 @@ impl Pipeline {
             let read: Vec<(OsString, FileState)> = todo
                 .into_par_iter()
                 .map(|(path, display, section)| {
-                    let st = stamp(&path);
+                    let st = file_stamp(&path, section);
                     let state = load(&path, &display, section, st);
                     (path.into_os_string(), state)
                 })
@@ -58,10 +58,14 @@ impl Pipeline {
                 .files
                 .par_iter()
                 .filter_map(|(path, display, section)| {
-                    let st = if keep { stamp(path) } else { (None, 0) };
+                    let st = if keep {
+                        file_stamp(path, *section)
+                    } else {
+                        ((None, 0), None)
+                    };
                     if files
                         .get(path.as_os_str())
-                        .is_some_and(|f| fresh(&f.stamp, &st))
+                        .is_some_and(|f| fresh(&f.stamp.0, &st.0) && f.stamp.1 == st.1)
                     {
                         return None;
                     }
@@ -113,6 +117,37 @@ impl Pipeline {
             let full = root.join(rel);
             let meta = std::fs::symlink_metadata(&full);
             let is_md = rel.extension().is_some_and(|e| e == "md");
+            // A parties file is read with its treaty entry: read the entry again (a file
+            // beside no entry is ignored, as a build ignores it).
+            if let Some(entry) = parties::owner(&full) {
+                let treaty = scan
+                    .files
+                    .binary_search_by(|(p, _, _)| p.cmp(&entry))
+                    .ok()
+                    .map(|i| scan.files[i].clone())
+                    .filter(|f| f.2 == Section::Entry(Kind::Treaty));
+                match treaty {
+                    Some(f) if !meta.as_ref().is_ok_and(|m| m.is_dir()) => {
+                        cm.pending.push(f);
+                        continue;
+                    }
+                    // A parties file of no treaty: the walk warns about it (or stops).
+                    _ => return walk(path),
+                }
+            }
+            // An entry added or removed beside a parties file: the walk decides whether
+            // that file is an orphan, and says why.
+            if is_md
+                && matches!(discover::classify(in_content), Ok(Some(Section::Entry(_))))
+                && parties::beside(&full).exists()
+                && (meta.is_err()
+                    || scan
+                        .files
+                        .binary_search_by(|(p, _, _)| p.cmp(&full))
+                        .is_err())
+            {
+                return walk(path);
+            }
             if !is_md {
                 match &meta {
                     // Files other than Markdown outside static/ are ignored by builds.
@@ -170,7 +205,7 @@ impl Pipeline {
                 diags.extend(f.diags.iter().cloned());
                 match &f.parsed {
                     Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Borrowed(c), f.fp)),
-                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Borrowed(e), f.fp)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Borrowed(&**e), f.fp)),
                     Some(Parsed::P(p)) => loaded.pages.push((Cow::Borrowed(p), f.fp)),
                     None => {}
                 }
@@ -185,7 +220,7 @@ impl Pipeline {
                 diags.extend(f.diags);
                 match f.parsed {
                     Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Owned(c), 0)),
-                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(e), 0)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(*e), 0)),
                     Some(Parsed::P(p)) => loaded.pages.push((Cow::Owned(p), 0)),
                     None => {}
                 }

@@ -18,6 +18,7 @@ mod glossary;
 mod setup;
 
 use super::affected::{self, Touched};
+use super::claims;
 use super::ctx::{
     self, fp, Article, ArticleFp, Base, Body, CorrectionOut, Ctx, EntryFps, Reads, Term,
 };
@@ -31,7 +32,7 @@ use crate::cite::Sources;
 use crate::codes;
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
-use crate::content::{self, Commentary, Date, Entry, Page, Taxonomy, Text};
+use crate::content::{self, parties, Commentary, Date, Entry, Kind, Page, Taxonomy, Text};
 use crate::error::Diagnostic;
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
@@ -131,6 +132,13 @@ fn stamp(path: &Path) -> Stamp {
     }
 }
 
+/// The stamp of a content file and, for a treaty, of the parties file beside it (read with
+/// it, so a change to either reads the entry again; a missing file has a stamp too).
+fn file_stamp(path: &Path, section: Section) -> (Stamp, Option<Stamp>) {
+    let beside = (section == Section::Entry(Kind::Treaty)).then(|| stamp(&parties::beside(path)));
+    (stamp(path), beside)
+}
+
 /// Whether a kept stamp still describes the file (a missing time never does).
 fn fresh(old: &Stamp, new: &Stamp) -> bool {
     old == new && new.0.is_some()
@@ -142,7 +150,7 @@ type Files = rustc_hash::FxHashMap<OsString, FileState>;
 
 /// One content file as last read.
 struct FileState {
-    stamp: Stamp,
+    stamp: (Stamp, Option<Stamp>),
     parsed: Option<Parsed>,
     diags: Vec<Diagnostic>,
     /// Fingerprint of the parsed value (0 when not kept).

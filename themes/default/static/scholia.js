@@ -179,6 +179,8 @@
       card.appendChild(dl);
     }
     if (d.summary) card.appendChild(el('p', 'gl-card-summary', d.summary));
+    // A treaty's status on the date of the commentary (and later, where different).
+    if (d.status) card.appendChild(el('p', 'gl-card-status', d.status));
     // The card replaces the native tooltip while it shows.
     if (link.hasAttribute('title')) {
       link.dataset.title = link.getAttribute('title');

@@ -1,0 +1,196 @@
+//! A treaty's status on a date, in words: in force or not, the number of parties, and where
+//! each state of interest stands. Shared by the treaty page (on the date its parties were
+//! checked) and by the links to the treaty inside a commentary (on the commentary's date).
+
+use crate::content::parties::{Parties, Party, Standing};
+use crate::content::{Date, Entry, Kind};
+
+/// The date a treaty's status is shown for: `parties_as_of`, else the newest date in its
+/// parties file (never the day of the build, so that a build is reproducible).
+pub fn as_of(e: &Entry) -> Option<Date> {
+    e.record.parties_as_of.or_else(|| {
+        let p = e.record.parties.as_ref()?;
+        p.rows
+            .iter()
+            .flat_map(|r| [r.signed, r.consent, r.in_force, r.withdrawn])
+            .flatten()
+            .max()
+    })
+}
+
+/// Whether the treaty is in force on `date` (by its `in_force` date).
+pub fn in_force_on(e: &Entry, date: Date) -> bool {
+    e.in_force.is_some_and(|d| d <= date)
+}
+
+/// `In force since 20 February 1977` / `Not yet in force` on `date`.
+pub fn status_text(e: &Entry, date: Date) -> String {
+    match e.in_force {
+        Some(d) if d <= date => format!("In force since {}", d.text()),
+        _ => "Not yet in force".into(),
+    }
+}
+
+/// Where a state stands, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StateStatus {
+    /// `party`, `signatory`, `withdrawn`, `none` or `unknown`.
+    pub standing: &'static str,
+    /// `party since 5 August 1987`, `signatory only (signed …)`, `not a party`, …
+    pub text: String,
+}
+
+/// A state on `date`. A row with no date at all says nothing about the state (an
+/// unverified row): it reads "no dated record", never "not a party"; without a parties file
+/// nothing is known about any state.
+pub fn state_on(parties: Option<&Parties>, state: &str, date: Date) -> StateStatus {
+    let row = parties.and_then(|p| p.state(state));
+    let (standing, text) = match row.map(|r| (r, r.standing(date))) {
+        Some((r, _)) if undated(r) => ("unknown", "no dated record (see the note)".to_string()),
+        Some((_, Standing::Party { since })) => ("party", format!("party since {}", since.text())),
+        Some((_, Standing::Signatory { since })) => (
+            "signatory",
+            format!("signatory only (signed {})", since.text()),
+        ),
+        Some((_, Standing::Withdrawn { on })) => {
+            ("withdrawn", format!("not a party (withdrew {})", on.text()))
+        }
+        None if parties.is_none() => ("unknown", "no parties data".to_string()),
+        Some((_, Standing::Outside)) | None => ("none", "not a party".to_string()),
+    };
+    StateStatus { standing, text }
+}
+
+fn undated(r: &Party) -> bool {
+    [r.signed, r.consent, r.in_force, r.withdrawn]
+        .iter()
+        .all(Option::is_none)
+}
+
+/// The treaty on `date` in one line: `Not yet in force; 0 parties; China: not a party`.
+/// States are left out without a parties file (nothing is known about them).
+pub fn summary_on(e: &Entry, date: Date, states: &[String]) -> String {
+    let mut parts = vec![status_text(e, date)];
+    if let Some(p) = &e.record.parties {
+        let n = p.counts(date).parties;
+        let listed = if e.record.parties_partial {
+            " listed"
+        } else {
+            ""
+        };
+        parts.push(format!(
+            "{n}{listed} part{}",
+            if n == 1 { "y" } else { "ies" }
+        ));
+        for s in states {
+            parts.push(format!("{s}: {}", state_on(Some(p), s, date).text));
+        }
+    }
+    parts.join("; ")
+}
+
+/// What a link to a treaty inside a commentary written on `written` says about it: its
+/// status then and, where different, on its status date. `None` for a body, or a treaty with
+/// neither an `in_force` date nor a parties file (nothing dated to say).
+pub fn card_on(e: &Entry, written: Date, states: &[String]) -> Option<String> {
+    if e.kind != Kind::Treaty || (e.in_force.is_none() && e.record.parties.is_none()) {
+        return None;
+    }
+    let then = summary_on(e, written, states);
+    let mut s = format!("When this was written ({}): {then}", written.text());
+    if let Some(now) = as_of(e).filter(|&d| d > written) {
+        let later = summary_on(e, now, states);
+        if later != then {
+            s.push_str(&format!(". As of {}: {later}", now.text()));
+        }
+    }
+    Some(s)
+}
+
+/// What a link to a treaty outside a commentary (an entry's text, a free page) says about
+/// it: its status on its status date, when it has a parties file. `None` otherwise.
+pub fn card_now(e: &Entry, states: &[String]) -> Option<String> {
+    if e.kind != Kind::Treaty || e.record.parties.is_none() {
+        return None;
+    }
+    let d = as_of(e)?;
+    Some(format!("As of {}: {}", d.text(), summary_on(e, d, states)))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::content::{parse_entry, parties};
+    use std::path::Path;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    pub(crate) fn treaty(front: &str, csv: Option<&str>) -> Entry {
+        let text = format!("---\n{front}---\n\nA treaty.\n");
+        let (e, diags) = parse_entry(Path::new("t.md"), Kind::Treaty, text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut e = e.unwrap();
+        e.record.parties = csv.map(|c| parties::parse(Path::new("t.parties.csv"), c).0.unwrap());
+        e
+    }
+
+    const CSV: &str = "state,signed,consent,kind,withdrawn,note\n\
+                       A,2000-01-01,2002-01-01,ratification,,\n\
+                       B,2000-01-01,,,,\n\
+                       C,,2001-01-01,accession,2003-01-01,\n\
+                       U,,,,,unverified\n";
+
+    #[test]
+    fn states_on_a_date() {
+        let e = treaty("name: T\nin_force: 2002-06-01\n", Some(CSV));
+        let p = e.record.parties.as_ref();
+        let on = |s, day| state_on(p, s, d(day)).text;
+        assert_eq!(
+            on("A", "2001-01-01"),
+            "signatory only (signed 1 January 2000)"
+        );
+        assert_eq!(on("A", "2002-01-01"), "party since 1 January 2002");
+        assert_eq!(
+            on("C", "2003-01-01"),
+            "not a party (withdrew 1 January 2003)"
+        );
+        assert_eq!(on("U", "2003-01-01"), "no dated record (see the note)");
+        assert_eq!(on("Z", "2003-01-01"), "not a party");
+        assert_eq!(state_on(None, "A", d("2003-01-01")).standing, "unknown");
+        // Without parties_as_of the status is for the newest date in the file.
+        assert_eq!(as_of(&e), Some(d("2003-01-01")));
+        assert_eq!(
+            status_text(&e, d("2003-01-01")),
+            "In force since 1 June 2002"
+        );
+        assert_eq!(status_text(&e, d("2002-05-31")), "Not yet in force");
+    }
+
+    #[test]
+    fn a_card_then_and_later() {
+        let e = treaty(
+            "name: T\nin_force: 2002-06-01\nparties_as_of: 2010-01-01\n",
+            Some(CSV),
+        );
+        let states = ["A".to_string(), "Z".to_string()];
+        assert_eq!(
+            card_on(&e, d("2001-06-01"), &states).unwrap(),
+            "When this was written (1 June 2001): Not yet in force; 1 party; A: signatory only (signed 1 January 2000); Z: not a party. \
+             As of 1 January 2010: In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
+        );
+        // Written after the status date: nothing later to add.
+        assert_eq!(
+            card_on(&e, d("2011-01-01"), &states).unwrap(),
+            "When this was written (1 January 2011): In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
+        );
+        let bare = treaty("name: T\n", None);
+        assert!(card_on(&bare, d("2011-01-01"), &states).is_none());
+        assert!(card_now(&bare, &states).is_none());
+        assert_eq!(
+            card_now(&e, &states).unwrap(),
+            "As of 1 January 2010: In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
+        );
+    }
+}
