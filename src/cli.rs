@@ -241,7 +241,7 @@ fn build_then(
     let mut lines = Vec::new();
     if let Some(c) = &counts {
         lines = after(c, &mut diags);
-        if diags.iter().any(Diagnostic::is_error) {
+        if crate::error::has_errors(&diags) {
             counts = None;
         }
     }

@@ -147,6 +147,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Whether any of `diags` is an error (warnings and notices do not fail a run).
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
 /// Sorts diagnostics by file and position, so output is stable whatever the thread order
 /// was (errors and warnings interleaved as they occur in the files), and drops repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {

@@ -461,7 +461,7 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
     let (Some(title), Some(date)) = (title, date) else {
         return (None, diags);
     };
-    if diags.iter().any(Diagnostic::is_error) {
+    if crate::error::has_errors(&diags) {
         return (None, diags);
     }
     let file = Text {
@@ -672,7 +672,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
     let Some(name) = name else {
         return (None, diags);
     };
-    if diags.iter().any(Diagnostic::is_error) {
+    if crate::error::has_errors(&diags) {
         return (None, diags);
     }
     e.name = name;
@@ -712,7 +712,7 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
     let extra = f.map("extra").unwrap_or(Yaml::Null);
     let diags = with_path(f.diags, path);
     match title {
-        Some(title) if !diags.iter().any(Diagnostic::is_error) => (
+        Some(title) if !crate::error::has_errors(&diags) => (
             Some(Page {
                 file: Text {
                     path: path.to_path_buf(),

@@ -6,7 +6,6 @@ use super::chart::{self, Around, Node};
 use crate::content::Entry;
 use crate::glossary::Relations;
 use crate::theme::context::{ChartView, DiagramView, Link, RelationView};
-use minijinja::Value;
 
 /// `2014–2018`, `since 2018`, `until 2018` or empty.
 pub fn years(e: &Entry) -> String {
@@ -79,11 +78,7 @@ pub fn diagram<'a>(
         },
     );
     Some(DiagramView {
-        chart: ChartView {
-            svg: Value::from_safe_string(svg),
-            caption,
-            text,
-        },
+        chart: ChartView::new(svg, caption, text),
         relations: links,
     })
 }

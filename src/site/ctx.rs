@@ -177,6 +177,8 @@ pub(super) struct ArticleFp {
     pub(super) cited: u64,
     /// Its corrections.
     pub(super) corrections: u64,
+    /// Its citation files (`cite.bib`, …), each file's key being this with its name.
+    pub(super) cite_files: u64,
     /// Its search document.
     pub(super) search: u64,
 }

@@ -8,7 +8,6 @@ use super::chart;
 use crate::content::parties::ConsentKind;
 use crate::content::{Date, Entry, Kind};
 use crate::theme::context::{ChartView, DateView, EventView, YearView};
-use minijinja::Value;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -169,11 +168,7 @@ pub fn overview(years: &[YearView]) -> Option<ChartView> {
         busiest.1
     );
     let svg = chart::bars("timeline-chart", &caption, &text, &counts)?;
-    Some(ChartView {
-        svg: Value::from_safe_string(svg),
-        caption,
-        text,
-    })
+    Some(ChartView::new(svg, caption, text))
 }
 
 #[cfg(test)]

@@ -160,11 +160,7 @@ fn chart_view(e: &Entry, p: &Parties, end: Date) -> Option<ChartView> {
         if points.len() == 1 { "" } else { "s" },
     );
     let svg = chart::steps("parties-chart", &caption, &text, &points, end)?;
-    Some(ChartView {
-        svg: Value::from_safe_string(svg),
-        caption,
-        text,
-    })
+    Some(ChartView::new(svg, caption, text))
 }
 
 #[cfg(test)]

@@ -392,6 +392,17 @@ pub struct ChartView {
     pub text: String,
 }
 
+impl ChartView {
+    /// A chart drawn by Scholia (`svg` is trusted markup), with its caption and text.
+    pub fn new(svg: String, caption: String, text: String) -> ChartView {
+        ChartView {
+            svg: Value::from_safe_string(svg),
+            caption,
+            text,
+        }
+    }
+}
+
 /// `entry.diagram`: a body among its relations.
 #[derive(Debug, Clone, Serialize)]
 pub struct DiagramView {

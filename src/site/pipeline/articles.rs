@@ -161,6 +161,7 @@ impl Articles<'_> {
                 mentions: fp(&mentions),
                 cited: fp(&cited),
                 corrections: fp(&corrections),
+                cite_files: fp(&cite_files),
                 search: fp(&doc),
             }
         } else {
@@ -313,18 +314,18 @@ impl Articles<'_> {
                 self.sink.put(&rel, key, html.into_bytes())?;
             }
         }
-        // The citation files: keyed by their bytes (made with the page, so cheap to hash).
-        let files = if self.keep {
-            a.cite_files.clone()
-        } else {
-            std::mem::take(&mut a.cite_files)
-        };
-        for (name, text) in files {
+        // The citation files: keyed by the fingerprint taken when they were made, so a kept
+        // pipeline's rebuild neither hashes nor copies them unless one changed.
+        let files = std::mem::take(&mut a.cite_files);
+        for (name, text) in &files {
             let rel = Routes::commentary_file(&a.c.slug, name);
-            let key = self.keep.then(|| fp(&text));
+            let key = self.keep.then(|| fp(&(a.fp.cite_files, name)));
             if self.sink.wants(&rel, key) {
-                self.sink.put(&rel, key, text.into_bytes())?;
+                self.sink.put(&rel, key, text.clone().into_bytes())?;
             }
+        }
+        if self.keep {
+            a.cite_files = files;
         }
         if self.config.search {
             let rel = Routes::search_doc(i);

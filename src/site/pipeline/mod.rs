@@ -33,7 +33,7 @@ use crate::codes;
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, shown, Parsed, Scan, Section};
 use crate::content::{self, parties, Commentary, Date, Entry, Kind, Page, Taxonomy, Text};
-use crate::error::Diagnostic;
+use crate::error::{has_errors, Diagnostic};
 use crate::glossary::coverage::{self, Suggest};
 use crate::glossary::Glossary;
 use crate::markdown::{self, summary, Input, Mention, Rendered};
@@ -116,10 +116,6 @@ pub struct Report {
     pub changes: Changes,
     /// Time taken (set by the caller).
     pub elapsed: std::time::Duration,
-}
-
-fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(Diagnostic::is_error)
 }
 
 /// What changed on disk since a file was last read: modification time and size.
