@@ -131,6 +131,9 @@ struct Model {
     orphan: Option<String>,
     /// A deleted entry whose wiki links the next edit removes (the author fixing the error).
     dangling: Option<String>,
+    /// Editors' leftovers and hidden files (unreadable as content): every run passes over
+    /// them, a watcher's report of one included.
+    junk: Vec<String>,
 }
 
 impl Model {
@@ -151,6 +154,7 @@ impl Model {
             counter: 0,
             orphan: None,
             dangling: None,
+            junk: Vec::new(),
         };
         for _ in 0..4 {
             m.new_entry(rng);
@@ -560,6 +564,23 @@ impl Model {
                 };
                 format!("commentary {i}: updated")
             }
+            23 => {
+                if !self.junk.is_empty() && rng.chance(40) {
+                    let i = rng.below(self.junk.len());
+                    self.junk.remove(i);
+                    return "leftover removed".into();
+                }
+                let n = self.fresh_name();
+                let name = match rng.below(5) {
+                    0 => format!("commentaries/.draft-{n}.md"),
+                    1 => format!("commentaries/c-{n}.md~"),
+                    2 => format!("commentaries/#c-{n}.md#"),
+                    3 => format!("glossary/bodies/.hidden-{n}/e.md"),
+                    _ => format!("static/page-{n}.txt~"),
+                };
+                self.junk.push(name);
+                "leftover added".into()
+            }
             _ if ne > 0 => {
                 let i = rng.below(ne);
                 let s = self.sentence(rng);
@@ -677,6 +698,9 @@ impl Model {
                 format!("content/glossary/treaties/{o}.parties.csv"),
                 parties_csv(&[orphan_row()]),
             );
+        }
+        for j in &self.junk {
+            f.insert(format!("content/{j}"), "not front matter\n".into());
         }
         f.insert("content/static/notes.txt".into(), "static\n".into());
         f
