@@ -30,6 +30,7 @@ pub mod error;
 pub mod glossary;
 pub mod html;
 pub mod markdown;
+pub mod progress;
 pub mod report;
 pub mod routes;
 pub mod scaffold;

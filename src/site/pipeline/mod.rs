@@ -65,6 +65,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Also report the editorial state (`check`).
     pub editorial: bool,
+    /// Where the run is, for a progress line.
+    pub progress: Option<Arc<crate::progress::Progress>>,
 }
 
 /// Pages and files a run produced, by kind.
@@ -279,16 +281,25 @@ impl Pipeline {
     /// kept pipeline leaves the search index to [`Pipeline::search_job`].
     pub fn run(&mut self, changed: Option<&[PathBuf]>, sink: &mut dyn Sink) -> Report {
         let mut trace = Trace::new();
+        let progress = self.opts.progress.clone();
+        let enter = |name: &'static str, total: usize| {
+            if let Some(p) = &progress {
+                p.stage(name, total);
+            }
+        };
+        enter("reading the configuration", 0);
         let mut diags = Vec::new();
         let mut report = Report::default();
         diags.extend(sink.check());
         let sources_changed = self.config(&mut diags) | self.sources(&mut diags);
         self.theme(&mut diags);
         trace.lap("config, sources, theme");
+        enter("reading content", 0);
         let Some(mut files) = self.content(changed, &mut diags) else {
             return finish(report, diags, sink, false);
         };
         trace.lap("content");
+        enter("the glossary", 0);
         let mut loaded = self.loaded(&mut files, &mut diags);
         let reach = self.glossary(
             std::mem::take(&mut loaded.entries),
@@ -355,6 +366,12 @@ impl Pipeline {
             sink: &*sink,
         };
         let old = std::mem::take(kept_articles);
+        let drafts = self.opts.drafts;
+        let published = loaded
+            .commentaries
+            .iter()
+            .filter(|(c, _)| drafts || !c.draft);
+        enter("commentaries", published.count());
         let (articles, renders) = stage.run(
             std::mem::take(&mut loaded.commentaries),
             old,
@@ -366,6 +383,7 @@ impl Pipeline {
 
         let theme_ref = theme.theme.as_ref().filter(|_| !has_errors(&diags));
         if let Some(theme_ref) = theme_ref {
+            enter("pages", 0);
             // Tags and authors change only with the list of items (which carries them).
             let order = keep.then(|| fp(&articles.iter().map(|a| a.fp.item).collect::<Vec<_>>()));
             let terms = match terms_memo.take() {
@@ -418,6 +436,7 @@ impl Pipeline {
             ));
             report.counts.statics = extras.len();
             if !keep && config.search {
+                enter("the search index", 0);
                 let entries = index::entries(&gm.glossary, &gm.renders);
                 extras.extend(index::files(articles.iter().map(|a| &a.search), &entries));
             }
@@ -431,7 +450,13 @@ impl Pipeline {
             *kept_articles = articles;
             content_memo.files = files;
         }
+        enter("writing", 0);
         finish(report, diags, sink, search_later)
+    }
+
+    /// Reports where each run is to `progress` from now on.
+    pub fn set_progress(&mut self, progress: Option<Arc<crate::progress::Progress>>) {
+        self.opts.progress = progress;
     }
 
     /// The search index's work, to run on any thread: `None` when the site has no index.
