@@ -30,6 +30,15 @@ pub trait Sink: Sync {
     /// Also records that this run produces `rel`.
     fn wants(&self, rel: &str, key: Option<u64>) -> bool;
 
+    /// Whether the output kept from before this run has `rel` as this run would make it,
+    /// which `same` tells from the file's first [`write::PREFIX`] bytes (a file that records
+    /// what it was made from, as a link card does); if so, the file is this run's without
+    /// being made again. Asked only about a file the output [`Sink::wants`]: a kept output
+    /// has already compared keys, so only a build's output, which starts empty, looks.
+    fn reuse(&self, _rel: &str, _same: &dyn Fn(&[u8]) -> bool) -> bool {
+        false
+    }
+
     /// Takes one file (the run has begun).
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic>;
 
@@ -81,6 +90,10 @@ impl Sink for StagingSink {
 
     fn wants(&self, _: &str, _: Option<u64>) -> bool {
         true
+    }
+
+    fn reuse(&self, rel: &str, same: &dyn Fn(&[u8]) -> bool) -> bool {
+        self.staging.as_ref().is_some_and(|s| s.reuse(rel, same))
     }
 
     fn put(&self, rel: &str, _: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
