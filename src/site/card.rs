@@ -140,7 +140,7 @@ impl Fonts {
                 Ok(b) => b,
                 Err(e) => {
                     diags.push(err(format!(
-                        "cannot read the font file `{}`: {e}; give a path relative to the site root",
+                        "cannot read the font file `{}`: {e} (a path is relative to the site root)",
                         f.path
                     )));
                     continue;
