@@ -296,7 +296,11 @@ mod tests {
         assert_eq!(c.states, ["China", "United States"]);
         assert!(matches!(c.extra, Yaml::Map(_)));
         assert!(!c.cards);
-        let fonts: Vec<_> = c.fonts.iter().map(|f| (f.path.as_str(), f.line, f.col)).collect();
+        let fonts: Vec<_> = c
+            .fonts
+            .iter()
+            .map(|f| (f.path.as_str(), f.line, f.col))
+            .collect();
         assert_eq!(fonts, [("fonts/a.ttf", 15, 5), ("fonts/b.otf", 16, 5)]);
     }
 

@@ -128,8 +128,8 @@ impl Staging {
         use std::io::Read;
         let old = self.target.join(rel);
         let mut prefix = Vec::with_capacity(PREFIX);
-        let read = std::fs::File::open(&old)
-            .and_then(|f| f.take(PREFIX as u64).read_to_end(&mut prefix));
+        let read =
+            std::fs::File::open(&old).and_then(|f| f.take(PREFIX as u64).read_to_end(&mut prefix));
         if read.is_err() || !same(&prefix) {
             return false;
         }

@@ -7,7 +7,7 @@ use std::os::unix::fs::MetadataExt;
 const ORDER: &str = "commentaries/order/index.html";
 const CARD: &str = "commentaries/order/card.png";
 
-/// Width, height and RGBA pixels of a PNG of the output, decoded.
+/// Width, height and pixels (RGB) of a PNG of the output, decoded.
 fn decode(site: &Site, rel: &str) -> (u32, u32, Vec<u8>) {
     let file = std::fs::File::open(site.out(rel)).unwrap();
     let mut reader = png::Decoder::new(std::io::BufReader::new(file))
@@ -30,12 +30,20 @@ fn each_commentary_has_a_card_named_by_its_open_graph_and_twitter_tags() {
     let (w, h, pixels) = decode(&site, CARD);
     assert_eq!((w, h), (1200, 630));
     // Drawn: the title's ink is darker than the background.
-    assert!(pixels.chunks(4).any(|p| p[0] < 80 && p[1] < 80 && p[2] < 80));
+    assert!(pixels
+        .chunks(3)
+        .any(|p| p[0] < 80 && p[1] < 80 && p[2] < 80));
     let url = "https://example.org/review/commentaries/order/card.png";
     assert_eq!(meta(&site, ORDER, "meta[property='og:image']"), [url]);
     assert_eq!(meta(&site, ORDER, "meta[name='twitter:image']"), [url]);
-    assert_eq!(meta(&site, ORDER, "meta[property='og:image:width']"), ["1200"]);
-    assert_eq!(meta(&site, ORDER, "meta[property='og:image:height']"), ["630"]);
+    assert_eq!(
+        meta(&site, ORDER, "meta[property='og:image:width']"),
+        ["1200"]
+    );
+    assert_eq!(
+        meta(&site, ORDER, "meta[property='og:image:height']"),
+        ["630"]
+    );
     assert_eq!(
         meta(&site, ORDER, "meta[name='twitter:card']"),
         ["summary_large_image"]
@@ -106,7 +114,11 @@ fn a_title_letter_no_font_has_is_a_warning_at_the_title() {
     );
     let r = site.run(&["build", "--message-format", "short"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("warning")).collect();
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
     assert_eq!(warnings.len(), 2, "{}", r.stderr);
     assert!(warnings[0].starts_with("warning: content/commentaries/2022-01-01-odd.md:3:8: no font can draw `\u{378}` (U+0378) of the `title` on the link card"), "{}", warnings[0]);
     assert!(warnings[1].starts_with("warning: content/commentaries/2022-01-01-odd.md:4:10: no font can draw `\u{379}` (U+0379) of the `authors`"), "{}", warnings[1]);

@@ -343,7 +343,9 @@ impl Articles<'_> {
             let rel = Routes::commentary_file(&a.c.slug, card::FILE);
             let key = card.key(fonts);
             if self.sink.wants(&rel, Some(key))
-                && !self.sink.reuse(&rel, &|prefix| card::is_drawn_from(prefix, key))
+                && !self
+                    .sink
+                    .reuse(&rel, &|prefix| card::is_drawn_from(prefix, key))
             {
                 let png = card::draw(&card, fonts, key).map_err(|e| {
                     Diagnostic::file(
