@@ -345,7 +345,7 @@ impl Articles<'_> {
             if self.sink.wants(&rel, Some(key))
                 && !self
                     .sink
-                    .reuse(&rel, &|prefix| card::is_drawn_from(prefix, key))
+                    .reuse(&rel, key, &|prefix| card::is_drawn_from(prefix, key))
             {
                 let png = card::draw(&card, fonts, key).map_err(|e| {
                     Diagnostic::file(
