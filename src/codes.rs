@@ -168,6 +168,12 @@ codes! {
     EXPOSED = "W0131", "The preview listens on the network",
         "warning: listening on 0.0.0.0, not a loopback address: other machines on the network can read this preview (drafts included with --drafts)",
         "Use the default `--bind 127.0.0.1` unless other machines must see the preview.";
+    CARD_FONT = "E0140", "A font file for the link cards cannot be used",
+        "error: scholia.yaml:3:5: cannot read the font file `fonts/NotoSansCJK.ttc`: No such file or directory (os error 2) (a path is relative to the site root)",
+        "List font files (.ttf, .otf, .ttc) that exist, relative to the site root, under `fonts:`; for Chinese, Japanese or Korean titles Debian's fonts-noto-cjk has `/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc` (copy it into the site, or give its absolute path).";
+    MISSING_GLYPH = "W0141", "No font can draw a character of a link card",
+        "warning: content/commentaries/a.md:2:8: no font can draw `中` (U+4E2D) of the `title` on the link card, which would show an empty box; add a font that has it to `fonts:` in scholia.yaml (for Chinese, Japanese or Korean, Noto Sans CJK: Debian's fonts-noto-cjk)",
+        "Add a font file that has the character to `fonts:` in scholia.yaml (a system font found by fontconfig also serves), or set `cards: false`.";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

@@ -25,6 +25,8 @@ pub enum Autolink {
 pub struct SiteConfig {
     /// Site name.
     pub title: String,
+    /// Where `title` was set (line, column), for the link cards' warning about its letters.
+    pub title_at: (usize, usize),
     /// For meta tags and the feed.
     pub description: Option<String>,
     /// Absolute URL of the site root, always ending in `/`.
@@ -51,12 +53,29 @@ pub struct SiteConfig {
     pub citation_style_at: (usize, usize),
     /// States of interest (`states:`): their status is shown on treaty pages and cards.
     pub states: Vec<String>,
+    /// Whether each commentary gets a link card (`cards:`, default true).
+    pub cards: bool,
+    /// Font files (`fonts:`), relative to the site root, tried after the compiled-in font for
+    /// text it cannot draw (link cards; meant for the PDF output too).
+    pub fonts: Vec<FontFile>,
+}
+
+/// A font file named in `fonts:`, with where it was named.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FontFile {
+    /// As written: relative to the site root, or absolute.
+    pub path: String,
+    /// Line of the item in scholia.yaml.
+    pub line: usize,
+    /// Column of the item.
+    pub col: usize,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
             title: "Commentary".into(),
+            title_at: (1, 1),
             description: None,
             base_url: "/".into(),
             language: "en".into(),
@@ -70,6 +89,8 @@ impl Default for SiteConfig {
             citation_style: crate::cite::DEFAULT_STYLE.into(),
             citation_style_at: (0, 0),
             states: Vec::new(),
+            cards: true,
+            fonts: Vec::new(),
         }
     }
 }
@@ -88,6 +109,8 @@ const KEYS: &[&str] = &[
     "extra",
     "citation_style",
     "states",
+    "cards",
+    "fonts",
 ];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
@@ -117,6 +140,7 @@ impl SiteConfig {
         let mut c = SiteConfig::default();
         if let Some(v) = f.string("title") {
             c.title = v;
+            c.title_at = f.loc("title");
         }
         c.description = f.string("description");
         if let Some(v) = f.string("base_url") {
@@ -201,6 +225,18 @@ impl SiteConfig {
             }
         }
         c.states = f.string_list("states");
+        if let Some(v) = f.bool("cards") {
+            c.cards = v;
+        }
+        c.fonts = f
+            .string_list("fonts")
+            .into_iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let (line, col) = f.loc(&format!("fonts.{i}"));
+                FontFile { path, line, col }
+            })
+            .collect();
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)
@@ -236,7 +272,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\ncards: false\nfonts:\n  - fonts/a.ttf\n  - fonts/b.otf\nextra:\n  a: 1\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -259,6 +295,13 @@ mod tests {
         assert_eq!(c.citation_style, "apa");
         assert_eq!(c.states, ["China", "United States"]);
         assert!(matches!(c.extra, Yaml::Map(_)));
+        assert!(!c.cards);
+        let fonts: Vec<_> = c
+            .fonts
+            .iter()
+            .map(|f| (f.path.as_str(), f.line, f.col))
+            .collect();
+        assert_eq!(fonts, [("fonts/a.ttf", 15, 5), ("fonts/b.otf", 16, 5)]);
     }
 
     #[test]

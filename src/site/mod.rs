@@ -10,6 +10,7 @@
 //!   fingerprinted asset names, the bibliography;
 //! - [`treaty`], [`timeline`], [`bodies`], [`chart`]: a treaty's citation, status and parties, the
 //!   site's dated events, a body's relations, and the SVG charts drawn at build time;
+//! - [`card`]: each commentary's link card (its Open Graph image), drawn at build time;
 //! - [`claims`]: `check`'s report on stale parties data and premature claims of entry into
 //!   force;
 //! - [`write`]: the guard and the staging folder; [`links`]: the link check of a built site.
@@ -18,6 +19,7 @@ pub mod affected;
 pub mod assets;
 pub mod bodies;
 pub mod build;
+pub mod card;
 pub mod chart;
 pub mod claims;
 mod ctx;

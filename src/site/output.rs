@@ -30,6 +30,16 @@ pub trait Sink: Sync {
     /// Also records that this run produces `rel`.
     fn wants(&self, rel: &str, key: Option<u64>) -> bool;
 
+    /// Whether an earlier output has `rel` as this run would make it (with `key`), which
+    /// `same` tells from the file's first [`write::PREFIX`] bytes (a file that records what it
+    /// was made from, as a link card does); if so, the file is this run's without being made
+    /// again. Asked only about a file the output [`Sink::wants`]: a build's output starts
+    /// empty and looks in the output it replaces; a live one, in the folder it was seeded
+    /// with ([`LiveSink::seeded`]).
+    fn reuse(&self, _rel: &str, _key: u64, _same: &dyn Fn(&[u8]) -> bool) -> bool {
+        false
+    }
+
     /// Takes one file (the run has begun).
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic>;
 
@@ -81,6 +91,10 @@ impl Sink for StagingSink {
 
     fn wants(&self, _: &str, _: Option<u64>) -> bool {
         true
+    }
+
+    fn reuse(&self, rel: &str, _: u64, same: &dyn Fn(&[u8]) -> bool) -> bool {
+        self.staging.as_ref().is_some_and(|s| s.reuse(rel, same))
     }
 
     fn put(&self, rel: &str, _: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
@@ -166,6 +180,9 @@ pub struct LiveSink<S: Store> {
     produced: Mutex<Vec<String>>,
     /// Files this run made, applied by `finish`.
     pending: Mutex<Vec<(String, u64, Vec<u8>)>>,
+    /// A folder of earlier output whose files [`Sink::reuse`] may take (`serve`: the site's
+    /// last build, so that its first run does not draw every link card again).
+    seed: Option<PathBuf>,
 }
 
 impl<S: Store> LiveSink<S> {
@@ -176,6 +193,15 @@ impl<S: Store> LiveSink<S> {
             written: HashMap::new(),
             produced: Mutex::default(),
             pending: Mutex::default(),
+            seed: None,
+        }
+    }
+
+    /// The same, taking files that [`Sink::reuse`] accepts from `seed` when it has them.
+    pub fn seeded(store: S, seed: &Path) -> LiveSink<S> {
+        LiveSink {
+            seed: Some(seed.to_path_buf()),
+            ..LiveSink::new(store)
         }
     }
 
@@ -254,6 +280,19 @@ impl<S: Store> Sink for LiveSink<S> {
         key.is_none() || self.written.get(rel) != key.as_ref()
     }
 
+    fn reuse(&self, rel: &str, key: u64, same: &dyn Fn(&[u8]) -> bool) -> bool {
+        let Some(seed) = &self.seed else {
+            return false;
+        };
+        match std::fs::read(seed.join(rel)) {
+            Ok(bytes) if same(&bytes[..bytes.len().min(write::PREFIX)]) => {
+                lock(&self.pending).push((rel.to_string(), key, bytes));
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         let key = key.unwrap_or_else(|| super::ctx::fp(&bytes));
         lock(&self.pending).push((rel.to_string(), key, bytes));
@@ -322,6 +361,28 @@ mod tests {
                 ("c.html".into(), b"c".to_vec())
             ]
         );
+    }
+
+    #[test]
+    fn a_seeded_output_takes_the_files_its_seed_has_as_this_run_would_make_them() {
+        let seed = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(seed.path().join("a")).unwrap();
+        std::fs::write(seed.path().join("a/card.png"), b"made from 7").unwrap();
+        let mut sink = LiveSink::seeded(Memory::default(), seed.path());
+        let from = |k: &'static str| move |p: &[u8]| p.ends_with(k.as_bytes());
+        assert!(sink.wants("a/card.png", Some(7)));
+        assert!(sink.reuse("a/card.png", 7, &from("7")));
+        assert!(!sink.reuse("a/card.png", 8, &from("8")), "another key");
+        assert!(!sink.reuse("b/card.png", 7, &from("7")), "not in the seed");
+        let c = sink.finish(true, &|_| false).unwrap();
+        assert_eq!(c.written, ["a/card.png"]);
+        assert_eq!(
+            files(&sink),
+            [("a/card.png".into(), b"made from 7".to_vec())]
+        );
+        // Kept under its key: the next run does not want it again.
+        assert!(!sink.wants("a/card.png", Some(7)));
+        assert!(!LiveSink::new(Memory::default()).reuse("a/card.png", 7, &from("7")));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! route in `crate::routes`, and its template.
 
 use super::bodies;
+use super::card;
 use super::ctx::{ArticlePage, Base, Ctx, Reads};
 use super::sources as cite_site;
 use super::timeline;
@@ -307,6 +308,18 @@ pub(super) fn commentary<'a>(
                     json: file(citable::JSON),
                 }
             },
+            card: config.cards.then(|| CardView {
+                url: routes.url(&Routes::commentary_file(&c.slug, card::FILE)),
+                width: card::WIDTH,
+                height: card::HEIGHT,
+                alt: card::Card {
+                    title: &c.title,
+                    authors: &c.authors,
+                    date: c.date,
+                    site: &config.title,
+                }
+                .alt(),
+            }),
             scholar: ScholarView {
                 publication_date: format!(
                     "{:04}/{:02}/{:02}",

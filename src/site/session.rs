@@ -60,7 +60,9 @@ impl SearchJob {
 
 impl Session {
     /// A session that has built nothing yet. `out` must be a folder only this session
-    /// writes; `base_url` overrides the config's, as `build --base-url` does.
+    /// writes; `base_url` overrides the config's, as `build --base-url` does. The link cards
+    /// of the site's last build (`site/`), when there is one, are taken where they are
+    /// still current, so that the first run does not draw them all again.
     pub fn new(root: &Path, out: &Path, drafts: bool, base_url: Option<String>) -> Session {
         Session {
             pipeline: Pipeline::kept(Options {
@@ -70,7 +72,7 @@ impl Session {
                 editorial: false,
                 progress: None,
             }),
-            sink: LiveSink::new(Dir(out.to_path_buf())),
+            sink: LiveSink::seeded(Dir(out.to_path_buf()), &root.join("site")),
             generation: 0,
             search_dirty: true,
         }

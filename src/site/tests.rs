@@ -124,6 +124,9 @@ struct Model {
     title: String,
     paginate: usize,
     search: bool,
+    /// Link cards (`cards:`): drawn again when a title, author, date or the site's title
+    /// changes.
+    cards: bool,
     autolink_all: bool,
     not_found_template: Option<String>,
     counter: usize,
@@ -148,6 +151,7 @@ impl Model {
             ],
             title: "Review".into(),
             paginate: 2,
+            cards: true,
             search: true,
             autolink_all: false,
             not_found_template: None,
@@ -515,10 +519,11 @@ impl Model {
                 }
             }
             18 => {
-                match rng.below(4) {
+                match rng.below(5) {
                     0 => self.paginate = 1 + rng.below(3),
                     1 => self.search = !self.search,
                     2 => self.autolink_all = !self.autolink_all,
+                    3 => self.cards = !self.cards,
                     _ => self.title = format!("Review {}", self.fresh_name()),
                 }
                 "config".into()
@@ -597,10 +602,11 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\nautolink: {}\nstates: [China, United States]\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\n",
                 self.title,
                 self.paginate,
                 self.search,
+                self.cards,
                 if self.autolink_all { "all" } else { "first" }
             ),
         );

@@ -16,6 +16,9 @@ pub const MARKER: &str = ".scholia-output";
 /// What the marker file says.
 pub const MARKER_TEXT: &str = "This folder is written by Scholia; a build replaces it whole.\n";
 
+/// How many first bytes of a previous output's file [`Staging::reuse`] reads.
+pub const PREFIX: usize = 256;
+
 /// A folder being filled, to be swapped in by [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {
@@ -115,6 +118,28 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
         std::fs::write(&path, bytes).map_err(io)
+    }
+
+    /// Takes the previous output's `rel` into the new one when `same` accepts its first
+    /// [`PREFIX`] bytes: a hard link (the old folder is removed after the swap, the file
+    /// stays), or a copy where links are refused. This is what lets a build skip the link
+    /// cards it drew before, until a persistent cache exists. Whether it was taken.
+    pub fn reuse(&self, rel: &str, same: &dyn Fn(&[u8]) -> bool) -> bool {
+        use std::io::Read;
+        let old = self.target.join(rel);
+        let mut prefix = Vec::with_capacity(PREFIX);
+        let read =
+            std::fs::File::open(&old).and_then(|f| f.take(PREFIX as u64).read_to_end(&mut prefix));
+        if read.is_err() || !same(&prefix) {
+            return false;
+        }
+        let new = self.tmp.join(rel);
+        if let Some(parent) = new.parent() {
+            if std::fs::create_dir_all(parent).is_err() {
+                return false;
+            }
+        }
+        std::fs::hard_link(&old, &new).is_ok() || std::fs::copy(&old, &new).is_ok()
     }
 
     /// Swaps the finished folder in place of the old output.

@@ -160,12 +160,27 @@ pub struct CommentaryView {
     pub corrections_url: String,
     /// How to cite it.
     pub cite: CiteView,
+    /// Its link card (the Open Graph image); none with `cards: false`.
+    pub card: Option<CardView>,
     /// Highwire Press tags for scholarly search engines.
     pub scholar: ScholarView,
     /// Its schema.org JSON-LD (`Article`), safe inside `<script type="application/ld+json">`.
     pub jsonld: Value,
     /// Free map.
     pub extra: Yaml,
+}
+
+/// A commentary's link card: `card.png` beside its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    /// Its URL (absolute when `base_url` is).
+    pub url: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Its text, for `og:image:alt`.
+    pub alt: String,
 }
 
 /// "Cite this": the commentary formatted by the site's style, and its citation files.

@@ -8,6 +8,7 @@ mod authoring;
 mod bodies;
 mod browser;
 mod build;
+mod cards;
 mod citable;
 mod cite;
 mod errors;

@@ -12,6 +12,8 @@ pub(super) struct Articles<'a> {
     pub(super) glossary: &'a Glossary,
     pub(super) sources: &'a Sources,
     pub(super) base: &'a Base<'a>,
+    /// The link cards' fonts, when cards are on.
+    pub(super) fonts: Option<&'a card::Fonts>,
     /// The theme, when pages are written.
     pub(super) theme: Option<&'a Theme>,
     pub(super) sink: &'a dyn Sink,
@@ -142,6 +144,9 @@ impl Articles<'_> {
         } = r;
         let mut diags = diags;
         diags.extend(correction_diags);
+        if let Some(fonts) = self.fonts {
+            diags.extend(card::check_commentary(fonts, &c));
+        }
         if self.opts.editorial {
             // While the text is here (it is dropped below).
             diags.extend(claims::premature_in_force(&c, &self.glossary.entries));
@@ -329,6 +334,31 @@ impl Articles<'_> {
         }
         if self.keep {
             a.cite_files = files;
+        }
+        // `check` draws no card: nothing links to one, and it would be thrown away.
+        if let Some(fonts) = self.fonts.filter(|_| !self.opts.editorial) {
+            let card = card::Card {
+                title: &a.c.title,
+                authors: &a.c.authors,
+                date: a.c.date,
+                site: &self.config.title,
+            };
+            let rel = Routes::commentary_file(&a.c.slug, card::FILE);
+            let key = card.key(fonts);
+            if self.sink.wants(&rel, Some(key))
+                && !self
+                    .sink
+                    .reuse(&rel, key, &|prefix| card::is_drawn_from(prefix, key))
+            {
+                let png = card::draw(&card, fonts, key).map_err(|e| {
+                    Diagnostic::file(
+                        codes::IO,
+                        &a.c.file.path,
+                        format!("cannot draw the link card {rel}: {e}"),
+                    )
+                })?;
+                self.sink.put(&rel, Some(key), png)?;
+            }
         }
         if self.config.search {
             let rel = Routes::search_doc(i);

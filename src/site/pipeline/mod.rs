@@ -18,6 +18,7 @@ mod glossary;
 mod setup;
 
 use super::affected::{self, Touched};
+use super::card;
 use super::claims;
 use super::ctx::{
     self, fp, Article, ArticleFp, Base, Body, CorrectionOut, Ctx, EntryFps, Reads, Term,
@@ -161,6 +162,8 @@ struct ConfigMemo {
     config: SiteConfig,
     routes: Routes,
     diags: Vec<Diagnostic>,
+    /// The link cards' fonts (`None` with `cards: false`).
+    fonts: Option<card::Fonts>,
 }
 
 struct SourcesMemo {
@@ -362,6 +365,7 @@ impl Pipeline {
             glossary: &gm.glossary,
             sources,
             base: &base,
+            fonts: cm.fonts.as_ref(),
             theme: theme.theme.as_ref().filter(|_| writing),
             sink: &*sink,
         };

@@ -33,11 +33,25 @@ impl Pipeline {
             if let Some(b) = &self.opts.base_url {
                 config.base_url = config::normalize_base_url(b);
             }
+            let fonts = config.cards.then(|| {
+                let shown = shown(root, Path::new("scholia.yaml"));
+                let (fonts, d) = card::Fonts::load(root, &config.fonts, &shown);
+                cd.extend(d);
+                let (line, col) = config.title_at;
+                cd.extend(card::missing_glyphs(
+                    &fonts,
+                    &config.title,
+                    "title",
+                    (&shown, line, col),
+                ));
+                fonts
+            });
             self.memo.config = Some(ConfigMemo {
                 hash,
                 routes: Routes::new(&config.base_url),
                 config,
                 diags: cd,
+                fonts,
             });
         }
         diags.extend(
