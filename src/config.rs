@@ -53,7 +53,8 @@ pub struct SiteConfig {
     pub citation_style_at: (usize, usize),
     /// States of interest (`states:`): their status is shown on treaty pages and cards.
     pub states: Vec<String>,
-    /// Whether each commentary gets a link card (`cards:`, default true).
+    /// Whether each commentary gets a link card (`cards:`, default false: drawing one costs
+    /// more than the rest of its page, so a site asks for them).
     pub cards: bool,
     /// Font files (`fonts:`), relative to the site root, tried after the compiled-in font for
     /// text it cannot draw (link cards; meant for the PDF output too).
@@ -89,7 +90,7 @@ impl Default for SiteConfig {
             citation_style: crate::cite::DEFAULT_STYLE.into(),
             citation_style_at: (0, 0),
             states: Vec::new(),
-            cards: true,
+            cards: false,
             fonts: Vec::new(),
         }
     }

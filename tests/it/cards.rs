@@ -83,10 +83,10 @@ fn a_card_changes_with_its_title_and_is_reused_when_only_the_body_changes() {
 }
 
 #[test]
-fn cards_false_draws_no_card_and_names_none() {
+fn cards_are_off_unless_asked_for() {
     let site = Site::fixture("citable");
     let config = std::fs::read_to_string(site.root().join("scholia.yaml")).unwrap();
-    site.write("scholia.yaml", &format!("{config}cards: false\n"));
+    site.write("scholia.yaml", &config.replace("cards: true\n", ""));
     site.build_ok(&[]);
     assert!(site.exists("commentaries/order/cite.bib"));
     assert!(!site.exists(CARD));
