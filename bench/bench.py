@@ -11,6 +11,11 @@ files on this machine's ext4 costs seconds of noisy system time). Each run is ti
 /usr/bin/time -v (wall, user+sys CPU, peak RSS); Scholia and Hugo alternate. Every build's
 output is checked: the number of HTML pages, and the number of glossary links in commentary
 pages, which must equal the links the Hugo flavor carries pre-made. A fast wrong build fails.
+
+For each corpus it also times a physical floor: reading every input file (`cat`) and
+writing as many files, folders and bytes as Scholia wrote (`cp -r` of its output to a fresh
+folder, which reads that output from the RAM disk too), with no processing; and prints
+Scholia's ratio to it.
 """
 
 import argparse
@@ -85,6 +90,28 @@ def hugo_expected_links(hugo_root):
     return n
 
 
+def tree_size(root):
+    """(files, bytes) under root."""
+    files = size = 0
+    for d, _, fs in os.walk(root):
+        for f in fs:
+            files += 1
+            size += os.path.getsize(os.path.join(d, f))
+    return files, size
+
+
+def floor(args, name, s_root, s_out):
+    """Median (wall, cpu) of reading the inputs and writing a copy of Scholia's output."""
+    dest = os.path.join(args.work, f"floor-{name}")
+    script = f'find "{s_root}" -type f -exec cat {{}} + >/dev/null && cp -r "{s_out}" "{dest}"'
+    ws = []
+    for _ in range(args.runs):
+        shutil.rmtree(dest, ignore_errors=True)
+        ws.append(timed(["sh", "-c", script]))
+    shutil.rmtree(dest, ignore_errors=True)
+    return statistics.median(w[0] for w in ws), statistics.median(w[1] for w in ws)
+
+
 def bench_size(args, name, sizes):
     c, b, t = sizes
     s_root = corpus(args.work, name, c, b, t, "scholia")
@@ -121,6 +148,12 @@ def bench_size(args, name, sizes):
         print(f"| {tool} | {w:.2f} | {med(runs[tool], 1):.2f} | {max(x[2] for x in runs[tool]):.0f} | {pages / w:.0f} |")
     if runs["hugo"]:
         print(f"ratio scholia/hugo (wall): {s_wall / med(runs['hugo'], 0):.2f}")
+    f_wall, f_cpu = floor(args, name, s_root, s_out)
+    in_files, in_bytes = tree_size(s_root)
+    out_files, out_bytes = tree_size(s_out)
+    print(f"physical floor (read {in_files} files, {in_bytes / 2**20:.1f} MiB; write "
+          f"{out_files} files, {out_bytes / 2**20:.1f} MiB): {f_wall:.2f} s wall, {f_cpu:.2f} s CPU; "
+          f"scholia/floor: {s_wall / f_wall:.1f}x wall, {med(runs['scholia'], 1) / f_cpu:.1f}x CPU")
     print(f"checked: {pages} HTML pages, {links} glossary links in commentaries")
     if problems:
         sys.exit("OUTPUT CHECK FAILED: " + "; ".join(problems))

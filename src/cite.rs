@@ -7,6 +7,8 @@
 //! order, to [`Sources::format`], so that the style can shorten repeated ones ("ibid.").
 //! Nothing here reads files: `site::build` passes the texts in.
 
+mod memo;
+
 use crate::codes;
 use crate::error::{did_you_mean, Diagnostic, LineIndex};
 use crate::html::escape_into;
@@ -14,15 +16,15 @@ use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
     FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, Style, TextDecoration,
-    VerticalAlign,
+    ToFormatting, VerticalAlign,
 };
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
-    ElemChildren, Entry, Formatting, Library, LocatorPayload, SpecificLocator,
+    ElemChildren, ElemMeta, Entry, Formatted, Formatting, Library, LocatorPayload, SpecificLocator,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The style used when `citation_style:` is not set.
 pub const DEFAULT_STYLE: &str = "chicago-notes";
@@ -141,7 +143,20 @@ pub struct Sources {
     works: OnceLock<Works>,
     /// Every key, in file order.
     keys: Vec<String>,
+    /// Each key's place in `keys`.
+    index: HashMap<String, usize>,
     origin: HashMap<String, Origin>,
+    /// Items formatted in a situation ([`memo`]), `None` when no sequence of one work
+    /// reaches it.
+    items: Mutex<HashMap<memo::Key, Option<Arc<ItemHtml>>>>,
+}
+
+/// One item of a citation as HTML, and whether the citation's suffix follows it when it
+/// is the last (hayagriva leaves it out after text that already ends with it).
+#[derive(Debug)]
+struct ItemHtml {
+    html: String,
+    suffix: bool,
 }
 
 impl std::fmt::Debug for Sources {
@@ -259,13 +274,20 @@ impl Sources {
                 library.push(&entry);
             }
         }
+        let index = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
         let sources = Sources {
             library,
             engine,
             style_name,
             works: OnceLock::new(),
             keys,
+            index,
             origin,
+            items: Mutex::new(HashMap::new()),
         };
         (sources, diags)
     }
@@ -313,17 +335,174 @@ impl Sources {
     /// The citations are rendered with the style's bibliography removed: a page's works are
     /// taken from the site-wide bibliography, formatted once, which is most of the saving
     /// and formats a work the same way on every page.
+    ///
+    /// Each item is formatted once per situation and work across the site ([`memo`]); a page
+    /// whose citations depend on each other beyond that goes through the driver whole.
     pub fn format(&self, cites: &[(&[CiteItem], usize)]) -> (Vec<String>, Vec<(String, String)>) {
-        let rendered = self.drive(&self.engine().cite_style, cites);
-        let citations = rendered
-            .citations
-            .iter()
-            .map(|c| to_html(&c.citation))
-            .collect();
+        let citations = self
+            .format_memo(cites)
+            .unwrap_or_else(|| self.format_driver(cites));
         let keys = cites
             .iter()
             .flat_map(|(items, _)| items.iter().map(|i| i.key.as_str()));
         (citations, self.works_of(keys))
+    }
+
+    /// The page's citations, every one through the driver.
+    fn format_driver(&self, cites: &[(&[CiteItem], usize)]) -> Vec<String> {
+        let rendered = self.drive(&self.engine().cite_style, cites);
+        rendered
+            .citations
+            .iter()
+            .map(|c| to_html(&c.citation))
+            .collect()
+    }
+
+    /// The page's citations assembled from items formatted once per situation, or `None`
+    /// when the driver must see the page whole: the style collapses citations or reorders
+    /// a citation of several items, two works could read the same where disambiguation
+    /// compares them (their first rendering, without locators), or a situation is out of
+    /// reach of a sequence of one work.
+    fn format_memo(&self, cites: &[(&[CiteItem], usize)]) -> Option<Vec<String>> {
+        let engine = self.engine();
+        let uses = &engine.uses;
+        if uses.collapses {
+            return None;
+        }
+        let seq: Vec<memo::Cite> = cites
+            .iter()
+            .map(|(items, note)| memo::Cite {
+                items: items
+                    .iter()
+                    .filter_map(|i| {
+                        Some(memo::Item {
+                            work: *self.index.get(&i.key)?,
+                            loc: i.locator.as_deref().map(locator),
+                            hidden: false,
+                        })
+                    })
+                    .collect(),
+                note: *note,
+            })
+            .collect();
+        if uses.reorders && seq.iter().any(|c| c.items.len() > 1) {
+            return None;
+        }
+        let props = memo::positions(&seq, uses.near_distance);
+        let mut works = seq.iter().flat_map(|c| c.items.iter().map(|i| i.work));
+        let one_work = match works.next() {
+            Some(w) => works.all(|x| x == w),
+            None => true,
+        };
+        if !one_work {
+            // Disambiguation starts when two works' first renderings are equal; comparing
+            // their HTML (a function of the rendering) can only find more collisions.
+            let mut renders = Vec::new();
+            for (c, ps) in seq.iter().zip(&props) {
+                for (item, p) in c.items.iter().zip(ps) {
+                    renders.push((self.item(item, &uses.normalise(*p), true)?, item.work));
+                }
+            }
+            let mut work_of: HashMap<&str, usize> = HashMap::new();
+            for (r, work) in &renders {
+                if *work_of.entry(&r.html).or_insert(*work) != *work {
+                    return None;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(seq.len());
+        for (c, ps) in seq.iter().zip(&props) {
+            let mut html = String::new();
+            let mut last = None;
+            for (i, (item, p)) in c.items.iter().zip(ps).enumerate() {
+                let r = self.item(item, &uses.normalise(*p), false)?;
+                let f = &engine.frame;
+                if i == 0 {
+                    html.push_str(&f.prefix);
+                } else {
+                    html.push_str(&f.delimiter);
+                }
+                html.push_str(&r.html);
+                last = Some(r);
+            }
+            if last.is_some_and(|r| r.suffix) {
+                html.push_str(&engine.frame.suffix);
+            }
+            out.push(tidy(html.trim()));
+        }
+        Some(out)
+    }
+
+    /// One item in its situation, formatted on first use by a sequence of its work alone.
+    fn item(&self, item: &memo::Item, p: &memo::Props, spec: bool) -> Option<Arc<ItemHtml>> {
+        let key = memo::Key::new(item, p, spec);
+        if let Some(r) = self.lock_items().get(&key) {
+            return r.clone();
+        }
+        let r = self.synthesize(&key).map(Arc::new);
+        self.lock_items().insert(key, r.clone());
+        r
+    }
+
+    fn lock_items(&self) -> std::sync::MutexGuard<'_, HashMap<memo::Key, Option<Arc<ItemHtml>>>> {
+        // A panic elsewhere cannot leave a half-written entry: values are inserted whole.
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn synthesize(&self, key: &memo::Key) -> Option<ItemHtml> {
+        let engine = self.engine();
+        let target = memo::Item {
+            work: key.work,
+            loc: key.loc.as_ref().map(|(l, v)| (*l, v.as_str())),
+            hidden: false,
+        };
+        let other = if target.loc == Some((Locator::Custom, "0")) {
+            "1"
+        } else {
+            "0"
+        };
+        let want = memo::Props {
+            first: key.first,
+            near: key.near,
+            ibid: key.ibid,
+            spec_ibid: key.ibid,
+            number: key.number,
+            first_note: key.first_note,
+        };
+        let cites = memo::recipe(target, &want, &engine.uses, Some((Locator::Custom, other)))?;
+        let entry = self.entry(&self.keys[key.work])?;
+        let style = &engine.cite_style;
+        let mut driver = BibliographyDriver::new().with_citation_number_offset(key.number);
+        for c in &cites {
+            let items = c
+                .items
+                .iter()
+                .map(|i| {
+                    let loc = i
+                        .loc
+                        .map(|(kind, value)| SpecificLocator(kind, LocatorPayload::Str(value)));
+                    CitationItem::new(entry, loc, None, i.hidden, None)
+                })
+                .collect();
+            driver.citation(CitationRequest::new(
+                items,
+                style,
+                None,
+                &engine.locales,
+                Some(c.note),
+            ));
+        }
+        let r = driver.finish(BibliographyRequest::new(style, None, &engine.locales));
+        let children = &r.citations.last()?.citation.0;
+        let elem = children.iter().rev().find(
+            |c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Entry(_)))),
+        )?;
+        let mut html = String::new();
+        child_html(elem, &mut html);
+        Some(ItemHtml {
+            html,
+            suffix: matches!(children.last(), Some(ElemChild::Text(_))),
+        })
     }
 
     fn engine(&self) -> &Engine {
@@ -479,6 +658,49 @@ struct Engine {
     /// depend on the citation's text.
     one_work_style: IndependentStyle,
     locales: Vec<Locale>,
+    /// What of a citation's situation the style reads.
+    uses: memo::Uses,
+    /// What the driver puts around a citation's items.
+    frame: Frame,
+}
+
+/// A citation's prefix, delimiter and suffix as HTML, in the layout's formatting.
+struct Frame {
+    prefix: String,
+    delimiter: String,
+    suffix: String,
+}
+
+impl Frame {
+    fn of(style: &IndependentStyle) -> Frame {
+        let layout = &style.citation.layout;
+        // hayagriva's `Formatting::default().apply(layout.to_formatting())`.
+        let f = layout.to_formatting();
+        let d = Formatting::default();
+        let formatting = Formatting {
+            font_style: f.font_style.unwrap_or(d.font_style),
+            font_variant: f.font_variant.unwrap_or(d.font_variant),
+            font_weight: f.font_weight.unwrap_or(d.font_weight),
+            text_decoration: f.text_decoration.unwrap_or(d.text_decoration),
+            vertical_align: f.vertical_align.unwrap_or(d.vertical_align),
+        };
+        let html = |text: &Option<String>| {
+            let mut out = String::new();
+            if let Some(text) = text {
+                let t = Formatted {
+                    text: text.clone(),
+                    formatting,
+                };
+                child_html(&ElemChild::Text(t), &mut out);
+            }
+            out
+        };
+        Frame {
+            prefix: html(&layout.prefix),
+            delimiter: html(&layout.delimiter),
+            suffix: html(&layout.suffix),
+        }
+    }
 }
 
 impl Engine {
@@ -489,6 +711,8 @@ impl Engine {
         one_work_style.citation.layout.elements.clear();
         let locales = locales_for(&style);
         Engine {
+            uses: memo::Uses::of(&cite_style),
+            frame: Frame::of(&cite_style),
             style,
             cite_style,
             one_work_style,
@@ -778,6 +1002,7 @@ fn formatted(f: &Formatting, text: &str, url: Option<&String>, out: &mut String)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
 
     fn sources(yaml: &str) -> Sources {
         let (s, d) = Sources::load(
@@ -897,6 +1122,219 @@ mod tests {
                 StyleChoice::Bundled(DEFAULT_STYLE),
             );
             assert!(d.is_empty() && s.keys().is_empty(), "{d:?}");
+        }
+    }
+
+    /// A note style reading every part of a citation's situation the driver computes:
+    /// positions (near-note at distance 2), the citation number, the first note, and
+    /// disambiguation by names, given names and year suffixes; italic frame with a suffix
+    /// that titles ending in `.` already have.
+    const SITUATIONS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><title>Situations</title><id>http://example.org/situations</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation near-note-distance="2" disambiguate-add-year-suffix="true" disambiguate-add-names="true" disambiguate-add-givenname="true">
+    <layout prefix="(" suffix="." delimiter="; " font-style="italic">
+      <text variable="citation-number" suffix=": "/>
+      <choose>
+        <if position="ibid-with-locator"><group delimiter=", "><text value="Ibid."/><text variable="locator"/></group></if>
+        <else-if position="ibid"><text value="Ibid."/></else-if>
+        <else-if position="near-note"><group delimiter=", "><names variable="author"><name form="short"/></names><text value="near"/><text variable="locator"/></group></else-if>
+        <else-if position="subsequent"><group delimiter=", "><names variable="author"><name form="short"/></names><date variable="issued"><date-part name="year"/></date><text variable="year-suffix"/><text variable="first-reference-note-number" prefix="n. "/><text variable="locator"/></group></else-if>
+        <else><group delimiter=", "><names variable="author"><name/></names><text variable="title"/><date variable="issued"><date-part name="year"/></date><text variable="year-suffix"/><text variable="locator"/></group></else>
+      </choose>
+    </layout>
+  </citation>
+</style>"#;
+
+    /// A random bibliography: few authors, years and titles, so that works share an
+    /// author and year (disambiguation) or a title.
+    fn library_yaml(works: &[(u8, u8, u8, u8)]) -> String {
+        const AUTHORS: [&str; 4] = ["Kwan, Kevin", "Kwan, Karen", "Lee, Ada", "Ng, Bo"];
+        const YEARS: [&str; 3] = ["2014", "2014-05", "2020"];
+        const TITLES: [&str; 4] = [
+            "Order & Its Discontents",
+            "Hacking against U.S.",
+            "Trap?",
+            "Talks <Resume>",
+        ];
+        let mut out = String::new();
+        for (i, &(kind, author, year, title)) in works.iter().enumerate() {
+            let ty = ["Book", "Report", "Article"][kind as usize % 3];
+            out.push_str(&format!(
+                "k{i}:\n  type: {ty}\n  title: \"{}\"\n  author: \"{}\"\n  date: {}\n",
+                TITLES[title as usize % 4],
+                AUTHORS[author as usize % 4],
+                YEARS[year as usize % 3],
+            ));
+            if ty == "Article" {
+                out.push_str("  parent:\n    type: Newspaper\n    title: The Daily Example\n");
+            } else {
+                out.push_str("  publisher: Example Press\n");
+            }
+        }
+        out
+    }
+
+    /// Every style the equivalence test runs: the default, author-date and numeric styles
+    /// that sort, group or collapse, the ibid test style, and [`SITUATIONS`].
+    fn test_styles() -> Vec<(String, Option<String>)> {
+        let ibid = include_str!("../tests/fixtures/cite/styles/ibid.csl");
+        let mut v: Vec<(String, Option<String>)> = [
+            "chicago-notes",
+            "chicago-fullnotes",
+            "modern-humanities-research-association-notes",
+            "chicago-author-date",
+            "apa",
+            "ieee",
+            "modern-language-association",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), None))
+        .collect();
+        v.push(("ibid.csl".into(), Some(ibid.into())));
+        v.push(("situations.csl".into(), Some(SITUATIONS.into())));
+        v
+    }
+
+    fn load_style(yaml: &str, name: &str, csl: Option<&str>) -> Sources {
+        let files = [BibFile {
+            path: "content/sources.yaml".into(),
+            text: yaml.into(),
+        }];
+        let choice = match csl {
+            Some(text) => StyleChoice::File(Path::new(name), text),
+            None => StyleChoice::Bundled(name),
+        };
+        let (s, d) = Sources::load(&files, choice);
+        assert!(d.is_empty(), "{d:?}");
+        s
+    }
+
+    /// A page: citations of (work, locator) with the gap to the previous note number.
+    type Page = Vec<(Vec<(u8, u8)>, u8)>;
+
+    fn page_cites(page: &Page, works: usize) -> Vec<(Vec<CiteItem>, usize)> {
+        const LOCATORS: [Option<&str>; 6] = [
+            None,
+            None,
+            Some("p. 3"),
+            Some("3"),
+            Some("p. 5"),
+            Some("art. 5."),
+        ];
+        let mut note = 0;
+        page.iter()
+            .map(|(items, gap)| {
+                note += 1 + *gap as usize;
+                let items = items
+                    .iter()
+                    .map(|&(w, l)| CiteItem {
+                        // One in eight is a key the bibliography lacks.
+                        key: if w % 8 == 7 {
+                            "missing".into()
+                        } else {
+                            format!("k{}", w as usize % works)
+                        },
+                        offset: 0,
+                        locator: LOCATORS[l as usize % 6].map(String::from),
+                    })
+                    .collect();
+                (items, note)
+            })
+            .collect()
+    }
+
+    fn pages() -> impl Strategy<Value = Vec<Page>> {
+        use proptest::collection::vec;
+        // Works are drawn from a few, so that repeats and ibid chains are common.
+        let item = (0u8..6, 0u8..6);
+        let cite = (vec(item, 1..4), 0u8..3);
+        vec(vec(cite, 1..9), 1..6)
+    }
+
+    #[test]
+    fn citations_from_the_memo_equal_the_driver() {
+        use proptest::test_runner::{Config, TestRunner};
+        use std::cell::Cell;
+        let works = proptest::collection::vec((0u8..3, 0u8..4, 0u8..3, 0u8..4), 2..7);
+        let (served, total) = (Cell::new(0), Cell::new(0));
+        // PROPTEST_CASES=1000 for a longer run.
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(24);
+        let mut runner = TestRunner::new(Config {
+            cases,
+            ..Config::default()
+        });
+        let result = runner.run(&(works, pages()), |(works, pages)| {
+            let yaml = library_yaml(&works);
+            for (name, csl) in test_styles() {
+                // One Sources for all pages, as in a build: items formatted for one page
+                // are reused on the next.
+                let s = load_style(&yaml, &name, csl.as_deref());
+                for page in &pages {
+                    let cites = page_cites(page, works.len());
+                    let refs: Vec<(&[CiteItem], usize)> =
+                        cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+                    total.set(total.get() + 1);
+                    if let Some(memo) = s.format_memo(&refs) {
+                        served.set(served.get() + 1);
+                        let driver = s.format_driver(&refs);
+                        proptest::prop_assert_eq!(memo, driver, "{} {:?}", name, page);
+                    }
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        // The random pages favour repeats, ibid chains and works that need
+        // disambiguation, which the driver keeps; still, many pages must be served.
+        eprintln!("served {} of {} pages", served.get(), total.get());
+        assert!(
+            served.get() * 5 > total.get(),
+            "{} of {}",
+            served.get(),
+            total.get()
+        );
+    }
+
+    #[test]
+    fn the_memo_serves_distinct_works_and_repeats() {
+        // Distinct family names and titles: nothing to disambiguate, so the page is served.
+        let works = [(0, 0, 0, 0), (1, 2, 2, 1), (2, 3, 1, 2)];
+        let yaml = library_yaml(&works);
+        // First, subsequent, near and far, ibid with the same locator, a note gap, a
+        // citation of two works, an unknown key. Not two ibids of different works (they read
+        // the same, "Ibid.", in a style that prints it, which starts disambiguation) nor an
+        // ibid-with-locator (its first rendering, without the locator, is out of reach of
+        // a one-work sequence): the driver formats those pages.
+        let page: Page = vec![
+            (vec![(0, 2)], 0),
+            (vec![(1, 0), (2, 3)], 1),
+            (vec![(2, 3)], 0),
+            (vec![(7, 0)], 0),
+            (vec![(1, 0)], 0),
+            (vec![(0, 5)], 2),
+            (vec![(2, 1)], 0),
+            (vec![(0, 4), (1, 0)], 0),
+        ];
+        let cites = page_cites(&page, works.len());
+        let refs: Vec<(&[CiteItem], usize)> =
+            cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+        for (name, csl) in test_styles() {
+            let s = load_style(&yaml, &name, csl.as_deref());
+            let driver = s.format_driver(&refs);
+            match s.format_memo(&refs) {
+                Some(memo) => assert_eq!(memo, driver, "{name}"),
+                // Only styles that order or collapse the items of a citation decline it.
+                None => assert!(
+                    s.engine().uses.reorders || s.engine().uses.collapses,
+                    "{name}: {driver:?}"
+                ),
+            }
         }
     }
 
