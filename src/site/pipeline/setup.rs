@@ -33,8 +33,14 @@ impl Pipeline {
             if let Some(b) = &self.opts.base_url {
                 config.base_url = config::normalize_base_url(b);
             }
+            // The files `fonts:` names are checked even with cards off: a wrong path is
+            // wrong whatever reads it.
+            let shown_config = shown(root, Path::new("scholia.yaml"));
+            if !config.cards && !config.fonts.is_empty() {
+                cd.extend(card::Fonts::load(root, &config.fonts, &shown_config).1);
+            }
             let fonts = config.cards.then(|| {
-                let shown = shown(root, Path::new("scholia.yaml"));
+                let shown = shown_config;
                 let (fonts, d) = card::Fonts::load(root, &config.fonts, &shown);
                 cd.extend(d);
                 let (line, col) = config.title_at;
