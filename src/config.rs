@@ -51,6 +51,19 @@ pub struct SiteConfig {
     pub citation_style_at: (usize, usize),
     /// States of interest (`states:`): their status is shown on treaty pages and cards.
     pub states: Vec<String>,
+    /// The other languages (`languages:`), in the order given.
+    pub languages: Vec<Language>,
+}
+
+/// A language besides the default one.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct Language {
+    /// BCP 47 code: the output folder (`/zh/`) and `lang` of its pages.
+    pub code: String,
+    /// The site's title in this language (else the default one).
+    pub title: Option<String>,
+    /// The site's description in this language (else the default one).
+    pub description: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -70,6 +83,7 @@ impl Default for SiteConfig {
             citation_style: crate::cite::DEFAULT_STYLE.into(),
             citation_style_at: (0, 0),
             states: Vec::new(),
+            languages: Vec::new(),
         }
     }
 }
@@ -88,7 +102,9 @@ const KEYS: &[&str] = &[
     "extra",
     "citation_style",
     "states",
+    "languages",
 ];
+const LANGUAGE_KEYS: &[&str] = &["title", "description"];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
 pub fn normalize_base_url(url: &str) -> String {
@@ -201,12 +217,20 @@ impl SiteConfig {
             }
         }
         c.states = f.string_list("states");
+        c.languages = languages(&mut f, &c.language);
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)
         } else {
             Err(f.diags)
         }
+    }
+
+    /// Every language code of the site, the default one first.
+    pub fn codes(&self) -> Vec<String> {
+        std::iter::once(self.language.clone())
+            .chain(self.languages.iter().map(|l| l.code.clone()))
+            .collect()
     }
 
     /// Loads `root/scholia.yaml`, or the defaults when there is none.
@@ -218,6 +242,87 @@ impl SiteConfig {
         let text = crate::content::discover::read_text(&path, shown).map_err(|d| vec![d])?;
         SiteConfig::parse(shown, &text)
     }
+}
+
+/// `languages:`: a map of BCP 47 code → `{title, description}` (both optional).
+fn languages(f: &mut Fields, default: &str) -> Vec<Language> {
+    let mut out: Vec<Language> = Vec::new();
+    let Some(Yaml::Map(map)) = f.map("languages") else {
+        return out;
+    };
+    for (code, v) in map {
+        let at = format!("languages.{code}");
+        let mut lang = Language {
+            code: code.clone(),
+            title: None,
+            description: None,
+        };
+        match v {
+            Yaml::Null => {}
+            Yaml::Map(entries) => {
+                for (k, v) in entries {
+                    let key = format!("{at}.{k}");
+                    match (k.as_str(), v) {
+                        ("title", Yaml::String(s)) => lang.title = Some(s),
+                        ("description", Yaml::String(s)) => lang.description = Some(s),
+                        (k, Yaml::Null) if LANGUAGE_KEYS.contains(&k) => {}
+                        (k, v) if LANGUAGE_KEYS.contains(&k) => f.nested_error(
+                            codes::WRONG_TYPE,
+                            &key,
+                            format!("`{key}` must be a string, found {}", v.type_name()),
+                        ),
+                        (k, _) => f.nested_error(
+                            codes::UNKNOWN_KEY,
+                            &key,
+                            format!(
+                                "unknown key `{k}` in `{at}`{}; allowed keys: title, description",
+                                crate::error::did_you_mean(k, LANGUAGE_KEYS.iter().copied())
+                            ),
+                        ),
+                    }
+                }
+            }
+            other => {
+                f.nested_error(
+                    codes::WRONG_TYPE,
+                    &at,
+                    format!(
+                        "`{at}` must be a map (`{{title: …, description: …}}`) or empty, found {}",
+                        other.type_name()
+                    ),
+                );
+                continue;
+            }
+        }
+        if !crate::lang::is_code(&code) {
+            let lower = code.to_lowercase().replace('_', "-");
+            let hint = if crate::lang::is_code(&lower) || crate::lang::looks_like_code(&lower) {
+                format!("; write `{lower}`")
+            } else {
+                String::new()
+            };
+            f.nested_error(
+                codes::BAD_LANGUAGE,
+                &at,
+                format!("`{code}` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`){hint}"),
+            );
+        } else if code == default {
+            f.nested_error(
+                codes::BAD_LANGUAGE,
+                &at,
+                format!("`{code}` is the default language (`language:`); list only the other languages under `languages:`"),
+            );
+        } else if crate::routes::RESERVED.contains(&code.as_str()) {
+            f.nested_error(
+                codes::BAD_LANGUAGE,
+                &at,
+                format!("`{code}` is taken by a section of the site and cannot be a language folder"),
+            );
+        } else {
+            out.push(lang);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -236,7 +341,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nlanguages: {zh: {title: 中文站}, ar: ~}\nextra:\n  a: 1\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -259,6 +364,19 @@ mod tests {
         assert_eq!(c.citation_style, "apa");
         assert_eq!(c.states, ["China", "United States"]);
         assert!(matches!(c.extra, Yaml::Map(_)));
+        assert_eq!(c.codes(), ["fr", "zh", "ar"]);
+        assert_eq!(c.languages[0].title.as_deref(), Some("中文站"));
+    }
+
+    #[test]
+    fn languages_are_checked() {
+        let e = parse("language: en\nlanguages:\n  zh_CN: {}\n  en: {}\n  fr: {titel: x}\n  de: 3\n")
+            .unwrap_err();
+        assert_eq!(e.len(), 4, "{e:#?}");
+        assert!(e[0].contains(":3:3: `zh_CN` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`); write `zh-cn`"), "{e:?}");
+        assert!(e[1].contains(":4:3: `en` is the default language"), "{e:?}");
+        assert!(e[2].contains("unknown key `titel` in `languages.fr`; did you mean `title`?"), "{e:?}");
+        assert!(e[3].contains("`languages.de` must be a map"), "{e:?}");
     }
 
     #[test]
