@@ -171,6 +171,9 @@ codes! {
     MISSING_TRANSLATION = "I0162", "A commentary has no translation in a language",
         "info: content/commentaries/a.md:1:1: the commentary `a` has no translation in zh (a.zh.md)",
         "Information only: write `NAME.LANG.md` beside it (`scholia new commentary \"Title\" --lang zh`), or leave it untranslated.";
+    MISSING_TEXT = "W0163", "A theme text has no version in a language",
+        "warning: i18n/zh.yaml:1:1: the theme text `notes` has no `zh` version; the en text is used: add it to i18n/zh.yaml",
+        "Add the key to `i18n/LANG.yaml` in the site (it overrides the theme's file of that language, key by key).";
     SERVE = "E0130", "The preview cannot start or go on",
         "error: cannot listen on 127.0.0.1:1111: Address already in use (os error 98); choose another port with --port",
         "Follow the message: choose another port with `--port`, or restart `scholia serve` when the file watcher stopped.";

@@ -245,9 +245,11 @@ pub fn file_lang(display: &Path, langs: &[String]) -> Result<Option<String>, Dia
                 Some(c) => format!("did you mean `{c}`? Or add `{code}` to `languages:` in scholia.yaml"),
                 None => format!("add it to `languages:` in scholia.yaml (`languages: {{{code}: {{}}}}`), or rename the file"),
             };
-            Err(Diagnostic::file(
+            Err(Diagnostic::error(
                 codes::BAD_LANGUAGE,
                 display,
+                1,
+                1,
                 format!(
                     "`{code}` looks like a language code, but it is not one of the site's languages ({}); {fix}",
                     langs.join(", ")
@@ -295,8 +297,11 @@ pub fn load(
             let (mut e, mut d) = parse_entry_in(display, kind, text, entry_lang);
             if entry_lang.is_none() && stem_lang.is_some() {
                 // `a.en.md` on an English site: the original, with the original's slug.
+                let suffix = format!(".{}", stem_lang.unwrap_or_default());
                 if let Some(e) = &mut e {
-                    e.slug = e.slug.trim_end_matches(&format!(".{}", stem_lang.unwrap_or_default())).to_string();
+                    if let Some(s) = e.slug.strip_suffix(&suffix) {
+                        e.slug = s.to_string();
+                    }
                 }
             }
             // Read even when the front matter has errors: every problem at once.

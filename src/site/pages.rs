@@ -109,6 +109,7 @@ pub(super) fn site_view(
     routes: &Routes,
     pages: &[&crate::content::Page],
     has_sources: bool,
+    text: &crate::theme::i18n::Text,
 ) -> SiteView {
     SiteView {
         title: config.title.clone(),
@@ -116,6 +117,7 @@ pub(super) fn site_view(
         base_url: routes.base().to_string(),
         language: config.language.clone(),
         dir: crate::lang::dir(&config.language),
+        text: text.clone(),
         extra: config.extra.clone(),
         pages: pages
             .iter()

@@ -91,6 +91,8 @@ pub struct SiteView {
     pub language: String,
     /// `rtl` for languages written right to left, else `ltr`.
     pub dir: &'static str,
+    /// The theme's fixed text in the page's language (`i18n/LANG.yaml`).
+    pub text: std::collections::BTreeMap<String, String>,
     /// Free map.
     pub extra: Yaml,
     /// Free pages.

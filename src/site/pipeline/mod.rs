@@ -180,6 +180,9 @@ struct ThemeMemo {
     diag: Option<Diagnostic>,
     /// The theme's static files and syntax stylesheet, with their fingerprinted copies.
     assets: Vec<(String, Vec<u8>)>,
+    /// The theme's text in each language, the default one first, and problems with it.
+    texts: Vec<crate::theme::i18n::Text>,
+    text_diags: Vec<Diagnostic>,
 }
 
 #[derive(Default)]
@@ -356,12 +359,15 @@ impl Pipeline {
             writing = true;
         }
         let mut extras: Vec<(String, Vec<u8>)> = Vec::new();
-        for (((lang, lm), part), reach) in langs
+        let no_text = crate::theme::i18n::Text::new();
+        for (li, (((lang, lm), part), reach)) in langs
             .iter()
             .zip(lang_memos.iter_mut())
             .zip(parts)
             .zip(&reaches)
+            .enumerate()
         {
+            let text = theme.texts.get(li).unwrap_or(&no_text);
             let (config, routes) = (&lang.config, &lang.routes);
             let prefixed = Prefixed {
                 inner: &*sink,
@@ -378,7 +384,13 @@ impl Pipeline {
             let gm = glossary.as_ref().expect("set by the glossary stage");
             let page_renders: &[Rendered] = &page_memo.as_ref().expect("set by free_pages").1;
             let page_list = visible_pages(&part.pages, self.opts.drafts);
-            let site = pages::site_view(config, routes, &page_list, !sources.keys().is_empty());
+            let site = pages::site_view(
+                config,
+                routes,
+                &page_list,
+                !sources.keys().is_empty(),
+                text,
+            );
             let global = if keep {
                 fp(&(theme.epoch, cm.hash, sm.hash, &site))
             } else {
@@ -531,18 +543,12 @@ impl Pipeline {
             .collect()
     }
 
-    /// The folders of the site's other languages (`zh/`), as of the last run.
-    pub fn lang_prefixes(&self) -> Vec<String> {
+    /// The codes of the site's other languages (their output folders), as of the last run.
+    pub fn lang_codes(&self) -> Vec<String> {
         self.memo
             .config
             .as_ref()
-            .map(|c| {
-                c.config
-                    .languages
-                    .iter()
-                    .map(|l| format!("{}/", l.code))
-                    .collect()
-            })
+            .map(|c| c.config.languages.iter().map(|l| l.code.clone()).collect())
             .unwrap_or_default()
     }
 }
