@@ -295,7 +295,11 @@ fn languages(f: &mut Fields, default: &str) -> Vec<Language> {
             }
         }
         if !crate::lang::is_code(&code) {
-            let lower = code.to_lowercase().replace('_', "-");
+            let dashed = code.replace('_', "-");
+            let lower = match dashed.split_once('-') {
+                Some((primary, rest)) => format!("{}-{rest}", primary.to_lowercase()),
+                None => dashed.to_lowercase(),
+            };
             let hint = if crate::lang::is_code(&lower) || crate::lang::looks_like_code(&lower) {
                 format!("; write `{lower}`")
             } else {
@@ -373,8 +377,8 @@ mod tests {
         let e = parse("language: en\nlanguages:\n  zh_CN: {}\n  en: {}\n  fr: {titel: x}\n  de: 3\n")
             .unwrap_err();
         assert_eq!(e.len(), 4, "{e:#?}");
-        assert!(e[0].contains(":3:3: `zh_CN` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`); write `zh-cn`"), "{e:?}");
-        assert!(e[1].contains(":4:3: `en` is the default language"), "{e:?}");
+        assert!(e[0].contains(":3:10: `zh_CN` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`); write `zh-CN`"), "{e:?}");
+        assert!(e[1].contains(":4:7: `en` is the default language"), "{e:?}");
         assert!(e[2].contains("unknown key `titel` in `languages.fr`; did you mean `title`?"), "{e:?}");
         assert!(e[3].contains("`languages.de` must be a map"), "{e:?}");
     }
