@@ -104,7 +104,11 @@ impl Sink for Prefixed<'_> {
 /// The content of one language: its commentaries and free pages, and its glossary (its
 /// translations over the originals, the untranslated originals kept for their
 /// abbreviations).
-pub(super) fn split<'f>(loaded: &mut Loaded<'f>, langs: &[Lang]) -> Vec<Loaded<'f>> {
+pub(super) fn split<'f>(
+    loaded: &mut Loaded<'f>,
+    langs: &[Lang],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Loaded<'f>> {
     let mut out: Vec<Loaded<'f>> = langs
         .iter()
         .map(|_| Loaded {
@@ -152,11 +156,23 @@ pub(super) fn split<'f>(loaded: &mut Loaded<'f>, langs: &[Lang]) -> Vec<Loaded<'
         entries.iter().filter(|(e, _)| e.lang.is_some()).collect();
     for (i, lang) in langs.iter().enumerate().skip(1) {
         let code = lang.code.as_str();
-        let mine: HashMap<&str, &(Cow<Entry>, u64)> = translations
+        let mut mine: HashMap<&str, &(Cow<Entry>, u64)> = HashMap::new();
+        for x in translations
             .iter()
             .filter(|(e, _)| e.lang.as_deref() == Some(code))
-            .map(|x| (x.0.slug.as_str(), *x))
-            .collect();
+        {
+            if let Some(first) = mine.insert(&x.0.slug, x) {
+                diags.push(Diagnostic::file(
+                    codes::DUPLICATE_SLUG,
+                    &x.0.file.path,
+                    format!(
+                        "the glossary entry slug `{}` is already used by {}; slugs are unique across bodies and treaties; rename one file",
+                        x.0.slug,
+                        first.0.file.path.display()
+                    ),
+                ));
+            }
+        }
         let mut used: HashSet<&str> = HashSet::new();
         for (e, f) in entries.iter().filter(|(e, _)| e.lang.is_none()) {
             match mine.get(e.slug.as_str()) {

@@ -293,7 +293,7 @@ impl Pipeline {
         let langs = Lang::all(&cm.config, &cm.routes);
         let codes: Vec<String> = langs.iter().skip(1).map(|l| l.code.clone()).collect();
         let mut loaded = self.loaded(&mut files, &mut diags);
-        let parts = langs::split(&mut loaded, &langs);
+        let parts = langs::split(&mut loaded, &langs, &mut diags);
         // Duplicate slugs within each language; dangling slugs in the originals (only they
         // name other entries).
         for (lang, part) in langs.iter().zip(&parts) {
