@@ -320,7 +320,9 @@ fn languages(f: &mut Fields, default: &str) -> Vec<Language> {
             f.nested_error(
                 codes::BAD_LANGUAGE,
                 &at,
-                format!("`{code}` is taken by a section of the site and cannot be a language folder"),
+                format!(
+                    "`{code}` is taken by a section of the site and cannot be a language folder"
+                ),
             );
         } else {
             out.push(lang);
@@ -374,12 +376,16 @@ mod tests {
 
     #[test]
     fn languages_are_checked() {
-        let e = parse("language: en\nlanguages:\n  zh_CN: {}\n  en: {}\n  fr: {titel: x}\n  de: 3\n")
-            .unwrap_err();
+        let e =
+            parse("language: en\nlanguages:\n  zh_CN: {}\n  en: {}\n  fr: {titel: x}\n  de: 3\n")
+                .unwrap_err();
         assert_eq!(e.len(), 4, "{e:#?}");
         assert!(e[0].contains(":3:10: `zh_CN` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`); write `zh-CN`"), "{e:?}");
         assert!(e[1].contains(":4:7: `en` is the default language"), "{e:?}");
-        assert!(e[2].contains("unknown key `titel` in `languages.fr`; did you mean `title`?"), "{e:?}");
+        assert!(
+            e[2].contains("unknown key `titel` in `languages.fr`; did you mean `title`?"),
+            "{e:?}"
+        );
         assert!(e[3].contains("`languages.de` must be a map"), "{e:?}");
     }
 

@@ -528,11 +528,17 @@ mod tests {
         let t: Vec<String> = terms("中央网络安全和ICAO会议。日本語とEnglish").collect();
         assert_eq!(
             t,
-            ["中央", "央网", "网络", "络安", "安全", "全和", "icao", "会议", "日本", "本語", "語と", "english"]
+            [
+                "中央", "央网", "网络", "络安", "安全", "全和", "icao", "会议", "日本", "本語",
+                "語と", "english"
+            ]
         );
         // A lone character is a one-letter word: not indexed, as in English.
         assert_eq!(terms("和ICAO").collect::<Vec<_>>(), ["icao"]);
-        assert_eq!(terms("Résumé naïve").collect::<Vec<_>>(), ["resume", "naive"]);
+        assert_eq!(
+            terms("Résumé naïve").collect::<Vec<_>>(),
+            ["resume", "naive"]
+        );
     }
 
     #[test]

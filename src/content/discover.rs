@@ -235,9 +235,7 @@ pub fn file_lang(display: &Path, langs: &[String]) -> Result<Option<String>, Dia
         .unwrap_or_default();
     match crate::lang::split_stem(&stem, langs) {
         Ok((_, None)) => Ok(None),
-        Ok((_, Some(l))) if Some(l) == langs.first().map(String::as_str) => {
-            Ok(Some(l.to_string()))
-        }
+        Ok((_, Some(l))) if Some(l) == langs.first().map(String::as_str) => Ok(Some(l.to_string())),
         Ok((_, Some(l))) => Ok(Some(l.to_string())),
         Err(code) => {
             let others: Vec<&str> = langs.iter().skip(1).map(String::as_str).collect();

@@ -610,7 +610,11 @@ pub fn parse_entry_in(
         Kind::Body => BODY_KEYS,
         Kind::Treaty => TREATY_KEYS,
     };
-    let allowed = if lang.is_some() { TRANSLATION_KEYS } else { all };
+    let allowed = if lang.is_some() {
+        TRANSLATION_KEYS
+    } else {
+        all
+    };
     let mut facts = Vec::new();
     if lang.is_some() {
         let original = format!("{}.md", stem_in(path, lang));

@@ -327,7 +327,10 @@ mod tests {
 
     #[test]
     fn abbreviation_only_entries_match_their_abbreviation() {
-        let entries = [entry("un", "name: United Nations\nabbr: UN\naliases: [the U.N.]")];
+        let entries = [entry(
+            "un",
+            "name: United Nations\nabbr: UN\naliases: [the U.N.]",
+        )];
         let (m, _) = Matcher::with(&entries, |_| true, |_| true);
         assert_eq!(
             found(&m, "United Nations, the U.N., UN"),

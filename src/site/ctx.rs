@@ -18,8 +18,8 @@ use crate::glossary::{Fact, Glossary, Relations};
 use crate::markdown::{Mention, Note, Rendered};
 use crate::routes::Routes;
 use crate::search;
-use minijinja::Value;
 use crate::theme::context::Alternate;
+use minijinja::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 

@@ -74,7 +74,11 @@ pub type Sources = Vec<(PathBuf, String)>;
 /// missing in a language is the default language's, with a warning naming it, and the
 /// default language's missing keys are English (silently when it has no file at all: a
 /// site in a language the theme does not ship reads as it always did).
-pub fn resolve(codes: &[String], sources: &[Sources], english: &Text) -> (Vec<Text>, Vec<Diagnostic>) {
+pub fn resolve(
+    codes: &[String],
+    sources: &[Sources],
+    english: &Text,
+) -> (Vec<Text>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut layered: Vec<(Text, Option<PathBuf>)> = Vec::new();
     for files in sources {
@@ -123,7 +127,9 @@ pub fn resolve(codes: &[String], sources: &[Sources], english: &Text) -> (Vec<Te
 /// A date in a language: `date`'s pattern with the day, the month's name (`{month}`) or
 /// number (`{m}`) and the year.
 pub fn format_date(text: &Text, year: i64, month: u32, day: u32) -> String {
-    let pattern = text.get("date").map_or("{day} {month} {year}", String::as_str);
+    let pattern = text
+        .get("date")
+        .map_or("{day} {month} {year}", String::as_str);
     let name = text
         .get(&format!("month_{month}"))
         .cloned()
@@ -145,16 +151,25 @@ mod tests {
 
     #[test]
     fn dates_follow_the_language() {
-        let (zh, d) = parse(Path::new("zh.yaml"), include_str!("../../themes/default/i18n/zh.yaml"));
+        let (zh, d) = parse(
+            Path::new("zh.yaml"),
+            include_str!("../../themes/default/i18n/zh.yaml"),
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(format_date(&zh, 2014, 3, 5), "2014年3月5日");
-        let (fr, _) = parse(Path::new("fr.yaml"), include_str!("../../themes/default/i18n/fr.yaml"));
+        let (fr, _) = parse(
+            Path::new("fr.yaml"),
+            include_str!("../../themes/default/i18n/fr.yaml"),
+        );
         assert_eq!(format_date(&fr, 2014, 3, 5), "5 mars 2014");
     }
 
     #[test]
     fn every_shipped_language_has_every_key() {
-        let (en, _) = parse(Path::new("en.yaml"), include_str!("../../themes/default/i18n/en.yaml"));
+        let (en, _) = parse(
+            Path::new("en.yaml"),
+            include_str!("../../themes/default/i18n/en.yaml"),
+        );
         for (code, text) in crate::theme::embedded::i18n_files() {
             let (t, d) = parse(Path::new(&code), &text);
             assert!(d.is_empty(), "{code}: {d:?}");
@@ -180,14 +195,21 @@ mod tests {
             d[0].to_string(),
             "warning: i18n/zh.yaml:1:1: the theme text `search` has no `zh` version; the en text is used: add it to i18n/zh.yaml"
         );
-        assert!(d[1].to_string().contains("the theme has no text in `nl`"), "{d:?}");
+        assert!(
+            d[1].to_string().contains("the theme has no text in `nl`"),
+            "{d:?}"
+        );
     }
 
     #[test]
     fn bad_values_are_errors_at_their_key() {
         let (_, d) = parse(Path::new("x.yaml"), "notes: [a]\nmonths: [a, b]\n");
         assert_eq!(d.len(), 2);
-        assert!(d[0].to_string().contains("x.yaml:1:8: `notes` must be a string"));
-        assert!(d[1].to_string().contains("`months` must be a list of twelve month names"));
+        assert!(d[0]
+            .to_string()
+            .contains("x.yaml:1:8: `notes` must be a string"));
+        assert!(d[1]
+            .to_string()
+            .contains("`months` must be a list of twelve month names"));
     }
 }

@@ -11,6 +11,7 @@ mod build;
 mod citable;
 mod cite;
 mod errors;
+mod languages;
 mod nginx;
 mod publish;
 mod robustness;

@@ -150,9 +150,15 @@ pub(super) fn global_files(
             alternates: by_url
                 .get(url.as_str())
                 .map(|v| {
-                    let mut list: Vec<(&str, &str)> =
-                        v.iter().map(|a| (a.code.as_str(), a.url.as_str())).collect();
-                    list.extend(v.iter().filter(|a| a.default).map(|a| ("x-default", a.url.as_str())));
+                    let mut list: Vec<(&str, &str)> = v
+                        .iter()
+                        .map(|a| (a.code.as_str(), a.url.as_str()))
+                        .collect();
+                    list.extend(
+                        v.iter()
+                            .filter(|a| a.default)
+                            .map(|a| ("x-default", a.url.as_str())),
+                    );
                     list
                 })
                 .unwrap_or_default(),

@@ -185,7 +185,10 @@ pub(super) fn split<'f>(
                 _ => out[i].entries.push((e.clone(), *f)),
             }
         }
-        for (t, f) in mine.values().filter(|(t, _)| !used.contains(t.slug.as_str())) {
+        for (t, f) in mine
+            .values()
+            .filter(|(t, _)| !used.contains(t.slug.as_str()))
+        {
             out[i].entries.push(((*t).clone(), *f));
         }
         // In path order, whatever the map's.
@@ -193,7 +196,10 @@ pub(super) fn split<'f>(
             .entries
             .sort_by(|a, b| a.0.file.path.cmp(&b.0.file.path));
     }
-    out[0].entries = entries.into_iter().filter(|(e, _)| e.lang.is_none()).collect();
+    out[0].entries = entries
+        .into_iter()
+        .filter(|(e, _)| e.lang.is_none())
+        .collect();
     out
 }
 

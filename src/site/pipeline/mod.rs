@@ -41,10 +41,10 @@ use crate::markdown::{self, summary, Input, Mention, Rendered};
 use crate::routes::{self, Routes};
 use crate::theme::Theme;
 use articles::Articles;
-use langs::{Lang, LangMemo, Prefixed};
 use extras::{
     editorial, global_files, page_sources, put_all, read_statics, render_pages, site_files, sitemap,
 };
+use langs::{Lang, LangMemo, Prefixed};
 use minijinja::Value;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -384,13 +384,8 @@ impl Pipeline {
             let gm = glossary.as_ref().expect("set by the glossary stage");
             let page_renders: &[Rendered] = &page_memo.as_ref().expect("set by free_pages").1;
             let page_list = visible_pages(&part.pages, self.opts.drafts);
-            let site = pages::site_view(
-                config,
-                routes,
-                &page_list,
-                !sources.keys().is_empty(),
-                text,
-            );
+            let site =
+                pages::site_view(config, routes, &page_list, !sources.keys().is_empty(), text);
             let global = if keep {
                 fp(&(theme.epoch, cm.hash, sm.hash, &site))
             } else {

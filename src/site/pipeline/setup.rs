@@ -145,7 +145,11 @@ fn theme_texts(
             })
         })
         .collect();
-    let english = i18n::parse(Path::new("en.yaml"), embedded::i18n("en").unwrap_or_default()).0;
+    let english = i18n::parse(
+        Path::new("en.yaml"),
+        embedded::i18n("en").unwrap_or_default(),
+    )
+    .0;
     let (texts, d) = i18n::resolve(codes, &sources, &english);
     diags.extend(d);
     (texts, diags)
