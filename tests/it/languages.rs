@@ -224,7 +224,7 @@ fn sitemap_alternates(xml: &str) -> BTreeMap<String, BTreeMap<String, String>> {
                     e.attributes()
                         .flatten()
                         .find(|a| a.key.as_ref() == k)
-                        .map(|a| a.unescape_value().unwrap().into_owned())
+                        .map(|a| a.value.replace("&amp;", "&"))
                         .unwrap()
                 };
                 assert_eq!(get("rel"), "alternate");

@@ -79,12 +79,14 @@ impl Pipeline {
                 .par_iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    // Another language's original has no page here.
-                    let again = !glossary.foreign[i]
-                        && (all
-                            || reach.touched.hits(&old_renders[i].mentions, &e.file.text)
-                            // An entry's own page reads its own fields.
-                            || reach.changed.binary_search(&i).is_ok());
+                    // Another language's original has no page here: nothing to render.
+                    if glossary.foreign[i] {
+                        return Some(Rendered::default());
+                    }
+                    let again = all
+                        || reach.touched.hits(&old_renders[i].mentions, &e.file.text)
+                        // An entry's own page reads its own fields.
+                        || reach.changed.binary_search(&i).is_ok();
                     again.then(|| {
                         markdown::render(
                             &Input::new(&e.file, &glossary, config, sources)
