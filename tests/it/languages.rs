@@ -441,3 +441,55 @@ fn each_language_has_its_own_search_index() {
         [format!("{BASE}zh/search/")]
     );
 }
+
+#[test]
+fn new_writes_a_translation_beside_its_original() {
+    let site = Site::fixture("languages");
+    let r = site.run(&["new", "commentary", "The 2015 cyber agreement", "--lang", "zh"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = site
+        .root()
+        .join("content/commentaries/2015-09-25-only-english.zh.md");
+    assert!(file.exists(), "{}", r.stdout);
+    assert!(r.stdout.contains("/zh/commentaries/only-english/"), "{}", r.stdout);
+    // Without an original, a new file in the language.
+    let r = site.run(&["new", "body", "National Security Agency", "--lang", "ar"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(site
+        .root()
+        .join("content/glossary/bodies/national-security-agency.ar.md")
+        .exists());
+    site.build_ok(&[]);
+    assert!(site.exists("zh/commentaries/only-english/index.html"));
+    assert!(site.exists("ar/glossary/bodies/national-security-agency/index.html"));
+    // The English page now has its Chinese version.
+    let alt = alternates(&site.html("commentaries/only-english/index.html"));
+    assert_eq!(alt.keys().collect::<Vec<_>>(), ["en", "x-default", "zh"]);
+    // A language the site does not have is refused, with the fix.
+    let r = site.run(&["new", "commentary", "X", "--lang", "zh-TW"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("`zh-TW` is not one of the site's other languages (zh, ar)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn check_says_which_commentaries_lack_a_translation() {
+    let site = Site::fixture("languages");
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let infos: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("info:") && l.contains("translation"))
+        .collect();
+    assert_eq!(
+        infos,
+        [
+            "info: content/commentaries/2014-02-27-leading-group.md:1:1: the commentary `leading-group` has no translation in ar (2014-02-27-leading-group.ar.md)",
+            "info: content/commentaries/2015-09-25-only-english.md:1:1: the commentary `only-english` has no translation in zh, ar (2015-09-25-only-english.zh.md, 2015-09-25-only-english.ar.md)",
+        ]
+    );
+}

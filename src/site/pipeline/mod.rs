@@ -313,6 +313,9 @@ impl Pipeline {
             ));
         }
         let alternates = langs::alternates(&parts, &langs, self.opts.drafts);
+        if self.opts.editorial {
+            diags.extend(langs::missing_translations(&parts, &langs, self.opts.drafts));
+        }
         self.memo.langs.resize_with(langs.len(), LangMemo::default);
         let mut writing = false;
         let mut sitemap_all: Vec<(String, Option<Date>)> = Vec::new();

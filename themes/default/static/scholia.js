@@ -72,7 +72,8 @@
       // A margin float before the text (an entry's facts table) holds the top of the margin:
       // the notes start below it, as floats would.
       for (var el = prose.previousElementSibling; el; el = el.previousElementSibling) {
-        if (getComputedStyle(el).float === 'right') {
+        // `inline-end`: on the right, or on the left in a right-to-left page.
+        if (getComputedStyle(el).float !== 'none') {
           floor = Math.max(floor, el.getBoundingClientRect().bottom - origin + NOTE_GAP);
         }
       }
