@@ -148,7 +148,10 @@ fn original_commentary(root: &Path, title: &str) -> Option<(PathBuf, String)> {
         let c = c?;
         let stem = path.file_stem()?.to_str()?;
         // A translation (`a.zh.md`) is not an original.
-        if stem.rsplit_once('.').is_some_and(|(_, l)| crate::lang::is_code(l)) {
+        if stem
+            .rsplit_once('.')
+            .is_some_and(|(_, l)| crate::lang::is_code(l))
+        {
             return None;
         }
         (c.slug == slug || c.title.eq_ignore_ascii_case(title.trim())).then_some((path, c.title))
@@ -170,13 +173,19 @@ pub fn translation(
     if !others.contains(&lang) {
         let hint = match crate::error::closest(lang, others.iter().copied()) {
             Some(c) => format!("did you mean `{c}`?"),
-            None => format!("add it to `languages:` in scholia.yaml (`languages: {{{lang}: {{}}}}`)"),
+            None => {
+                format!("add it to `languages:` in scholia.yaml (`languages: {{{lang}: {{}}}}`)")
+            }
         };
         return Err(vec![Diagnostic::global(
             codes::BAD_LANGUAGE,
             format!(
                 "`{lang}` is not one of the site's other languages ({}); {hint}",
-                if others.is_empty() { "none yet".to_string() } else { others.join(", ") }
+                if others.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    others.join(", ")
+                }
             ),
         )]);
     }
@@ -190,14 +199,19 @@ pub fn translation(
                     std::fs::read_to_string(&original).unwrap_or_default(),
                 );
                 let date = c.as_ref().map_or(Date::today(), |c| c.date);
+                let summary = c
+                    .as_ref()
+                    .and_then(|c| c.summary.as_deref())
+                    .map(|s| format!("summary: {}   # translate the summary\n", yaml_string(s)))
+                    .unwrap_or_default();
                 let slug = c.map_or(slug.clone(), |c| c.slug);
                 (
                     original.with_file_name(format!("{stem}.{lang}.md")),
                     format!("/{lang}/commentaries/{slug}/"),
                     format!(
-                        "---\ntitle: {}   # translate the title\ndate: {date}\nsummary: \"\"\n---\n\nThe {lang} version of {}: translate the text here.\n",
+                        "---\ntitle: {}   # translate the title\ndate: {date}\n{summary}---\n\nThe {lang} version of {}: translate the text here.\n",
                         yaml_string(&original_title),
-                        original.display()
+                        original.strip_prefix(root).unwrap_or(&original).display()
                     ),
                 )
             }
@@ -212,7 +226,11 @@ pub fn translation(
             }
         },
         NewKind::Body | NewKind::Treaty => {
-            let folder = if matches!(kind, NewKind::Body) { "bodies" } else { "treaties" };
+            let folder = if matches!(kind, NewKind::Body) {
+                "bodies"
+            } else {
+                "treaties"
+            };
             let dir = root.join("content/glossary").join(folder);
             (
                 dir.join(format!("{slug}.{lang}.md")),

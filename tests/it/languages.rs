@@ -445,13 +445,23 @@ fn each_language_has_its_own_search_index() {
 #[test]
 fn new_writes_a_translation_beside_its_original() {
     let site = Site::fixture("languages");
-    let r = site.run(&["new", "commentary", "The 2015 cyber agreement", "--lang", "zh"]);
+    let r = site.run(&[
+        "new",
+        "commentary",
+        "The 2015 cyber agreement",
+        "--lang",
+        "zh",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let file = site
         .root()
         .join("content/commentaries/2015-09-25-only-english.zh.md");
     assert!(file.exists(), "{}", r.stdout);
-    assert!(r.stdout.contains("/zh/commentaries/only-english/"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("/zh/commentaries/only-english/"),
+        "{}",
+        r.stdout
+    );
     // Without an original, a new file in the language.
     let r = site.run(&["new", "body", "National Security Agency", "--lang", "ar"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -469,7 +479,8 @@ fn new_writes_a_translation_beside_its_original() {
     let r = site.run(&["new", "commentary", "X", "--lang", "zh-TW"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("`zh-TW` is not one of the site's other languages (zh, ar)"),
+        r.stderr
+            .contains("`zh-TW` is not one of the site's other languages (zh, ar)"),
         "{}",
         r.stderr
     );

@@ -295,16 +295,29 @@ pub(super) fn alternates(
 
 /// `check`'s notice of each commentary of the default language that has no version in one
 /// of the other languages: information, not a problem (a site translates what it chooses).
-pub(super) fn missing_translations(parts: &[Loaded], langs: &[Lang], drafts: bool) -> Vec<Diagnostic> {
+pub(super) fn missing_translations(
+    parts: &[Loaded],
+    langs: &[Lang],
+    drafts: bool,
+) -> Vec<Diagnostic> {
     let Some((first, others)) = parts.split_first() else {
         return Vec::new();
     };
     let slugs: Vec<HashSet<&str>> = others
         .iter()
-        .map(|p| p.commentaries.iter().map(|(c, _)| c.slug.as_str()).collect())
+        .map(|p| {
+            p.commentaries
+                .iter()
+                .map(|(c, _)| c.slug.as_str())
+                .collect()
+        })
         .collect();
     let mut out = Vec::new();
-    for (c, _) in first.commentaries.iter().filter(|(c, _)| drafts || !c.draft) {
+    for (c, _) in first
+        .commentaries
+        .iter()
+        .filter(|(c, _)| drafts || !c.draft)
+    {
         let missing: Vec<&str> = langs[1..]
             .iter()
             .zip(&slugs)
@@ -312,7 +325,12 @@ pub(super) fn missing_translations(parts: &[Loaded], langs: &[Lang], drafts: boo
             .map(|(l, _)| l.code.as_str())
             .collect();
         if !missing.is_empty() {
-            let stem = c.file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("NAME");
+            let stem = c
+                .file
+                .path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("NAME");
             let files: Vec<String> = missing.iter().map(|l| format!("{stem}.{l}.md")).collect();
             out.push(
                 Diagnostic::error(

@@ -293,7 +293,7 @@ impl Pipeline {
         let langs = Lang::all(&cm.config, &cm.routes);
         let codes: Vec<String> = langs.iter().skip(1).map(|l| l.code.clone()).collect();
         let mut loaded = self.loaded(&mut files, &mut diags);
-        let parts = langs::split(&mut loaded, &langs, &mut diags);
+        let mut parts = langs::split(&mut loaded, &langs, &mut diags);
         // Duplicate slugs within each language; dangling slugs in the originals (only they
         // name other entries).
         for (lang, part) in langs.iter().zip(&parts) {
@@ -314,7 +314,11 @@ impl Pipeline {
         }
         let alternates = langs::alternates(&parts, &langs, self.opts.drafts);
         if self.opts.editorial {
-            diags.extend(langs::missing_translations(&parts, &langs, self.opts.drafts));
+            diags.extend(langs::missing_translations(
+                &parts,
+                &langs,
+                self.opts.drafts,
+            ));
         }
         self.memo.langs.resize_with(langs.len(), LangMemo::default);
         let mut writing = false;
@@ -323,8 +327,8 @@ impl Pipeline {
         let mut reaches = Vec::new();
         // The glossaries and free pages of every language first: their errors stop the
         // run before anything is written.
-        for ((lang, lm), part) in langs.iter().zip(lang_memos.iter_mut()).zip(&parts) {
-            let entries: Vec<(Cow<Entry>, u64)> = part.entries.clone();
+        for ((lang, lm), part) in langs.iter().zip(lang_memos.iter_mut()).zip(&mut parts) {
+            let entries = std::mem::take(&mut part.entries);
             let reach = self.glossary(lm, lang, entries, sources_changed, &mut diags);
             let page_list = visible_pages(&part.pages, self.opts.drafts);
             self.free_pages(lm, part, &page_list, reach.any());
@@ -362,6 +366,7 @@ impl Pipeline {
             writing = true;
         }
         let mut extras: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut site_file_count = 0;
         let no_text = crate::theme::i18n::Text::new();
         for (li, (((lang, lm), part), reach)) in langs
             .iter()
@@ -456,6 +461,8 @@ impl Pipeline {
                     *terms_memo = Some((k, ctx.into_terms()));
                 }
                 let mut files = site_files(config, routes, &articles);
+                // Counted without the search index, which grows with the content.
+                site_file_count += files.len();
                 if !keep && config.search {
                     let entries = index::entries(&gm.glossary, &gm.renders);
                     files.extend(index::files(articles.iter().map(|a| &a.search), &entries));
@@ -486,7 +493,8 @@ impl Pipeline {
                 keep,
                 &mut diags,
             );
-            report.counts.statics = statics.len() + theme.assets.len() + 3;
+            // The sitemap and robots.txt, the feeds, the theme's files and the site's.
+            report.counts.statics = 2 + site_file_count + theme.assets.len() + statics.len();
             extras.extend(statics);
             put_all(extras, &*sink, keep, &mut diags);
             trace.lap("extras");
