@@ -285,14 +285,17 @@ fn localdate(d: minijinja::Value, text: minijinja::Value) -> Result<String, mini
         )
     };
     let date = crate::content::Date::parse(&iso).map_err(|_| bad())?;
+    // Only the two keys a date needs: this runs for every date of every list.
+    let get = |key: &str| {
+        text.get_attr(key)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
     let mut t = i18n::Text::new();
-    if let Ok(keys) = text.try_iter() {
-        for k in keys {
-            if let (Some(key), Ok(v)) = (k.as_str(), text.get_item(&k)) {
-                if key == "date" || key.starts_with("month_") {
-                    t.insert(key.to_string(), v.to_string());
-                }
-            }
+    let month = format!("month_{}", date.month);
+    for key in ["date", month.as_str()] {
+        if let Some(v) = get(key) {
+            t.insert(key.to_string(), v);
         }
     }
     Ok(i18n::format_date(
