@@ -504,3 +504,17 @@ fn check_says_which_commentaries_lack_a_translation() {
         ]
     );
 }
+
+#[test]
+fn the_glossary_index_lists_a_language_s_own_entries_under_its_headings() {
+    let site = built();
+    let zh = site.html("zh/glossary/index.html");
+    assert_eq!(texts(&zh, "h2#group-body"), ["机构"]);
+    assert_eq!(
+        texts(&zh, ".gloss-list dt a"),
+        ["中央网络安全和信息化领导小组", "国家互联网信息办公室"]
+    );
+    let en = site.html("glossary/index.html");
+    assert_eq!(texts(&en, "h2#group-body"), ["Bodies"]);
+    assert_eq!(texts(&en, ".gloss-list dt a").len(), 3);
+}
