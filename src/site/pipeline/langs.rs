@@ -351,3 +351,28 @@ pub(super) fn missing_translations(
     }
     out
 }
+
+/// A free page of the default language at `/LANG/` would be written over the home page of
+/// language LANG: an error, before anything is written.
+pub(super) fn pages_on_language_folders(parts: &[Loaded], langs: &[Lang]) -> Vec<Diagnostic> {
+    let Some(first) = parts.first() else {
+        return Vec::new();
+    };
+    first
+        .pages
+        .iter()
+        .filter(|(p, _)| langs.iter().any(|l| l.other() == Some(p.slug.as_str())))
+        .map(|(p, _)| {
+            Diagnostic::error(
+                codes::BAD_SLUG,
+                &p.file.path,
+                1,
+                1,
+                format!(
+                    "the page slug `{}` is the folder of the site's `{}` version; set a different `slug:` (or rename the file)",
+                    p.slug, p.slug
+                ),
+            )
+        })
+        .collect()
+}

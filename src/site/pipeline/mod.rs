@@ -312,6 +312,7 @@ impl Pipeline {
                 &pages,
             ));
         }
+        diags.extend(langs::pages_on_language_folders(&parts, &langs));
         let alternates = langs::alternates(&parts, &langs, self.opts.drafts);
         if self.opts.editorial {
             diags.extend(langs::missing_translations(
