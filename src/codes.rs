@@ -28,13 +28,13 @@ macro_rules! codes {
 
 codes! {
     IO = "E0001", "A file or folder cannot be read or written",
-        "error: content/commentaries/a.md: cannot read the file: Permission denied (os error 13)",
+        "error: content/commentaries/a.md:1:1: cannot read the file: Permission denied (os error 13)",
         "Check the file's permissions and that the disk is not full.";
     NOT_UTF8 = "E0002", "A content file is not UTF-8",
         "error: content/commentaries/a.md:5:4: the file is not valid UTF-8; save it with UTF-8 encoding",
         "Re-save the file as UTF-8 in your editor; the position shows the first bad byte.";
     TOO_LARGE = "E0003", "A file is over the size limit",
-        "error: content/commentaries/a.md: the file is 52.4 MB, over the 20.0 MB limit; split it, or raise `max_file_mb` in scholia.yaml",
+        "error: content/commentaries/a.md:1:1: the file is 52.4 MB, over the 20.0 MB limit; split it, or raise `max_file_mb` in scholia.yaml",
         "Split the article, move data out of it, or raise `max_file_mb` in scholia.yaml.";
     NO_CONTENT = "E0004", "There is no content folder",
         "error: content is not a folder; run scholia in a site root (one with a `content/` folder) or pass --root",
@@ -61,7 +61,7 @@ codes! {
         "error: content/commentaries/a.md:4:7: the slug `../x` cannot be a URL segment; use letters, digits, `-`, `_` or `.`, not starting with `.`",
         "Use letters, digits, `-`, `_` and `.` only; for a page, avoid the names of the site's sections.";
     DUPLICATE_SLUG = "E0017", "Two files have the same slug",
-        "error: content/glossary/treaties/nsa.md: the glossary entry slug `nsa` is already used by content/glossary/bodies/nsa.md; …",
+        "error: content/glossary/treaties/nsa.md:1:1: the glossary entry slug `nsa` is already used by content/glossary/bodies/nsa.md; …",
         "Rename one file, or set a different `slug:` (commentaries and pages).";
     UNKNOWN_ENTRY = "E0018", "A slug names no glossary entry",
         "error: content/glossary/bodies/nsa.md:3:9: `parent` names `dod`, which is not a glossary entry; did you mean `dhs`?",
@@ -70,7 +70,7 @@ codes! {
         "error: content/glossary/bodies/nsa.md:3:9: `parent` names the entry itself; remove `nsa`",
         "`parent` and `successor` name another body; no entry relates to itself.";
     SHARED_NAME = "E0020", "Two entries share a name, abbreviation or alias",
-        "error: content/glossary/bodies/b.md: `the Accord` is a name, abbreviation or alias of both this entry and content/glossary/bodies/a.md; …",
+        "error: content/glossary/bodies/b.md:1:1: `the Accord` is a name, abbreviation or alias of both this entry and content/glossary/bodies/a.md; …",
         "Remove the surface from one entry, or set `autolink: false` on one.";
     CONFIG = "E0021", "A setting of scholia.yaml is invalid",
         "error: scholia.yaml:2:11: `autolink` must be `first`, `all` or `none`, not `some`",
@@ -100,22 +100,22 @@ codes! {
         "error: templates/page.html:3:1: template error: undefined value",
         "Fix the template at the line shown; docs/templates.md lists every variable a template receives.";
     THEME = "E0041", "A theme or template does not exist",
-        "error: scholia.yaml: the theme `nowhere` does not exist: there is no folder themes/nowhere/",
+        "error: scholia.yaml:1:1: the theme `nowhere` does not exist: there is no folder themes/nowhere/",
         "Create `themes/NAME/` or remove `theme:` to use the built-in theme.";
     OUTPUT = "E0050", "The output folder is refused",
         "error: refusing to replace `elsewhere`: it is not empty and was not written by Scholia (no .scholia-output file); …",
         "Choose a new or empty folder with `--out`, or delete the folder yourself if it is disposable.";
     OUTSIDE_SECTION = "W0060", "A file sits outside every section",
-        "warning: content/notes.md: this Markdown file is in no section (…) and is ignored; move it or rename it",
+        "warning: content/notes.md:1:1: this Markdown file is in no section (…) and is ignored; move it or rename it",
         "Move the file under commentaries/, glossary/bodies/, glossary/treaties/ or pages/.";
     SYMLINK = "W0061", "A symbolic link is skipped",
-        "warning: content/commentaries/link.md: symbolic links are not followed; this one is skipped (copy the file instead)",
+        "warning: content/commentaries/link.md:1:1: symbolic links are not followed; this one is skipped (copy the file instead)",
         "Copy the file into the site instead of linking to it.";
     EXISTS = "E0070", "`new` or `init` would overwrite",
-        "error: content/glossary/bodies/nsa.md: already exists; scholia new never overwrites a file (choose another title)",
+        "error: content/glossary/bodies/nsa.md:1:1: already exists; scholia new never overwrites a file (choose another title)",
         "Choose another title or folder.";
     UNUSED_ENTRY = "W0080", "A glossary entry no commentary mentions",
-        "warning: content/glossary/bodies/nsa.md: no commentary mentions `National Security Agency`; link it or remove the entry",
+        "warning: content/glossary/bodies/nsa.md:1:1: no commentary mentions `National Security Agency`; link it or remove the entry",
         "Mention it in a commentary (by name, abbreviation, alias or `[[slug]]`), or remove it.";
     NO_SUMMARY = "W0081", "A commentary has no summary",
         "warning: content/commentaries/a.md:2:1: the commentary has no `summary:`; lists and feeds will use its first paragraph",
@@ -160,7 +160,7 @@ codes! {
         "info: content/glossary/treaties/budapest-convention.md:13:16: the parties of `Convention on Cybercrime` were last checked on 2015-12-03, more than a year ago; check them against the depositary's list and update the parties file and `parties_as_of`",
         "Compare the parties file with the depositary's status list, update it and `parties_as_of`. Information only: `check --strict` does not fail on it.";
     ORPHAN_PARTIES = "W0125", "A parties file belongs to no treaty",
-        "warning: content/glossary/treaties/tokio.parties.csv: there is no treaty entry `content/glossary/treaties/tokio.md` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
+        "warning: content/glossary/treaties/tokio.parties.csv:1:1: there is no treaty entry `content/glossary/treaties/tokio.md` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
         "A parties file sits beside its treaty's entry and has the entry's file name with `.parties.csv` for `.md`. Rename it, or create the entry (`scholia new treaty`).";
     BAD_LANGUAGE = "E0160", "A language code is not configured or malformed",
         "error: content/commentaries/a.fr.md:1:1: `fr` looks like a language code, but it is not one of the site's languages (en, zh); add it to `languages:` in scholia.yaml, or rename the file",

@@ -137,11 +137,14 @@ impl fmt::Display for Diagnostic {
         };
         write!(f, "{label}: ")?;
         if let Some(path) = &self.path {
-            write!(f, "{}:", path.display())?;
-            if self.line > 0 {
-                write!(f, "{}:{}:", self.line, self.col.max(1))?;
-            }
-            write!(f, " ")?;
+            // About the file as a whole: `:1:1`, so that every editor can jump to it.
+            write!(
+                f,
+                "{}:{}:{}: ",
+                path.display(),
+                self.line.max(1),
+                self.col.max(1)
+            )?;
         }
         write!(f, "{}", self.message)
     }
@@ -244,7 +247,7 @@ mod tests {
         let d = Diagnostic::error(YAML, Path::new("content/a.md"), 3, 1, "bad");
         assert_eq!(d.to_string(), "error: content/a.md:3:1: bad");
         let d = Diagnostic::file(IO, Path::new("x.md"), "unreadable");
-        assert_eq!(d.to_string(), "error: x.md: unreadable");
+        assert_eq!(d.to_string(), "error: x.md:1:1: unreadable");
         assert_eq!(Diagnostic::global(OUTPUT, "no").to_string(), "error: no");
     }
 

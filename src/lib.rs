@@ -31,6 +31,7 @@ pub mod glossary;
 pub mod html;
 pub mod lang;
 pub mod markdown;
+pub mod progress;
 pub mod report;
 pub mod routes;
 pub mod scaffold;

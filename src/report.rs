@@ -62,8 +62,8 @@ pub fn json(d: &Diagnostic) -> String {
         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" },
         "code": d.code,
         "path": d.path.as_ref().map(|p| p.display().to_string()),
-        "line": (d.line > 0).then_some(d.line),
-        "column": (d.line > 0).then_some(d.col.max(1)),
+        "line": d.path.is_some().then_some(d.line.max(1)),
+        "column": d.path.is_some().then_some(d.col.max(1)),
         "message": message,
         "help": help,
     });
@@ -158,11 +158,7 @@ fn human(d: &Diagnostic, color: bool, source: Option<&str>) -> String {
         diag = diag.with_labels(vec![cs::Label::primary((), span(text, d.col))]);
     } else if let Some(p) = &d.path {
         // No line to show: name the place in the header, as the short form does.
-        let place = if d.line > 0 {
-            format!("{}:{}:{}", p.display(), d.line, d.col.max(1))
-        } else {
-            p.display().to_string()
-        };
+        let place = format!("{}:{}:{}", p.display(), d.line.max(1), d.col.max(1));
         diag.message = format!("{place}: {}", diag.message);
     }
     let config = term::Config::default();
@@ -242,7 +238,7 @@ mod tests {
         let out = render(&d, Format::Human, false, &|_| None);
         assert_eq!(
             out,
-            "error[E0017]: b.md: the slug is taken\n = help: rename it\n\n"
+            "error[E0017]: b.md:1:1: the slug is taken\n = help: rename it\n\n"
         );
     }
 

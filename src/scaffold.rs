@@ -256,10 +256,13 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        return Err(vec![Diagnostic::file(
+        // A folder has no line to point at: it is named in the message instead.
+        return Err(vec![Diagnostic::global(
             codes::EXISTS,
-            dir,
-            "is not empty; scholia init only creates new sites (choose a new folder)",
+            format!(
+                "{}/ is not empty; scholia init only creates new sites (choose a new folder)",
+                dir.display()
+            ),
         )]);
     }
     let today = Date::today();

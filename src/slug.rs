@@ -1,7 +1,13 @@
 //! The one slug rule, used for tags, authors, and titles given to `scholia new`.
 //!
 //! Unicode letters are transliterated to ASCII (`Zhōngyāng` → `zhongyang`, `网络` → `wang-luo`),
-//! lower-cased; every run of other characters becomes one `-`; no leading or trailing `-`.
+//! lower-cased; an apostrophe disappears (`China's` → `chinas`: it joins a word, it does not
+//! split one); every run of other characters becomes one `-`; no leading or trailing `-`.
+//!
+//! Han characters are transliterated to toneless pinyin, one word per character (`网络` →
+//! `wang-luo`), so a Chinese tag's address stays readable in any browser, log and shell, and
+//! stable: the same characters always give the same slug. A site that wants another address
+//! for a tag or an author can't set one today; for a page or commentary, `slug:` does.
 
 /// Makes a URL-safe slug from any text. Never empty: text with no letters or digits at all
 /// becomes `-`-free `n-a`.
@@ -10,6 +16,9 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(ascii.len());
     let mut dash = false;
     for c in ascii.chars() {
+        if c == '\'' {
+            continue;
+        }
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -48,6 +57,9 @@ mod tests {
             ("  U.S.–China  cyber ", "u-s-china-cyber"),
             ("2010 Beijing Convention", "2010-beijing-convention"),
             ("网络", "wang-luo"),
+            ("China's", "chinas"),
+            ("China’s cyber", "chinas-cyber"),
+            ("O'Brien & 'quoted'", "obrien-quoted"),
             ("!!!", "n-a"),
             ("Ünïcödé ßtraße", "unicode-sstrasse"),
         ] {

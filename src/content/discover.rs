@@ -77,6 +77,24 @@ pub fn classify(rel: &Path) -> Result<Option<Section>, String> {
     })
 }
 
+/// Whether the walk passes over a path inside `content/` without a word: hidden files and
+/// folders (`.draft.md`, `.git/`), and editors' leftovers anywhere (Emacs's `.#name.md` lock
+/// links and `#name.md#` autosaves, `name.md~` backups, Vim's swap files, macOS's
+/// `.DS_Store`), as Zola and Hugo pass over them. Under `static/` a hidden name is published
+/// (`.well-known/`, `.nojekyll` are meant for the host); only the leftovers are not.
+pub fn is_ignored(in_content: &Path) -> bool {
+    let in_static = in_content.starts_with("static");
+    in_content.iter().any(|part| {
+        let name = part.to_string_lossy();
+        let leftover = name.starts_with(".#")
+            || name.ends_with('~')
+            || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+            || [".swp", ".swo", ".swx"].iter().any(|s| name.ends_with(s))
+            || name == ".DS_Store";
+        leftover || (!in_static && name.starts_with('.'))
+    })
+}
+
 /// Reads a file as UTF-8, with a message that says where the bad bytes are.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
@@ -142,6 +160,12 @@ pub fn scan(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Scan> {
     for item in WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.path()
+                .strip_prefix(&content_dir)
+                .is_ok_and(|p| !is_ignored(p))
+        })
     {
         let item = match item {
             Ok(i) => i,
@@ -295,11 +319,8 @@ pub fn load(
             let (mut e, mut d) = parse_entry_in(display, kind, text, entry_lang);
             if entry_lang.is_none() && stem_lang.is_some() {
                 // `a.en.md` on an English site: the original, with the original's slug.
-                let suffix = format!(".{}", stem_lang.unwrap_or_default());
                 if let Some(e) = &mut e {
-                    if let Some(s) = e.slug.strip_suffix(&suffix) {
-                        e.slug = s.to_string();
-                    }
+                    e.slug = super::file_slug_in(display, stem_lang);
                 }
             }
             // Read even when the front matter has errors: every problem at once.

@@ -375,24 +375,29 @@ fn slug_from_stem(stem: &str) -> &str {
     }
 }
 
-fn check_slug(f: &mut Fields, slug: &str, from_key: bool) {
+/// Checks a slug given with the `slug:` key; a slug taken from the file name is made by
+/// [`file_slug`] and is always safe.
+fn check_slug(f: &mut Fields, slug: &str) {
     if !is_safe_segment(slug) {
         let msg = format!(
             "the slug `{}` cannot be a URL segment; use letters, digits, `-`, `_` or `.`, not starting with `.`",
             slug.escape_debug()
         );
-        if from_key {
-            f.nested_error(codes::BAD_SLUG, "slug", msg);
-        } else {
-            f.diags.push(Diagnostic::error(
-                codes::BAD_SLUG,
-                &PathBuf::new(),
-                0,
-                0,
-                msg + " (rename the file)",
-            ));
-        }
+        f.nested_error(codes::BAD_SLUG, "slug", msg);
     }
+}
+
+/// The slug a file's name gives: its stem without a leading date, through the one slug rule,
+/// so that `My Article.md` and `Zhōngyāng.md` build (as `my-article` and `zhongyang`) instead
+/// of failing.
+fn file_slug(path: &Path, lang: Option<&str>) -> String {
+    crate::slug::slugify(slug_from_stem(&stem_in(path, lang)))
+}
+
+/// The slug a file's name gives it in language `lang` (`a.zh.md` → `a`): a translation has
+/// its original's slug.
+pub fn file_slug_in(path: &Path, lang: Option<&str>) -> String {
+    file_slug(path, lang)
 }
 
 fn stem(path: &Path) -> String {
@@ -411,14 +416,9 @@ fn stem_in(path: &Path, lang: Option<&str>) -> String {
     }
 }
 
-/// Fixes up diagnostics pushed without a path (slug checks on the file name).
-fn with_path(mut diags: Vec<Diagnostic>, path: &Path) -> Vec<Diagnostic> {
+/// A file's diagnostics in the order of the file, whatever order its keys were read in.
+fn by_position(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags.sort_by_key(|d| (d.line, d.col));
-    for d in &mut diags {
-        if d.path.as_deref() == Some(Path::new("")) {
-            d.path = Some(path.to_path_buf());
-        }
-    }
     diags
 }
 
@@ -478,15 +478,14 @@ pub fn parse_commentary_in(
         s
     });
     let slug_key = f.string("slug");
-    let file_stem = stem_in(path, lang);
-    let slug = slug_key
-        .clone()
-        .unwrap_or_else(|| slug_from_stem(&file_stem).to_string());
-    check_slug(&mut f, &slug, slug_key.is_some());
+    if let Some(slug) = &slug_key {
+        check_slug(&mut f, slug);
+    }
+    let slug = slug_key.unwrap_or_else(|| file_slug(path, lang));
     let draft = f.bool("draft").unwrap_or(false);
     let autolink = f.bool("autolink").unwrap_or(true);
     let extra = f.map("extra").unwrap_or(Yaml::Null);
-    let diags = with_path(f.diags, path);
+    let diags = by_position(f.diags);
     let (Some(title), Some(date)) = (title, date) else {
         return (None, diags);
     };
@@ -670,7 +669,7 @@ pub fn parse_entry_in(
             body_start,
         },
         kind,
-        slug: stem_in(path, lang),
+        slug: file_slug(path, lang),
         name: String::new(),
         abbr,
         aliases,
@@ -738,8 +737,7 @@ pub fn parse_entry_in(
             }
         }
     }
-    check_slug(&mut f, &e.slug, false);
-    let diags = with_path(f.diags, path);
+    let diags = by_position(f.diags);
     let Some(name) = name else {
         return (None, diags);
     };
@@ -771,14 +769,17 @@ pub fn parse_page_in(
     let title = f.required_string("title");
     let summary = f.string("summary");
     let slug_key = f.string("slug");
-    let slug = slug_key.clone().unwrap_or_else(|| stem_in(path, lang));
-    check_slug(&mut f, &slug, slug_key.is_some());
+    if let Some(slug) = &slug_key {
+        check_slug(&mut f, slug);
+    }
+    let from_key = slug_key.is_some();
+    let slug = slug_key.unwrap_or_else(|| file_slug(path, lang));
     if crate::routes::RESERVED.contains(&slug.as_str()) {
         let msg = format!(
             "the page slug `{slug}` is taken by a section of the site; reserved: {}",
             crate::routes::RESERVED.join(", ")
         );
-        if slug_key.is_some() {
+        if from_key {
             f.nested_error(codes::BAD_SLUG, "slug", msg);
         } else {
             f.diags.push(Diagnostic::file(
@@ -790,7 +791,7 @@ pub fn parse_page_in(
     }
     let draft = f.bool("draft").unwrap_or(false);
     let extra = f.map("extra").unwrap_or(Yaml::Null);
-    let diags = with_path(f.diags, path);
+    let diags = by_position(f.diags);
     match title {
         Some(title) if !crate::error::has_errors(&diags) => (
             Some(Page {

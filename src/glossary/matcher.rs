@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         let msg = d[0].to_string();
         assert!(
-            msg.starts_with("error: b.md: `the Accord`") && msg.contains("a.md"),
+            msg.starts_with("error: b.md:1:1: `the Accord`") && msg.contains("a.md"),
             "{msg}"
         );
         assert!(found(&m, "under the Accord").is_empty());

@@ -11,6 +11,7 @@ pub mod live;
 
 use crate::codes;
 use crate::error::{Diagnostic, Severity};
+use crate::progress::{Progress, Ticker};
 use crate::report::{self, Format};
 use crate::site::session::{Outcome, Session};
 use live::{Event, Live};
@@ -228,10 +229,15 @@ pub fn serve(opts: ServeOptions) -> i32 {
 
     let live = Arc::new(Live::default());
     let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into()));
+    // The first build of a large site takes seconds: say how far it is.
+    let progress = Arc::new(Progress::default());
+    session.set_progress(Some(progress.clone()));
     let first = {
         let _guard = writing.lock();
+        let _ticker = Ticker::start(progress);
         session.rebuild()
     };
+    session.set_progress(None);
     report_outcome(&first, &live, true, format);
 
     let site = Arc::new(http::Site {

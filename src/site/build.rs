@@ -4,7 +4,9 @@
 use super::output::StagingSink;
 use super::pipeline::{Options, Pipeline, Report};
 use crate::error::Diagnostic;
+use crate::progress::{Progress, Ticker};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What to build.
@@ -34,13 +36,17 @@ impl BuildOptions {
 pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
     let start = Instant::now();
     let mut sink = StagingSink::new(&opts.out_dir(), &opts.root);
+    let progress = Arc::new(Progress::default());
     let mut pipeline = Pipeline::fresh(Options {
         root: opts.root.clone(),
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
         editorial: opts.editorial,
+        progress: Some(progress.clone()),
     });
+    let ticker = Ticker::start(progress);
     let mut report = pipeline.run(None, &mut sink);
+    drop(ticker);
     report.elapsed = start.elapsed();
     let diags = std::mem::take(&mut report.diags);
     (report.ok.then_some(report), diags)

@@ -5,8 +5,10 @@ use super::index::SearchFiles;
 use super::output::{Dir, LiveSink};
 use super::pipeline::{self, Options, Pipeline};
 use crate::error::Diagnostic;
+use crate::progress::Progress;
 use crate::routes::Routes;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The result of one rebuild.
@@ -66,6 +68,7 @@ impl Session {
                 drafts,
                 base_url,
                 editorial: false,
+                progress: None,
             }),
             sink: LiveSink::new(Dir(out.to_path_buf())),
             generation: 0,
@@ -76,6 +79,11 @@ impl Session {
     /// The folder the site is written to.
     pub fn out(&self) -> &Path {
         &self.sink.store().0
+    }
+
+    /// Reports where each rebuild is to `progress` (for a progress line).
+    pub fn set_progress(&mut self, progress: Option<Arc<Progress>>) {
+        self.pipeline.set_progress(progress);
     }
 
     /// Brings the output up to date with the files on disk, search index included.

@@ -136,6 +136,9 @@ struct Model {
     zh_commentaries: BTreeMap<String, (String, String)>,
     /// Chinese versions of entries, by slug: (in treaties/, name, text).
     zh_entries: BTreeMap<String, (bool, String, String)>,
+    /// Editors' leftovers and hidden files (unreadable as content): every run passes over
+    /// them, a watcher's report of one included.
+    junk: Vec<String>,
 }
 
 impl Model {
@@ -158,6 +161,7 @@ impl Model {
             dangling: None,
             zh_commentaries: BTreeMap::new(),
             zh_entries: BTreeMap::new(),
+            junk: Vec::new(),
         };
         for _ in 0..4 {
             m.new_entry(rng);
@@ -608,6 +612,23 @@ impl Model {
                 };
                 format!("commentary {i}: updated")
             }
+            23 => {
+                if !self.junk.is_empty() && rng.chance(40) {
+                    let i = rng.below(self.junk.len());
+                    self.junk.remove(i);
+                    return "leftover removed".into();
+                }
+                let n = self.fresh_name();
+                let name = match rng.below(5) {
+                    0 => format!("commentaries/.draft-{n}.md"),
+                    1 => format!("commentaries/c-{n}.md~"),
+                    2 => format!("commentaries/#c-{n}.md#"),
+                    3 => format!("glossary/bodies/.hidden-{n}/e.md"),
+                    _ => format!("static/page-{n}.txt~"),
+                };
+                self.junk.push(name);
+                "leftover added".into()
+            }
             _ if ne > 0 => {
                 let i = rng.below(ne);
                 let s = self.sentence(rng);
@@ -739,6 +760,9 @@ impl Model {
                 format!("content/glossary/{folder}/{slug}.zh.md"),
                 format!("---\nname: \"{name}\"\n---\n\n{text}\n"),
             );
+        }
+        for j in &self.junk {
+            f.insert(format!("content/{j}"), "not front matter\n".into());
         }
         f.insert("content/static/notes.txt".into(), "static\n".into());
         f

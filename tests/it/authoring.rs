@@ -113,7 +113,7 @@ fn editorial_warnings_and_strict() {
         r.stderr.lines().collect::<Vec<_>>(),
         [
             "warning: content/commentaries/2016-02-01-x.md:1:1: the commentary has no `summary:`; lists and feeds use its first paragraph, cut at 200 characters (add one or two sentences)",
-            "warning: content/glossary/bodies/unused.md: no commentary mentions `Quiet Office`; link it from a commentary or remove the entry",
+            "warning: content/glossary/bodies/unused.md:1:1: no commentary mentions `Quiet Office`; link it from a commentary or remove the entry",
         ]
     );
     let strict = site.run(&["check", "--strict"]);
@@ -128,4 +128,71 @@ fn editorial_warnings_and_strict() {
     // build does not report editorial warnings.
     let b = site.run(&["build"]);
     assert_eq!((b.code, b.stderr.as_str()), (0, ""));
+}
+
+/// File names in any script build, each with its slug from the one slug rule; hidden files
+/// and editors' leftovers are passed over without a word (as Zola and Hugo do), except that
+/// `static/` publishes hidden names such as `.well-known/`.
+#[test]
+fn file_names_in_any_script_and_editor_leftovers() {
+    let site = Site::fixture("basic");
+    let c = "---\ntitle: Named freely\ndate: 2015-10-01\ntags: [\"China's cyber policy\"]\n---\n\nText.\n";
+    site.write("content/commentaries/2015-10-01-My Article.md", c);
+    site.write(
+        "content/glossary/bodies/Zhōngyāng Wǎngxìn.md",
+        "---\nname: Central Cyberspace Affairs Commission\n---\nText.\n",
+    );
+    site.write(
+        "content/pages/About Us.md",
+        "---\ntitle: About us\n---\nText.\n",
+    );
+    // Each would fail the build or warn if it were read.
+    let broken = "not front matter\n";
+    for junk in [
+        "content/commentaries/.draft.md",
+        "content/commentaries/2015-09-25-agreement.md~",
+        "content/commentaries/#2015-09-25-agreement.md#",
+        "content/commentaries/.2015-09-25-agreement.md.swp",
+        "content/glossary/bodies/.hidden/nsa.md",
+        "content/.git/notes.md",
+        "content/static/notes.txt~",
+    ] {
+        site.write(junk, broken);
+    }
+    site.write("content/static/.well-known/security.txt", "Contact: x\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        "user@host.1234:1700000000",
+        site.root()
+            .join("content/commentaries/.#2015-09-25-agreement.md"),
+    )
+    .unwrap();
+
+    site.build_ok(&[]);
+    assert!(site.exists("commentaries/my-article/index.html"));
+    assert!(site.exists("glossary/bodies/zhongyang-wangxin/index.html"));
+    assert!(site.exists("about-us/index.html"));
+    // An apostrophe joins a word: not `china-s-cyber-policy`.
+    assert!(site.exists("tags/chinas-cyber-policy/index.html"));
+    assert!(site.exists(".well-known/security.txt"));
+    assert!(!site.exists("notes.txt~"));
+    assert!(!site.exists("commentaries/draft/index.html"));
+}
+
+/// A `slug:` given by hand is still checked: it is the author's choice, so it is not rewritten.
+#[test]
+fn a_slug_key_that_cannot_be_a_url_segment_is_an_error() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/pages/faq.md",
+        "---\ntitle: FAQ\nslug: \"a b\"\n---\nText.\n",
+    );
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("error: content/pages/faq.md:3:7: the slug `a b` cannot be a URL segment"),
+        "{}",
+        r.stderr
+    );
 }

@@ -357,3 +357,34 @@ fn site_autolink_all_and_none() {
         "only the explicit link in the note (sidenote and endnote): {links:?}"
     );
 }
+
+/// On a terminal a long build draws one progress line on stderr, redrawn in place and erased
+/// before the summary (the delay, a second by default, is 0 here so a small site shows it);
+/// elsewhere (every other test) stderr has no such line.
+#[test]
+fn a_progress_line_on_a_terminal_is_erased_before_the_summary() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) gives the terminal");
+        return;
+    }
+    let site = Site::fixture("basic");
+    let cmd = format!("{} build", env!("CARGO_BIN_EXE_scholia"));
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(site.root())
+        .env("SCHOLIA_PROGRESS_DELAY_MS", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("building: "), "{text:?}");
+    // The last progress line is erased, and the summary starts on a clean line.
+    let summary = text.find("built ").expect("summary line");
+    assert!(text[..summary].ends_with("\r\x1b[K"), "{text:?}");
+    assert!(!text[summary..].contains("building: "), "{text:?}");
+}

@@ -121,7 +121,7 @@ fn duplicate_slugs_name_both_files() {
     let r = site.run(&["check"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("error: content/glossary/treaties/nsa.md: the glossary entry slug `nsa` is already used by content/glossary/bodies/nsa.md"),
+        r.stderr.contains("error: content/glossary/treaties/nsa.md:1:1: the glossary entry slug `nsa` is already used by content/glossary/bodies/nsa.md"),
         "{}",
         r.stderr
     );

@@ -91,6 +91,9 @@ impl Articles<'_> {
                 if !self.keep && i >= FEED_LEN {
                     a.body = None;
                 }
+                if let Some(p) = &self.opts.progress {
+                    p.tick();
+                }
                 (a, rendered, d)
             })
             .collect();

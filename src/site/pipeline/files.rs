@@ -107,6 +107,9 @@ impl Pipeline {
                 // The configuration and the theme are compared whole on every run.
                 continue;
             };
+            if discover::is_ignored(in_content) {
+                continue;
+            }
             if in_content.starts_with("static") || in_content.as_os_str().is_empty() {
                 return walk(path);
             }

@@ -69,6 +69,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Also report the editorial state (`check`).
     pub editorial: bool,
+    /// Where the run is, for a progress line.
+    pub progress: Option<Arc<crate::progress::Progress>>,
 }
 
 /// Pages and files a run produced, by kind.
@@ -279,12 +281,20 @@ impl Pipeline {
     /// kept pipeline leaves the search index to [`Pipeline::search_job`].
     pub fn run(&mut self, changed: Option<&[PathBuf]>, sink: &mut dyn Sink) -> Report {
         let mut trace = Trace::new();
+        let progress = self.opts.progress.clone();
+        let enter = |name: &'static str, total: usize| {
+            if let Some(p) = &progress {
+                p.stage(name, total);
+            }
+        };
+        enter("reading the configuration", 0);
         let mut diags = Vec::new();
         let mut report = Report::default();
         diags.extend(sink.check());
         let sources_changed = self.config(&mut diags) | self.sources(&mut diags);
         self.theme(&mut diags);
         trace.lap("config, sources, theme");
+        enter("reading content", 0);
         let Some(mut files) = self.content(changed, &mut diags) else {
             return finish(report, diags, sink, false, &[]);
         };
@@ -292,6 +302,7 @@ impl Pipeline {
         let cm = self.memo.config.as_ref().expect("set by the config stage");
         let langs = Lang::all(&cm.config, &cm.routes);
         let codes: Vec<String> = langs.iter().skip(1).map(|l| l.code.clone()).collect();
+        enter("the glossary", 0);
         let mut loaded = self.loaded(&mut files, &mut diags);
         let mut parts = langs::split(&mut loaded, &langs, &mut diags);
         // Duplicate slugs within each language; dangling slugs in the originals (only they
@@ -420,12 +431,16 @@ impl Pipeline {
                 sink: out,
             };
             let old = std::mem::take(kept_articles);
+            let drafts = self.opts.drafts;
+            let published = part.commentaries.iter().filter(|(c, _)| drafts || !c.draft);
+            enter("commentaries", published.count());
             let (articles, renders) = stage.run(part.commentaries, old, reach, &mut diags);
             report.markdown_renders += renders;
             trace.lap("articles");
 
             let theme_ref = theme.theme.as_ref().filter(|_| !has_errors(&diags));
             if let Some(theme_ref) = theme_ref {
+                enter("pages", 0);
                 // Tags and authors change only with the list of items (which carries them).
                 let order =
                     keep.then(|| fp(&articles.iter().map(|a| a.fp.item).collect::<Vec<_>>()));
@@ -465,6 +480,7 @@ impl Pipeline {
                 // Counted without the search index, which grows with the content.
                 site_file_count += files.len();
                 if !keep && config.search {
+                    enter("the search index", 0);
                     let entries = index::entries(&gm.glossary, &gm.renders);
                     files.extend(index::files(articles.iter().map(|a| &a.search), &entries));
                 }
@@ -504,7 +520,13 @@ impl Pipeline {
             content_memo.files = files;
         }
         self.memo.langs = lang_memos;
+        enter("writing", 0);
         finish(report, diags, sink, search_later, &codes)
+    }
+
+    /// Reports where each run is to `progress` from now on.
+    pub fn set_progress(&mut self, progress: Option<Arc<crate::progress::Progress>>) {
+        self.opts.progress = progress;
     }
 
     /// The search index's work, to run on any thread: `None` when the site has no index.
