@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 fn load(root: &str) -> scholia::content::Content {
     let mut diags = Vec::new();
-    let content = discover(Path::new(root), u64::MAX, &mut diags);
+    let content = discover(Path::new(root), u64::MAX, &["en".to_string()], &mut diags);
     if let Some(d) = diags.iter().find(|d| d.is_error()) {
         eprintln!("error: {root}: {d}");
         std::process::exit(1);

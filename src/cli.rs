@@ -90,6 +90,10 @@ pub enum Command {
         /// The site root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Write the version in this language (a code under `languages:`): beside the
+        /// original whose title or slug this is, else a new file.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Create a new site skeleton in DIR.
     Init {
@@ -161,9 +165,15 @@ pub fn run(cli: Cli) -> i32 {
             drafts,
             open,
         }),
-        Command::New { kind, title, root } => {
-            report_simple(crate::scaffold::new(&root, kind, &title))
-        }
+        Command::New {
+            kind,
+            title,
+            root,
+            lang,
+        } => report_simple(match lang {
+            Some(lang) => crate::scaffold::translation(&root, kind, &title, &lang),
+            None => crate::scaffold::new(&root, kind, &title),
+        }),
         Command::Init { dir } => report_simple(crate::scaffold::init(&dir)),
     }
 }

@@ -162,6 +162,18 @@ codes! {
     ORPHAN_PARTIES = "W0125", "A parties file belongs to no treaty",
         "warning: content/glossary/treaties/tokio.parties.csv:1:1: there is no treaty entry `content/glossary/treaties/tokio.md` for this parties file, so it is ignored; name it after its treaty's file (`<slug>.parties.csv`)",
         "A parties file sits beside its treaty's entry and has the entry's file name with `.parties.csv` for `.md`. Rename it, or create the entry (`scholia new treaty`).";
+    BAD_LANGUAGE = "E0160", "A language code is not configured or malformed",
+        "error: content/commentaries/a.fr.md:1:1: `fr` looks like a language code, but it is not one of the site's languages (en, zh); add it to `languages:` in scholia.yaml, or rename the file",
+        "List every language besides the default under `languages:` in scholia.yaml (`languages: {zh: {}, fr: {}}`) with its BCP 47 code; a file `NAME.LANG.md` is the LANG version of `NAME.md`.";
+    TRANSLATION_FACTS = "E0161", "A glossary translation sets facts",
+        "error: content/glossary/bodies/cac.zh.md:3:1: a translation gives only `name`, `abbr`, `aliases`, `summary`, `autolink` and `extra`; `jurisdiction` comes from the original (cac.md): remove it here",
+        "Facts (dates, jurisdiction, parent, parties…) are the same in every language: set them in the original entry and keep the translation to its names, summary and body.";
+    MISSING_TRANSLATION = "I0162", "A commentary has no translation in a language",
+        "info: content/commentaries/a.md:1:1: the commentary `a` has no translation in zh (a.zh.md)",
+        "Information only: write `NAME.LANG.md` beside it (`scholia new commentary \"Title\" --lang zh`), or leave it untranslated.";
+    MISSING_TEXT = "W0163", "A theme text has no version in a language",
+        "warning: i18n/zh.yaml:1:1: the theme text `notes` has no `zh` version; the en text is used: add it to i18n/zh.yaml",
+        "Add the key to `i18n/LANG.yaml` in the site (it overrides the theme's file of that language, key by key).";
     SERVE = "E0130", "The preview cannot start or go on",
         "error: cannot listen on 127.0.0.1:1111: Address already in use (os error 98); choose another port with --port",
         "Follow the message: choose another port with `--port`, or restart `scholia serve` when the file watcher stopped.";

@@ -59,6 +59,8 @@ pub struct SiteConfig {
     /// Font files (`fonts:`), relative to the site root, tried after the compiled-in font for
     /// text it cannot draw (link cards; meant for the PDF output too).
     pub fonts: Vec<FontFile>,
+    /// The other languages (`languages:`), in the order given.
+    pub languages: Vec<Language>,
 }
 
 /// A font file named in `fonts:`, with where it was named.
@@ -70,6 +72,17 @@ pub struct FontFile {
     pub line: usize,
     /// Column of the item.
     pub col: usize,
+}
+
+/// A language besides the default one.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct Language {
+    /// BCP 47 code: the output folder (`/zh/`) and `lang` of its pages.
+    pub code: String,
+    /// The site's title in this language (else the default one).
+    pub title: Option<String>,
+    /// The site's description in this language (else the default one).
+    pub description: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -92,6 +105,7 @@ impl Default for SiteConfig {
             states: Vec::new(),
             cards: false,
             fonts: Vec::new(),
+            languages: Vec::new(),
         }
     }
 }
@@ -112,7 +126,9 @@ const KEYS: &[&str] = &[
     "states",
     "cards",
     "fonts",
+    "languages",
 ];
+const LANGUAGE_KEYS: &[&str] = &["title", "description"];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
 pub fn normalize_base_url(url: &str) -> String {
@@ -238,12 +254,20 @@ impl SiteConfig {
                 FontFile { path, line, col }
             })
             .collect();
+        c.languages = languages(&mut f, &c.language);
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)
         } else {
             Err(f.diags)
         }
+    }
+
+    /// Every language code of the site, the default one first.
+    pub fn codes(&self) -> Vec<String> {
+        std::iter::once(self.language.clone())
+            .chain(self.languages.iter().map(|l| l.code.clone()))
+            .collect()
     }
 
     /// Loads `root/scholia.yaml`, or the defaults when there is none.
@@ -255,6 +279,93 @@ impl SiteConfig {
         let text = crate::content::discover::read_text(&path, shown).map_err(|d| vec![d])?;
         SiteConfig::parse(shown, &text)
     }
+}
+
+/// `languages:`: a map of BCP 47 code → `{title, description}` (both optional).
+fn languages(f: &mut Fields, default: &str) -> Vec<Language> {
+    let mut out: Vec<Language> = Vec::new();
+    let Some(Yaml::Map(map)) = f.map("languages") else {
+        return out;
+    };
+    for (code, v) in map {
+        let at = format!("languages.{code}");
+        let mut lang = Language {
+            code: code.clone(),
+            title: None,
+            description: None,
+        };
+        match v {
+            Yaml::Null => {}
+            Yaml::Map(entries) => {
+                for (k, v) in entries {
+                    let key = format!("{at}.{k}");
+                    match (k.as_str(), v) {
+                        ("title", Yaml::String(s)) => lang.title = Some(s),
+                        ("description", Yaml::String(s)) => lang.description = Some(s),
+                        (k, Yaml::Null) if LANGUAGE_KEYS.contains(&k) => {}
+                        (k, v) if LANGUAGE_KEYS.contains(&k) => f.nested_error(
+                            codes::WRONG_TYPE,
+                            &key,
+                            format!("`{key}` must be a string, found {}", v.type_name()),
+                        ),
+                        (k, _) => f.nested_error(
+                            codes::UNKNOWN_KEY,
+                            &key,
+                            format!(
+                                "unknown key `{k}` in `{at}`{}; allowed keys: title, description",
+                                crate::error::did_you_mean(k, LANGUAGE_KEYS.iter().copied())
+                            ),
+                        ),
+                    }
+                }
+            }
+            other => {
+                f.nested_error(
+                    codes::WRONG_TYPE,
+                    &at,
+                    format!(
+                        "`{at}` must be a map (`{{title: …, description: …}}`) or empty, found {}",
+                        other.type_name()
+                    ),
+                );
+                continue;
+            }
+        }
+        if !crate::lang::is_code(&code) {
+            let dashed = code.replace('_', "-");
+            let lower = match dashed.split_once('-') {
+                Some((primary, rest)) => format!("{}-{rest}", primary.to_lowercase()),
+                None => dashed.to_lowercase(),
+            };
+            let hint = if crate::lang::is_code(&lower) || crate::lang::looks_like_code(&lower) {
+                format!("; write `{lower}`")
+            } else {
+                String::new()
+            };
+            f.nested_error(
+                codes::BAD_LANGUAGE,
+                &at,
+                format!("`{code}` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`){hint}"),
+            );
+        } else if code == default {
+            f.nested_error(
+                codes::BAD_LANGUAGE,
+                &at,
+                format!("`{code}` is the default language (`language:`); list only the other languages under `languages:`"),
+            );
+        } else if crate::routes::RESERVED.contains(&code.as_str()) {
+            f.nested_error(
+                codes::BAD_LANGUAGE,
+                &at,
+                format!(
+                    "`{code}` is taken by a section of the site and cannot be a language folder"
+                ),
+            );
+        } else {
+            out.push(lang);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -273,7 +384,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\ncards: false\nfonts:\n  - fonts/a.ttf\n  - fonts/b.otf\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\ncards: false\nfonts:\n  - fonts/a.ttf\n  - fonts/b.otf\nlanguages: {zh: {title: 中文站}, ar: ~}\nextra:\n  a: 1\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -303,6 +414,23 @@ mod tests {
             .map(|f| (f.path.as_str(), f.line, f.col))
             .collect();
         assert_eq!(fonts, [("fonts/a.ttf", 15, 5), ("fonts/b.otf", 16, 5)]);
+        assert_eq!(c.codes(), ["fr", "zh", "ar"]);
+        assert_eq!(c.languages[0].title.as_deref(), Some("中文站"));
+    }
+
+    #[test]
+    fn languages_are_checked() {
+        let e =
+            parse("language: en\nlanguages:\n  zh_CN: {}\n  en: {}\n  fr: {titel: x}\n  de: 3\n")
+                .unwrap_err();
+        assert_eq!(e.len(), 4, "{e:#?}");
+        assert!(e[0].contains(":3:10: `zh_CN` is not a BCP 47 language code (e.g. `zh`, `fr`, `pt-BR`); write `zh-CN`"), "{e:?}");
+        assert!(e[1].contains(":4:7: `en` is the default language"), "{e:?}");
+        assert!(
+            e[2].contains("unknown key `titel` in `languages.fr`; did you mean `title`?"),
+            "{e:?}"
+        );
+        assert!(e[3].contains("`languages.de` must be a map"), "{e:?}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod content;
 pub mod error;
 pub mod glossary;
 pub mod html;
+pub mod lang;
 pub mod markdown;
 pub mod progress;
 pub mod report;

@@ -144,6 +144,17 @@ impl Routes {
         rel.starts_with(SEARCH) && rel != Routes::file(SEARCH)
     }
 
+    /// The same on a site with other languages (`langs`: their codes), whose search data
+    /// sits under their folders (`zh/search/`).
+    pub fn is_search_data_in(rel: &str, langs: &[String]) -> bool {
+        Routes::is_search_data(rel)
+            || langs.iter().any(|l| {
+                rel.strip_prefix(l.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+                    .is_some_and(Routes::is_search_data)
+            })
+    }
+
     /// The item of a work on the sources page.
     pub fn work_url(&self, key: &str) -> String {
         format!("{}#src-{}", self.url(SOURCES), crate::slug::slugify(key))

@@ -128,6 +128,127 @@ pub fn new(root: &Path, kind: NewKind, title: &str) -> Result<Vec<String>, Vec<D
     )])
 }
 
+/// The original commentary a title names: a file of `content/commentaries/` in the default
+/// language whose slug is the title's slug or whose title is the title. (file, its title).
+fn original_commentary(root: &Path, title: &str) -> Option<(PathBuf, String)> {
+    let slug = slugify(title);
+    let dir = root.join("content/commentaries");
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files.into_iter().find_map(|path| {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let (c, _) = crate::content::parse_commentary(&path, text);
+        let c = c?;
+        let stem = path.file_stem()?.to_str()?;
+        // A translation (`a.zh.md`) is not an original.
+        if stem
+            .rsplit_once('.')
+            .is_some_and(|(_, l)| crate::lang::is_code(l))
+        {
+            return None;
+        }
+        (c.slug == slug || c.title.eq_ignore_ascii_case(title.trim())).then_some((path, c.title))
+    })
+}
+
+/// `scholia new KIND TITLE --lang LANG`: the LANG version of the commentary or entry the
+/// title names, written beside it (`NAME.LANG.md`), or a new file in LANG when there is
+/// none. LANG must be one of the site's languages.
+pub fn translation(
+    root: &Path,
+    kind: NewKind,
+    title: &str,
+    lang: &str,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let shown = Path::new("scholia.yaml");
+    let config = crate::config::SiteConfig::load(root, shown)?;
+    let others: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    if !others.contains(&lang) {
+        let hint = match crate::error::closest(lang, others.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => {
+                format!("add it to `languages:` in scholia.yaml (`languages: {{{lang}: {{}}}}`)")
+            }
+        };
+        return Err(vec![Diagnostic::global(
+            codes::BAD_LANGUAGE,
+            format!(
+                "`{lang}` is not one of the site's other languages ({}); {hint}",
+                if others.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    others.join(", ")
+                }
+            ),
+        )]);
+    }
+    let slug = slugify(title);
+    let (path, url, text) = match kind {
+        NewKind::Commentary => match original_commentary(root, title) {
+            Some((original, original_title)) => {
+                let stem = original.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+                let (c, _) = crate::content::parse_commentary(
+                    &original,
+                    std::fs::read_to_string(&original).unwrap_or_default(),
+                );
+                let date = c.as_ref().map_or(Date::today(), |c| c.date);
+                let summary = c
+                    .as_ref()
+                    .and_then(|c| c.summary.as_deref())
+                    .map(|s| format!("summary: {}   # translate the summary\n", yaml_string(s)))
+                    .unwrap_or_default();
+                let slug = c.map_or(slug.clone(), |c| c.slug);
+                (
+                    original.with_file_name(format!("{stem}.{lang}.md")),
+                    format!("/{lang}/commentaries/{slug}/"),
+                    format!(
+                        "---\ntitle: {}   # translate the title\ndate: {date}\n{summary}---\n\nThe {lang} version of {}: translate the text here.\n",
+                        yaml_string(&original_title),
+                        original.strip_prefix(root).unwrap_or(&original).display()
+                    ),
+                )
+            }
+            None => {
+                let today = Date::today();
+                (
+                    root.join("content/commentaries")
+                        .join(format!("{today}-{slug}.{lang}.md")),
+                    format!("/{lang}/commentaries/{slug}/"),
+                    commentary_text(title, today, None),
+                )
+            }
+        },
+        NewKind::Body | NewKind::Treaty => {
+            let folder = if matches!(kind, NewKind::Body) {
+                "bodies"
+            } else {
+                "treaties"
+            };
+            let dir = root.join("content/glossary").join(folder);
+            (
+                dir.join(format!("{slug}.{lang}.md")),
+                format!("/{lang}/glossary/{folder}/{slug}/"),
+                format!(
+                    "---\nname: {}   # the name in {lang}\n# abbr: ABC\n# aliases: [\"Other Name\"]\nsummary: \"One line for hover cards.\"\n# Facts (dates, jurisdiction, parties…) come from the original, {slug}.md.\n---\n\nWhat it is, in {lang}.\n",
+                    yaml_string(title)
+                ),
+            )
+        }
+    };
+    write_new(&path, &text).map_err(|d| vec![d])?;
+    Ok(vec![format!(
+        "created {} (its page will be {url})",
+        path.display()
+    )])
+}
+
 /// `scholia init DIR`: a site that builds with zero warnings.
 pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
     if dir.exists()

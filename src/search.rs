@@ -170,10 +170,77 @@ fn stem(t: &mut String) {
     }
 }
 
-/// The words of `text` that may become terms, in order.
+/// The words of `text` that may become terms, in order. Text in a script written without
+/// spaces (Chinese, Japanese, Thai) has no words to split at, so each run of it gives its
+/// overlapping pairs of characters (`网络安全` → `网络`, `络安`, `安全`): a query of two
+/// characters or more, cut the same way, finds every page containing it.
 fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .flat_map(segments)
+}
+
+/// A word cut into runs of spaced and unspaced script, the unspaced ones into pairs.
+fn segments(word: &str) -> Segments<'_> {
+    Segments {
+        word,
+        at: 0,
+        plain: word.is_ascii() || !word.chars().any(crate::lang::unspaced),
+    }
+}
+
+struct Segments<'a> {
+    word: &'a str,
+    at: usize,
+    /// No unspaced character at all (the usual case): the word is its one segment.
+    plain: bool,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = &self.word[self.at..];
+        if rest.is_empty() {
+            return None;
+        }
+        if self.plain {
+            self.at = self.word.len();
+            return Some(rest);
+        }
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        if crate::lang::unspaced(first) {
+            let step = first.len_utf8();
+            match chars.next() {
+                Some((i, c)) if crate::lang::unspaced(c) => {
+                    self.at += step;
+                    // A pair, then the run goes on from its second character.
+                    Some(&rest[..i + c.len_utf8()])
+                }
+                _ => {
+                    // A lone character (or the last of a run, already in its pair).
+                    self.at += step;
+                    let lone = self.at == step || {
+                        let before = self.word[..self.at - step].chars().next_back();
+                        !before.is_some_and(crate::lang::unspaced)
+                    };
+                    if lone {
+                        Some(&rest[..step])
+                    } else {
+                        self.next()
+                    }
+                }
+            }
+        } else {
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| crate::lang::unspaced(*c))
+                .map_or(rest.len(), |(i, _)| i);
+            self.at += end;
+            Some(&rest[..end])
+        }
+    }
 }
 
 /// The index terms of `text`, in order, repeats included.
@@ -452,7 +519,25 @@ mod tests {
         // Other scripts are kept as they are, lower-cased.
         assert_eq!(
             terms("中央网络 ΑΘΗΝΑ").collect::<Vec<_>>(),
-            ["中央网络", "αθηνα"]
+            ["中央", "央网", "网络", "αθηνα"]
+        );
+    }
+
+    #[test]
+    fn text_without_spaces_is_cut_into_pairs() {
+        let t: Vec<String> = terms("中央网络安全和ICAO会议。日本語とEnglish").collect();
+        assert_eq!(
+            t,
+            [
+                "中央", "央网", "网络", "络安", "安全", "全和", "icao", "会议", "日本", "本語",
+                "語と", "english"
+            ]
+        );
+        // A lone character is a one-letter word: not indexed, as in English.
+        assert_eq!(terms("和ICAO").collect::<Vec<_>>(), ["icao"]);
+        assert_eq!(
+            terms("Résumé naïve").collect::<Vec<_>>(),
+            ["resume", "naive"]
         );
     }
 

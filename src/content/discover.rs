@@ -5,7 +5,7 @@
 //! parsers keep the text for rendering and for positions in diagnostics.
 
 use super::parties::{self, Parties};
-use super::{parse_commentary, parse_entry, parse_page, Commentary, Entry, Kind, Page};
+use super::{parse_commentary_in, parse_entry_in, parse_page_in, Commentary, Entry, Kind, Page};
 use crate::codes;
 use crate::error::Diagnostic;
 use rayon::prelude::*;
@@ -114,8 +114,14 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Walks `root/content`, reads and parses every file. Errors and warnings go to `diags`;
-/// files with errors are left out of the result.
-pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content {
+/// files with errors are left out of the result. `langs` are the site's language codes, the
+/// default one first (see [`load`]).
+pub fn discover(
+    root: &Path,
+    max_bytes: u64,
+    langs: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Content {
     let mut content = Content::default();
     let Some(scan) = scan(root, diags) else {
         return content;
@@ -124,7 +130,7 @@ pub fn discover(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Con
     let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = scan
         .files
         .into_par_iter()
-        .map(|(path, display, section)| load(&path, &display, section, max_bytes))
+        .map(|(path, display, section)| load(&path, &display, section, max_bytes, langs))
         .collect();
     for (parsed, d) in results {
         diags.extend(d);
@@ -243,27 +249,80 @@ fn orphan_parties(scan: &Scan, found: &[(PathBuf, PathBuf)]) -> Vec<Diagnostic> 
         .collect()
 }
 
-/// Reads and parses one file found by [`scan`].
+/// The language of a content file from its name (`NAME.LANG.md`): `None` for the default
+/// language (the first of `langs`), an error when the suffix looks like a language code
+/// that is not configured.
+pub fn file_lang(display: &Path, langs: &[String]) -> Result<Option<String>, Diagnostic> {
+    let stem = display
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match crate::lang::split_stem(&stem, langs) {
+        Ok((_, None)) => Ok(None),
+        Ok((_, Some(l))) if Some(l) == langs.first().map(String::as_str) => Ok(Some(l.to_string())),
+        Ok((_, Some(l))) => Ok(Some(l.to_string())),
+        Err(code) => {
+            let others: Vec<&str> = langs.iter().skip(1).map(String::as_str).collect();
+            let fix = match crate::error::closest(code, others.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`? Or add `{code}` to `languages:` in scholia.yaml"),
+                None => format!("add it to `languages:` in scholia.yaml (`languages: {{{code}: {{}}}}`), or rename the file"),
+            };
+            Err(Diagnostic::error(
+                codes::BAD_LANGUAGE,
+                display,
+                1,
+                1,
+                format!(
+                    "`{code}` looks like a language code, but it is not one of the site's languages ({}); {fix}",
+                    langs.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Reads and parses one file found by [`scan`]. `langs` are the site's language codes, the
+/// default one first: a file `NAME.LANG.md` is parsed as LANG's version of `NAME.md`.
 pub fn load(
     path: &Path,
     display: &Path,
     section: Section,
     max_bytes: u64,
+    langs: &[String],
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     if let Some(d) = too_big(path, display, max_bytes) {
         return (None, vec![d]);
     }
+    let lang = match file_lang(display, langs) {
+        Ok(l) => l,
+        Err(d) => return (None, vec![d]),
+    };
+    // The default language's own suffix (`a.en.md`) names the same page as `a.md`.
+    let stem_lang = lang.as_deref();
+    let default = langs.first().map(String::as_str);
+    let keep_lang = |p: Option<String>| p.filter(|l| Some(l.as_str()) != default);
     let text = match read_text(path, display) {
         Ok(t) => t,
         Err(d) => return (None, vec![d]),
     };
     match section {
         Section::Commentary => {
-            let (c, d) = parse_commentary(display, text);
+            let (c, d) = parse_commentary_in(display, text, stem_lang);
+            let c = c.map(|mut c| {
+                c.lang = keep_lang(c.lang.take());
+                c
+            });
             (c.map(Parsed::C), d)
         }
         Section::Entry(kind) => {
-            let (mut e, mut d) = parse_entry(display, kind, text);
+            let entry_lang = stem_lang.filter(|l| Some(*l) != default);
+            let (mut e, mut d) = parse_entry_in(display, kind, text, entry_lang);
+            if entry_lang.is_none() && stem_lang.is_some() {
+                // `a.en.md` on an English site: the original, with the original's slug.
+                if let Some(e) = &mut e {
+                    e.slug = super::file_slug_in(display, stem_lang);
+                }
+            }
             // Read even when the front matter has errors: every problem at once.
             if kind == Kind::Treaty {
                 let parties = load_parties(path, display, max_bytes, &mut d);
@@ -274,7 +333,11 @@ pub fn load(
             (e.map(|e| Parsed::E(Box::new(e))), d)
         }
         Section::Page => {
-            let (p, d) = parse_page(display, text);
+            let (p, d) = parse_page_in(display, text, stem_lang);
+            let p = p.map(|mut p| {
+                p.lang = keep_lang(p.lang.take());
+                p
+            });
             (p.map(Parsed::P), d)
         }
     }

@@ -94,6 +94,8 @@ pub struct Commentary {
     pub autolink: bool,
     /// Free-form data for templates.
     pub extra: Yaml,
+    /// Its language when not the default (`NAME.LANG.md`).
+    pub lang: Option<String>,
 }
 
 impl Commentary {
@@ -246,6 +248,9 @@ pub struct Entry {
     pub sources: Vec<String>,
     /// Where `sources` is (line, column of the value), for unknown keys.
     pub sources_at: (usize, usize),
+    /// Its language when not the default (`NAME.LANG.md`): a translation, whose facts come
+    /// from the original.
+    pub lang: Option<String>,
 }
 
 /// What a treaty entry says about where it is published and who is bound by it.
@@ -282,6 +287,8 @@ pub struct Page {
     pub draft: bool,
     /// Free-form data.
     pub extra: Yaml,
+    /// Its language when not the default (`NAME.LANG.md`).
+    pub lang: Option<String>,
 }
 
 const COMMENTARY_KEYS: &[&str] = &[
@@ -335,6 +342,9 @@ const TREATY_KEYS: &[&str] = &[
     "extra",
     "sources",
 ];
+/// What a glossary translation may set: its names, summary and body are its own, its facts
+/// the original's.
+pub const TRANSLATION_KEYS: &[&str] = &["name", "abbr", "aliases", "summary", "autolink", "extra"];
 const PAGE_KEYS: &[&str] = &["title", "slug", "summary", "draft", "extra"];
 const SOURCE_KEYS: &[&str] = &["publisher", "url", "date"];
 
@@ -380,14 +390,30 @@ fn check_slug(f: &mut Fields, slug: &str) {
 /// The slug a file's name gives: its stem without a leading date, through the one slug rule,
 /// so that `My Article.md` and `Zhōngyāng.md` build (as `my-article` and `zhongyang`) instead
 /// of failing.
-fn file_slug(path: &Path) -> String {
-    crate::slug::slugify(slug_from_stem(&stem(path)))
+fn file_slug(path: &Path, lang: Option<&str>) -> String {
+    crate::slug::slugify(slug_from_stem(&stem_in(path, lang)))
+}
+
+/// The slug a file's name gives it in language `lang` (`a.zh.md` → `a`): a translation has
+/// its original's slug.
+pub fn file_slug_in(path: &Path, lang: Option<&str>) -> String {
+    file_slug(path, lang)
 }
 
 fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The stem of a file in language `lang` (`a.zh.md` → `a`), so that a translation has its
+/// original's slug.
+fn stem_in(path: &Path, lang: Option<&str>) -> String {
+    let s = stem(path);
+    match lang.and_then(|l| s.strip_suffix(l)?.strip_suffix('.')) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => s,
+    }
 }
 
 /// A file's diagnostics in the order of the file, whatever order its keys were read in.
@@ -398,6 +424,15 @@ fn by_position(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Parses a commentary file.
 pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<Diagnostic>) {
+    parse_commentary_in(path, text, None)
+}
+
+/// Parses a commentary file in language `lang` (`None`: the default language).
+pub fn parse_commentary_in(
+    path: &Path,
+    text: String,
+    lang: Option<&str>,
+) -> (Option<Commentary>, Vec<Diagnostic>) {
     let (doc, body_start) = match front_matter(path, &text) {
         Ok(x) => x,
         Err(d) => return (None, vec![d]),
@@ -446,7 +481,7 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
     if let Some(slug) = &slug_key {
         check_slug(&mut f, slug);
     }
-    let slug = slug_key.unwrap_or_else(|| file_slug(path));
+    let slug = slug_key.unwrap_or_else(|| file_slug(path, lang));
     let draft = f.bool("draft").unwrap_or(false);
     let autolink = f.bool("autolink").unwrap_or(true);
     let extra = f.map("extra").unwrap_or(Yaml::Null);
@@ -476,6 +511,7 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
         draft,
         autolink,
         extra,
+        lang: lang.map(str::to_string),
     };
     (Some(c), diags)
 }
@@ -554,15 +590,55 @@ fn corrections(f: &mut Fields, published: Option<Date>) -> Vec<Correction> {
 
 /// Parses a glossary entry of the given kind.
 pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec<Diagnostic>) {
+    parse_entry_in(path, kind, text, None)
+}
+
+/// Parses a glossary entry in language `lang` (`None`: the default language). A translation
+/// may set only [`TRANSLATION_KEYS`]; a fact it sets is an error naming the original.
+pub fn parse_entry_in(
+    path: &Path,
+    kind: Kind,
+    text: String,
+    lang: Option<&str>,
+) -> (Option<Entry>, Vec<Diagnostic>) {
     let (doc, body_start) = match front_matter(path, &text) {
         Ok(x) => x,
         Err(d) => return (None, vec![d]),
     };
-    let allowed = match kind {
+    let all = match kind {
         Kind::Body => BODY_KEYS,
         Kind::Treaty => TREATY_KEYS,
     };
-    let mut f = Fields::new(&doc, path, allowed);
+    let allowed = if lang.is_some() {
+        TRANSLATION_KEYS
+    } else {
+        all
+    };
+    let mut facts = Vec::new();
+    if lang.is_some() {
+        let original = format!("{}.md", stem_in(path, lang));
+        for (key, _) in &doc.entries {
+            if all.contains(&key.as_str()) && !TRANSLATION_KEYS.contains(&key.as_str()) {
+                let loc = doc.loc(key);
+                facts.push(Diagnostic::error(
+                    codes::TRANSLATION_FACTS,
+                    path,
+                    loc.line,
+                    loc.col,
+                    format!(
+                        "a translation gives only `name`, `abbr`, `aliases`, `summary`, `autolink` and `extra`; `{key}` comes from the original ({original}): remove it here"
+                    ),
+                ));
+            }
+        }
+    }
+    let known: Vec<&str> = if lang.is_some() {
+        all.to_vec()
+    } else {
+        allowed.to_vec()
+    };
+    let mut f = Fields::new(&doc, path, &known);
+    f.diags.extend(facts);
     let name = f.required_string("name");
     let abbr = f.string("abbr");
     let aliases = f.string_list("aliases");
@@ -593,7 +669,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
             body_start,
         },
         kind,
-        slug: file_slug(path),
+        slug: file_slug(path, lang),
         name: String::new(),
         abbr,
         aliases,
@@ -615,6 +691,7 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
         refs: Vec::new(),
         sources,
         sources_at,
+        lang: lang.map(str::to_string),
     };
     match kind {
         Kind::Body => {
@@ -675,6 +752,15 @@ pub fn parse_entry(path: &Path, kind: Kind, text: String) -> (Option<Entry>, Vec
 
 /// Parses a free page.
 pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) {
+    parse_page_in(path, text, None)
+}
+
+/// Parses a free page in language `lang` (`None`: the default language).
+pub fn parse_page_in(
+    path: &Path,
+    text: String,
+    lang: Option<&str>,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let (doc, body_start) = match front_matter(path, &text) {
         Ok(x) => x,
         Err(d) => return (None, vec![d]),
@@ -687,7 +773,7 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
         check_slug(&mut f, slug);
     }
     let from_key = slug_key.is_some();
-    let slug = slug_key.unwrap_or_else(|| file_slug(path));
+    let slug = slug_key.unwrap_or_else(|| file_slug(path, lang));
     if crate::routes::RESERVED.contains(&slug.as_str()) {
         let msg = format!(
             "the page slug `{slug}` is taken by a section of the site; reserved: {}",
@@ -719,6 +805,7 @@ pub fn parse_page(path: &Path, text: String) -> (Option<Page>, Vec<Diagnostic>) 
                 summary,
                 draft,
                 extra,
+                lang: lang.map(str::to_string),
             }),
             diags,
         ),

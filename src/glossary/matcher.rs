@@ -41,6 +41,16 @@ impl Matcher {
 
     /// The same over the entries `keep` selects (e.g. the explicit-only ones, for `check`).
     pub fn select(entries: &[Entry], keep: impl Fn(&Entry) -> bool) -> (Matcher, Vec<Diagnostic>) {
+        Matcher::with(entries, keep, |_| false)
+    }
+
+    /// The same, matching only the abbreviation of the entries `abbr_only` selects (another
+    /// language's originals, in a translation).
+    pub fn with(
+        entries: &[Entry],
+        keep: impl Fn(&Entry) -> bool,
+        abbr_only: impl Fn(&Entry) -> bool,
+    ) -> (Matcher, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut owner_of: HashMap<&str, usize> = HashMap::new();
         let mut clashes: Vec<&str> = Vec::new();
@@ -49,9 +59,12 @@ impl Matcher {
             if !keep(e) {
                 continue;
             }
-            let surfaces = std::iter::once(e.name.as_str())
+            let names = !abbr_only(e);
+            let surfaces = names
+                .then_some(e.name.as_str())
+                .into_iter()
                 .chain(e.abbr.as_deref())
-                .chain(e.aliases.iter().map(String::as_str));
+                .chain(e.aliases.iter().filter(|_| names).map(String::as_str));
             for s in surfaces {
                 let s = s.trim();
                 if s.is_empty() {
@@ -185,6 +198,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Whether two characters side by side are in one word. A character of a script written
+/// without spaces (Han, kana, Thai) never joins: there a name matches at any position, and
+/// next to a Latin name it is a boundary (`与ICAO就`).
+fn joined(a: char, b: char) -> bool {
+    is_word_char(a) && is_word_char(b) && !crate::lang::unspaced(a) && !crate::lang::unspaced(b)
+}
+
 /// Whether `text[start..end]` is a whole word: no word character touches it on either side.
 /// A surface that itself starts or ends with punctuation (`U.S.`) only needs the side with a
 /// word character to be clear.
@@ -194,7 +214,7 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     let clear = |outer: Option<char>, inner: Option<char>| match (outer, inner) {
-        (Some(o), Some(i)) => !(is_word_char(o) && is_word_char(i)),
+        (Some(o), Some(i)) => !joined(o, i),
         _ => true,
     };
     clear(before, inner_first) && clear(after, inner_last)
@@ -282,6 +302,40 @@ mod tests {
             "{msg}"
         );
         assert!(found(&m, "under the Accord").is_empty());
+    }
+
+    #[test]
+    fn names_in_scripts_without_spaces_match_anywhere() {
+        let entries = [
+            entry("cac", "name: 国家互联网信息办公室\naliases: [网信办]"),
+            entry("icao", "name: 国际民用航空组织\nabbr: ICAO"),
+            entry("un", "name: United Nations\nabbr: UN"),
+        ];
+        let (m, _) = Matcher::new(&entries);
+        assert_eq!(
+            found(&m, "中国国家互联网信息办公室与ICAO就网信办的问题"),
+            [
+                ("国家互联网信息办公室".to_string(), 0),
+                ("ICAO".to_string(), 1),
+                ("网信办".to_string(), 0),
+            ]
+        );
+        // Latin letters still join Latin letters: no link inside a word.
+        assert!(found(&m, "ICAOs UNESCO xICAO").is_empty());
+        assert_eq!(found(&m, "联合国UN大会").len(), 1);
+    }
+
+    #[test]
+    fn abbreviation_only_entries_match_their_abbreviation() {
+        let entries = [entry(
+            "un",
+            "name: United Nations\nabbr: UN\naliases: [the U.N.]",
+        )];
+        let (m, _) = Matcher::with(&entries, |_| true, |_| true);
+        assert_eq!(
+            found(&m, "United Nations, the U.N., UN"),
+            [("UN".to_string(), 0)]
+        );
     }
 
     #[test]

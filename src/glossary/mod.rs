@@ -75,14 +75,29 @@ pub struct Glossary {
     pub matcher: Matcher,
     /// Finds the names of entries with `autolink: false` (for `check`'s plain-mention report).
     pub quiet: Matcher,
+    /// Entries of another language's glossary, present only so that their abbreviations link
+    /// (to their own page) in this language: they have no page here.
+    pub foreign: Vec<bool>,
 }
 
 impl Glossary {
     /// Indexes `entries`. `default_summary` makes a summary from an entry's Markdown body when
     /// its front matter has none. Two entries sharing a name, abbreviation or alias is an error.
     pub fn new(
+        entries: Vec<Entry>,
+        routes: &Routes,
+        default_summary: impl Fn(&str) -> String,
+    ) -> (Glossary, Vec<Diagnostic>) {
+        Glossary::new_in(entries, routes, None, default_summary)
+    }
+
+    /// The glossary of a language other than the default: `other` is (its code, the default
+    /// language's routes). An entry whose `lang` is not the code is the original of an
+    /// untranslated entry: only its abbreviation is matched, and it links to its own page.
+    pub fn new_in(
         mut entries: Vec<Entry>,
         routes: &Routes,
+        other: Option<(&str, &Routes)>,
         default_summary: impl Fn(&str) -> String,
     ) -> (Glossary, Vec<Diagnostic>) {
         entries.sort_by(|a, b| (a.kind, &a.slug).cmp(&(b.kind, &b.slug)));
@@ -98,12 +113,24 @@ impl Glossary {
                 None => default_summary(e.file.body()),
             })
             .collect();
+        let foreign: Vec<bool> = entries
+            .iter()
+            .map(|e| other.is_some_and(|(code, _)| e.lang.as_deref() != Some(code)))
+            .collect();
         let urls: Vec<String> = entries
             .iter()
-            .map(|e| routes.url(&Routes::entry(e.kind, &e.slug)))
+            .zip(&foreign)
+            .map(|(e, &f)| {
+                let r = match other {
+                    Some((_, home)) if f => home,
+                    _ => routes,
+                };
+                r.url(&Routes::entry(e.kind, &e.slug))
+            })
             .collect();
-        let (matcher, diags) = Matcher::new(&entries);
-        let (quiet, _) = Matcher::select(&entries, |e| !e.autolink);
+        let is_foreign = |e: &Entry| other.is_some_and(|(code, _)| e.lang.as_deref() != Some(code));
+        let (matcher, diags) = Matcher::with(&entries, |e| e.autolink, is_foreign);
+        let (quiet, _) = Matcher::with(&entries, |e| !e.autolink, is_foreign);
         let mut g = Glossary {
             entries,
             by_slug,
@@ -112,6 +139,7 @@ impl Glossary {
             urls,
             matcher,
             quiet,
+            foreign,
         };
         g.open_tags = (0..g.entries.len()).map(|i| g.build_open_tag(i)).collect();
         (g, diags)

@@ -18,8 +18,9 @@ use crate::glossary::{Fact, Glossary, Relations};
 use crate::markdown::{Mention, Note, Rendered};
 use crate::routes::Routes;
 use crate::search;
+use crate::theme::context::Alternate;
 use minijinja::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A fingerprint of a value.
@@ -69,6 +70,8 @@ pub(super) struct Base<'a> {
     site: Value,
     /// Fingerprint of all of the above and of the theme (0 in a full build).
     global: u64,
+    /// Each page's versions in every language, by its path without the language's folder.
+    alternates: Option<&'a HashMap<String, Vec<Alternate>>>,
 }
 
 impl<'a> Base<'a> {
@@ -87,7 +90,30 @@ impl<'a> Base<'a> {
             sources,
             site,
             global,
+            alternates: None,
         }
+    }
+
+    /// With the versions of pages in every language (for `hreflang` and the language
+    /// switcher).
+    pub(super) fn with_alternates(
+        mut self,
+        alternates: &'a HashMap<String, Vec<Alternate>>,
+        _code: &str,
+    ) -> Base<'a> {
+        self.alternates = Some(alternates);
+        self
+    }
+
+    /// The versions of the page at `path` (without its language's folder) in every
+    /// language, itself included; empty when it has no translation.
+    pub(super) fn alternates(&self, path: &str, r: &mut Reads) -> &'a [Alternate] {
+        let list = self
+            .alternates
+            .and_then(|m| m.get(path))
+            .map_or(&[][..], Vec::as_slice);
+        r.feed_value(list);
+        list
     }
 
     /// The `site` value templates see.
@@ -495,6 +521,12 @@ impl<'a> Ctx<'a> {
     pub(super) fn entry_route(&self, i: usize) -> (Kind, &str) {
         let e = &self.glossary.entries[i];
         (e.kind, &e.slug)
+    }
+
+    /// Whether entry `i` is another language's original, kept for its abbreviation: it has
+    /// no page in this language (the page plan; not part of any view).
+    pub(super) fn is_foreign(&self, i: usize) -> bool {
+        self.glossary.foreign[i]
     }
 
     /// Where free page `i` goes.

@@ -122,18 +122,39 @@ pub fn atom(site: &FeedSite, items: &[FeedItem]) -> String {
 }
 
 /// The sitemap: (URL, last modified).
-pub fn sitemap(urls: &[(String, Option<Date>)]) -> String {
+pub fn sitemap(urls: &[SitemapUrl]) -> String {
     let mut x = String::with_capacity(128 + urls.len() * 96);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (url, lastmod) in urls {
-        x.push_str(&format!("  <url><loc>{}</loc>", escape(url)));
-        if let Some(d) = lastmod {
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if urls.iter().any(|u| !u.alternates.is_empty()) {
+        x.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    x.push_str(">\n");
+    for u in urls {
+        x.push_str(&format!("  <url><loc>{}</loc>", escape(u.url)));
+        if let Some(d) = u.lastmod {
             x.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        for (code, href) in &u.alternates {
+            x.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(code),
+                escape(href)
+            ));
         }
         x.push_str("</url>\n");
     }
     x.push_str("</urlset>\n");
     x
+}
+
+/// One page of the sitemap.
+pub struct SitemapUrl<'a> {
+    /// Its URL.
+    pub url: &'a str,
+    /// The date of the newest commentary it shows.
+    pub lastmod: Option<Date>,
+    /// Its versions in every language, itself included: (code, URL).
+    pub alternates: Vec<(&'a str, &'a str)>,
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap's URL. Crawlers want an absolute

@@ -49,10 +49,12 @@ fn doc(
     }
 }
 
-/// Each glossary entry's search document (the file) and its terms, in entry order.
+/// Each glossary entry's search document (the file) and its terms, in entry order; another
+/// language's originals (no page in this language) are left out.
 pub(super) fn entries(g: &Glossary, renders: &[Rendered]) -> EntrySearch {
     (0..g.entries.len())
         .into_par_iter()
+        .filter(|&i| !g.foreign[i])
         .map(|i| {
             let e = &g.entries[i];
             let title = match &e.abbr {

@@ -110,12 +110,15 @@ pub(super) fn site_view(
     routes: &Routes,
     pages: &[&crate::content::Page],
     has_sources: bool,
+    text: &crate::theme::i18n::Text,
 ) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
         base_url: routes.base().to_string(),
         language: config.language.clone(),
+        dir: crate::lang::dir(&config.language),
+        text: text.clone(),
         extra: config.extra.clone(),
         pages: pages
             .iter()
@@ -137,8 +140,9 @@ pub(super) fn site_view(
     }
 }
 
-/// Every page but the commentaries, in a stable order.
-pub(super) fn jobs(ctx: &Ctx) -> Vec<Job> {
+/// Every page but the commentaries, in a stable order. Only the default language has the
+/// not-found page (hosts look for `/404.html`).
+pub(super) fn jobs(ctx: &Ctx, default_language: bool) -> Vec<Job> {
     let mut r = Reads::new(false);
     let base = ctx.base();
     let config = base.config(&mut r);
@@ -146,7 +150,11 @@ pub(super) fn jobs(ctx: &Ctx) -> Vec<Job> {
     let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
     jobs.push(Job::GlossaryIndex);
     jobs.push(Job::Timeline);
-    jobs.extend((0..ctx.entry_count(&mut r)).map(Job::Entry));
+    jobs.extend(
+        (0..ctx.entry_count(&mut r))
+            .filter(|&i| !ctx.is_foreign(i))
+            .map(Job::Entry),
+    );
     for t in Taxonomy::ALL {
         jobs.push(Job::TermList(t));
         jobs.extend(ctx.term_slugs(t).map(|k| Job::Term(t, k.clone())));
@@ -158,7 +166,9 @@ pub(super) fn jobs(ctx: &Ctx) -> Vec<Job> {
     if ctx.has_corrections() {
         jobs.push(Job::Corrections);
     }
-    jobs.push(Job::NotFound);
+    if default_language {
+        jobs.push(Job::NotFound);
+    }
     if config.search {
         jobs.push(Job::Search);
     }
@@ -205,7 +215,8 @@ pub(super) fn path(ctx: &Ctx, job: &Job) -> String {
 /// page is rendered.
 pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a> {
     let path = path(ctx, job);
-    match job {
+    let alternates = ctx.base().alternates(&path, r);
+    let page = match job {
         Job::Home(n) => home(ctx, *n, path, r),
         Job::GlossaryIndex => glossary_index(ctx, path, r),
         Job::Entry(i) => entry(ctx, *i, path, r),
@@ -217,7 +228,21 @@ pub(super) fn page<'a>(ctx: &'a Ctx<'a>, job: &Job, r: &mut Reads) -> PageOut<'a
         Job::Search => plain(ctx.base(), path, "search.html", r),
         Job::Corrections => corrections(ctx, path, r),
         Job::Timeline => timeline_page(ctx, path, r),
-    }
+    };
+    with_translations(page, alternates)
+}
+
+/// Adds `translations` to a page's value: its versions in every language (empty without
+/// translations), for the `hreflang` links and the language switcher.
+fn with_translations<'a>(page: PageOut<'a>, alternates: &'a [Alternate]) -> PageOut<'a> {
+    let PageOut {
+        path,
+        template,
+        view,
+    } = page;
+    out(path, template, move || {
+        context! { translations => alternates, ..view() }
+    })
 }
 
 fn out<'a>(
@@ -280,7 +305,8 @@ pub(super) fn commentary<'a>(
         jsonld,
         references,
     } = base.article(a, r);
-    out(Routes::commentary(&c.slug), "commentary.html", move || {
+    let alternates = base.alternates(&Routes::commentary(&c.slug), r);
+    let page = out(Routes::commentary(&c.slug), "commentary.html", move || {
         let body = body.expect("a commentary's page is rendered with its body");
         let view = CommentaryView {
             item: commentary_item(routes, c, url, summary),
@@ -332,7 +358,8 @@ pub(super) fn commentary<'a>(
             extra: c.extra.clone(),
         };
         context! { site => site.clone(), current_url => url, commentary => view }
-    })
+    });
+    with_translations(page, alternates)
 }
 
 fn home<'a>(ctx: &'a Ctx<'a>, n: usize, path: String, r: &mut Reads) -> PageOut<'a> {
@@ -393,6 +420,7 @@ fn glossary_index<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<
     let site = base.site(r);
     let routes = base.routes(r);
     let entries: Vec<EntryRef> = (0..ctx.entry_count(r))
+        .filter(|&i| !ctx.is_foreign(i))
         .map(|i| entry_ref(ctx, i, r))
         .collect();
     out(path.clone(), "glossary.html", move || {

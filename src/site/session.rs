@@ -153,7 +153,9 @@ impl Session {
             return;
         }
         let docs = self.pipeline.search_docs();
-        let (changes, diags) = self.sink.apply(files, Routes::is_search_data, &docs);
+        let langs = self.pipeline.lang_codes();
+        let is_data = |rel: &str| Routes::is_search_data_in(rel, &langs);
+        let (changes, diags) = self.sink.apply(files, is_data, &docs);
         out.written.extend(changes.written);
         out.removed.extend(changes.removed);
         out.written.sort();

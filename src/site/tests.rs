@@ -134,6 +134,11 @@ struct Model {
     orphan: Option<String>,
     /// A deleted entry whose wiki links the next edit removes (the author fixing the error).
     dangling: Option<String>,
+    /// Chinese versions of commentaries, by the original's file (which may be gone): title
+    /// and text.
+    zh_commentaries: BTreeMap<String, (String, String)>,
+    /// Chinese versions of entries, by slug: (in treaties/, name, text).
+    zh_entries: BTreeMap<String, (bool, String, String)>,
     /// Editors' leftovers and hidden files (unreadable as content): every run passes over
     /// them, a watcher's report of one included.
     junk: Vec<String>,
@@ -158,6 +163,8 @@ impl Model {
             counter: 0,
             orphan: None,
             dangling: None,
+            zh_commentaries: BTreeMap::new(),
+            zh_entries: BTreeMap::new(),
             junk: Vec::new(),
         };
         for _ in 0..4 {
@@ -299,7 +306,48 @@ impl Model {
         let ne = self.entries.len();
         let treaties: Vec<usize> = (0..ne).filter(|&i| self.entries[i].treaty).collect();
         let bodies: Vec<usize> = (0..ne).filter(|&i| !self.entries[i].treaty).collect();
-        match rng.below(30) {
+        match rng.below(34) {
+            // A translation of a commentary added or edited (its text names the Chinese
+            // names of entries, without spaces), or removed.
+            30 | 31 if nc > 0 => {
+                let i = rng.below(nc);
+                let file = self.commentaries[i].file.clone();
+                if rng.chance(25) && self.zh_commentaries.remove(&file).is_some() {
+                    return format!("commentary {i}: translation removed");
+                }
+                let names: String = self
+                    .zh_entries
+                    .values()
+                    .filter(|_| rng.chance(50))
+                    .map(|(_, name, _)| format!("与{name}会谈"))
+                    .collect();
+                let abbr = rng
+                    .pick(&self.entries)
+                    .and_then(|e| e.abbr.clone())
+                    .unwrap_or_default();
+                let text = format!("双方{names}就{abbr}问题交换意见。");
+                let n = self.fresh_name();
+                self.zh_commentaries
+                    .insert(file, (format!("评论{n}"), text));
+                format!("commentary {i}: translation")
+            }
+            // A translation of an entry added, renamed or removed.
+            32 | 33 if ne > 0 => {
+                let i = rng.below(ne);
+                let (slug, treaty) = (self.entries[i].slug.clone(), self.entries[i].treaty);
+                if rng.chance(25) && self.zh_entries.remove(&slug).is_some() {
+                    return format!("entry {i}: translation removed");
+                }
+                let n = self.fresh_name();
+                let body = if rng.chance(50) {
+                    "机构。"
+                } else {
+                    "条约。"
+                };
+                self.zh_entries
+                    .insert(slug, (treaty, format!("机构{n}号"), body.to_string()));
+                format!("entry {i}: translation")
+            }
             // A parties file beside no treaty appears, goes, or gets its treaty (the entry is
             // created beside the unchanged file).
             29 => match self.orphan.take() {
@@ -602,7 +650,7 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}}}\n",
                 self.title,
                 self.paginate,
                 self.search,
@@ -705,6 +753,20 @@ impl Model {
                 parties_csv(&[orphan_row()]),
             );
         }
+        for (file, (title, text)) in &self.zh_commentaries {
+            let stem = file.trim_end_matches(".md");
+            f.insert(
+                format!("content/commentaries/{stem}.zh.md"),
+                format!("---\ntitle: \"{title}\"\ndate: 2014-03-05\ntags: [中国]\n---\n\n{text}\n"),
+            );
+        }
+        for (slug, (treaty, name, text)) in &self.zh_entries {
+            let folder = if *treaty { "treaties" } else { "bodies" };
+            f.insert(
+                format!("content/glossary/{folder}/{slug}.zh.md"),
+                format!("---\nname: \"{name}\"\n---\n\n{text}\n"),
+            );
+        }
         for j in &self.junk {
             f.insert(format!("content/{j}"), "not front matter\n".into());
         }
@@ -785,7 +847,9 @@ fn kept_run(p: &mut Pipeline, sink: &mut LiveSink<Memory>, changed: Option<&[Pat
         if let Some(job) = p.search_job() {
             let files = job.run();
             let docs = p.search_docs();
-            let (_, diags) = sink.apply(files, crate::routes::Routes::is_search_data, &docs);
+            let langs = p.lang_codes();
+            let is_data = |rel: &str| crate::routes::Routes::is_search_data_in(rel, &langs);
+            let (_, diags) = sink.apply(files, is_data, &docs);
             assert!(diags.is_empty(), "{diags:?}");
         }
     }

@@ -26,6 +26,19 @@ impl From<Date> for DateView {
     }
 }
 
+/// One version of a page in a language: the `hreflang` links and the language switcher.
+#[derive(Debug, Clone, Serialize, Hash, PartialEq)]
+pub struct Alternate {
+    /// BCP 47 code.
+    pub code: String,
+    /// The language's name in itself (`中文`).
+    pub name: String,
+    /// The version's URL.
+    pub url: String,
+    /// Whether it is the default language's version (`x-default`).
+    pub default: bool,
+}
+
 /// A named link.
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Link {
@@ -76,6 +89,10 @@ pub struct SiteView {
     pub base_url: String,
     /// Language.
     pub language: String,
+    /// `rtl` for languages written right to left, else `ltr`.
+    pub dir: &'static str,
+    /// The theme's fixed text in the page's language (`i18n/LANG.yaml`).
+    pub text: std::collections::BTreeMap<String, String>,
     /// Free map.
     pub extra: Yaml,
     /// Free pages.

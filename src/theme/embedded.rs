@@ -13,6 +13,30 @@ pub fn template(name: &str) -> Option<&'static str> {
         .and_then(|f| f.contents_utf8())
 }
 
+/// The default theme's text in a language (`i18n/LANG.yaml`).
+pub fn i18n(code: &str) -> Option<&'static str> {
+    DEFAULT
+        .get_file(format!("i18n/{code}.yaml"))
+        .and_then(|f| f.contents_utf8())
+}
+
+/// Every language of the default theme: (code, text).
+pub fn i18n_files() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = DEFAULT
+        .get_dir("i18n")
+        .map(|d| {
+            d.files()
+                .filter_map(|f| {
+                    let code = f.path().file_stem()?.to_str()?.to_string();
+                    Some((code, f.contents_utf8()?.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
 /// The default theme's static files: (path in the output, bytes).
 pub fn static_files() -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();

@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod embedded;
+pub mod i18n;
 
 use crate::codes;
 use crate::error::Diagnostic;
@@ -29,6 +30,8 @@ pub struct Theme {
     /// Folder of the theme on disk, if the site has one.
     theme_dir: Option<PathBuf>,
     base_url: String,
+    /// The site root, and how its paths are shown (for the text files).
+    root: (PathBuf, PathBuf),
 }
 
 /// Joins a template name to a folder, refusing names that would leave it.
@@ -132,13 +135,56 @@ impl Theme {
         env.add_function("url", move |path: &str| {
             format!("{base}{}", path.trim_start_matches('/'))
         });
+        env.add_filter("localdate", localdate);
         Ok(Theme {
             env,
             origins,
             dirs,
             theme_dir: theme_on_disk.then_some(theme_dir),
             base_url: base_url.to_string(),
+            root: (root.to_path_buf(), shown_root.to_path_buf()),
         })
+    }
+
+    /// Where the text of language `code` comes from, least specific first: the theme's
+    /// `i18n/CODE.yaml` (on disk, else the default theme's), then the site's. A file that
+    /// cannot be read is an error.
+    pub fn text_sources(&self, code: &str) -> Result<i18n::Sources, Diagnostic> {
+        let name = format!("{code}.yaml");
+        let mut out = Vec::new();
+        let (root, shown_root) = &self.root;
+        let read = |path: &Path, shown: PathBuf, out: &mut i18n::Sources| {
+            if path.is_file() {
+                let text = crate::content::discover::read_text(path, &shown)?;
+                out.push((shown, text));
+            }
+            Ok::<(), Diagnostic>(())
+        };
+        match &self.theme_dir {
+            Some(dir) => {
+                let rel = dir.join("i18n").join(&name);
+                let shown = crate::content::discover::shown(
+                    shown_root,
+                    rel.strip_prefix(root).unwrap_or(&rel),
+                );
+                read(&rel, shown, &mut out)?;
+            }
+            None => {
+                if let Some(text) = embedded::i18n(code) {
+                    out.push((
+                        PathBuf::from(format!("<default theme>/i18n/{name}")),
+                        text.to_string(),
+                    ));
+                }
+            }
+        }
+        let site = Path::new("i18n").join(&name);
+        read(
+            &root.join(&site),
+            crate::content::discover::shown(shown_root, &site),
+            &mut out,
+        )?;
+        Ok(out)
     }
 
     /// Gives templates `asset(path)`: the URL of the fingerprinted copy of a theme file
@@ -224,6 +270,40 @@ impl Theme {
             None => Ok(embedded::static_files()),
         }
     }
+}
+
+/// `{{ d | localdate(site.text) }}`: a date view (or `YYYY-MM-DD`) in the page's language.
+fn localdate(d: minijinja::Value, text: minijinja::Value) -> Result<String, minijinja::Error> {
+    let iso = match d.get_attr("iso") {
+        Ok(v) if !v.is_undefined() => v.to_string(),
+        _ => d.to_string(),
+    };
+    let bad = || {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("localdate: `{iso}` is not a date (YYYY-MM-DD)"),
+        )
+    };
+    let date = crate::content::Date::parse(&iso).map_err(|_| bad())?;
+    // Only the two keys a date needs: this runs for every date of every list.
+    let get = |key: &str| {
+        text.get_attr(key)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    let mut t = i18n::Text::new();
+    let month = format!("month_{}", date.month);
+    for key in ["date", month.as_str()] {
+        if let Some(v) = get(key) {
+            t.insert(key.to_string(), v);
+        }
+    }
+    Ok(i18n::format_date(
+        &t,
+        i64::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    ))
 }
 
 fn env_add_asset(

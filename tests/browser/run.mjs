@@ -36,6 +36,8 @@ const TYPES = {
   '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain',
 };
 const DEMO = args.demo ? path.resolve(args.demo) : null;
+// LANGS: a site built from tests/fixtures/languages (English, Chinese, Arabic) at base URL `/`.
+const LANGS = args.langs ? path.resolve(args.langs) : null;
 const serveDir = (root) => createServer(async (req, res) => {
   try {
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -56,6 +58,9 @@ const BASE = `http://127.0.0.1:${server.address().port}`;
 const demoServer = DEMO && serveDir(DEMO);
 if (demoServer) await new Promise((ok) => demoServer.listen(0, '127.0.0.1', ok));
 const DEMO_BASE = demoServer && `http://127.0.0.1:${demoServer.address().port}`;
+const langsServer = LANGS && serveDir(LANGS);
+if (langsServer) await new Promise((ok) => langsServer.listen(0, '127.0.0.1', ok));
+const LANGS_BASE = langsServer && `http://127.0.0.1:${langsServer.address().port}`;
 
 // ------------------------------------------------------------------ harness
 
@@ -499,6 +504,55 @@ if (DEMO) {
     });
   }
 }
+// ------------------------------------------------------------------ languages
+
+if (LANGS) {
+  await test('languages: the Chinese search finds 网络安全 inside text without spaces, highlighted', async () => {
+    const page = await open('/zh/search/?q=' + encodeURIComponent('网络安全'), { base: LANGS_BASE });
+    const titles = await searchTitles(page);
+    assert(titles.includes('中国成立网络安全和信息化领导小组'), `results: ${titles.join(' | ')}`);
+    assert(titles.every((t) => !/[A-Za-z]{4}/.test(t)), `an English page in the Chinese results: ${titles}`);
+    const marks = await page.locator('.results mark').allInnerTexts();
+    assert(marks.some((m) => m.includes('网络安全')), `no highlighted 网络安全: ${marks}`);
+    await shot(page, 'search-zh-1400');
+    await page.context().close();
+  });
+
+  // The margin note of the Arabic commentary: in the left margin, with and without the script.
+  for (const js of [true, false]) {
+    await test(`languages: an Arabic page reads right to left, its margin notes in the left margin (script ${js ? 'on' : 'off'})`, async () => {
+      const page = await open('/ar/commentaries/arabic/', { base: LANGS_BASE, js });
+      assert((await page.locator('html').getAttribute('dir')) === 'rtl', 'no dir="rtl"');
+      const prose = await page.locator('.prose').boundingBox();
+      const note = await page.locator('.prose .sidenote').first().boundingBox();
+      assert(note && prose, 'no sidenote or no text');
+      assert(note.x + note.width <= prose.x + 1, `the note (${note.x}–${note.x + note.width}) is not left of the text (from ${prose.x})`);
+      assert(note.x >= 0, `the note is off the page (${note.x})`);
+      const align = await page.locator('.prose p').first().evaluate((p) => getComputedStyle(p).direction);
+      assert(align === 'rtl', `text direction ${align}`);
+      if (js) await shot(page, 'arabic-commentary-1400');
+      await page.context().close();
+    });
+  }
+
+  for (const [scheme, width] of [['light', 1400], ['dark', 1400], ['light', 400]]) {
+    await test(`languages: axe-core on Arabic and Chinese pages, ${scheme} scheme, ${width}px: no serious or critical violations`, async () => {
+      const bad = [];
+      for (const url of ['/ar/commentaries/arabic/', '/ar/', '/ar/about/', '/zh/commentaries/leading-group/', '/zh/glossary/bodies/cac/']) {
+        const page = await open(url, { base: LANGS_BASE, width, scheme });
+        await page.addScriptTag({ content: AXE });
+        const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        axeReport.push({ page: `languages ${url}`, url, scheme, width, passes: res.passes.length, violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target.join(' ') })) });
+        for (const v of res.violations) {
+          if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${url}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        }
+        await page.context().close();
+      }
+      assert(!bad.length, bad.join('\n'));
+    });
+  }
+}
+
 await writeFile(path.join(OUT, 'axe.json'), JSON.stringify(axeReport, null, 1));
 
 await test('no console errors, uncaught exceptions or failed requests on any page', async () => {
@@ -508,6 +562,7 @@ await test('no console errors, uncaught exceptions or failed requests on any pag
 await browser.close();
 server.close();
 if (demoServer) demoServer.close();
+if (langsServer) langsServer.close();
 console.log(`axe: ${axeReport.length} page checks, violations by impact: ${JSON.stringify(axeReport.flatMap((r) => r.violations).reduce((a, v) => ({ ...a, [v.impact]: (a[v.impact] || 0) + 1 }), {}))}`);
 console.log(`screenshots and axe.json in ${OUT}`);
 console.log(`${passed} passed, ${failed} failed`);

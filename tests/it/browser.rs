@@ -1,5 +1,5 @@
-//! The default theme in a real browser: builds `tests/fixtures/reader` and the repository's
-//! demo site, and runs `tests/browser/run.mjs` (Node, playwright-core, headless Chromium,
+//! The default theme in a real browser: builds `tests/fixtures/reader`, the repository's
+//! demo site and `tests/fixtures/languages`, and runs `tests/browser/run.mjs` (Node, playwright-core, headless Chromium,
 //! axe-core) on them: the reader fixture for behaviour, and axe on every demo commentary too.
 //!
 //! Without Chromium, Node or `tests/browser/node_modules` the test prints why and passes, so
@@ -49,6 +49,8 @@ fn reader_experience_in_headless_chromium() {
     site.build_ok(&[]);
     let demo = crate::publish::demo();
     demo.build_ok(&[]);
+    let langs = Site::fixture("languages");
+    langs.build_ok(&["--base-url", "/"]);
     let artifacts = manifest.join("target/browser-artifacts");
     let out = Command::new("node")
         .arg("run.mjs")
@@ -56,6 +58,8 @@ fn reader_experience_in_headless_chromium() {
         .arg(site.out(""))
         .arg("--demo")
         .arg(demo.out(""))
+        .arg("--langs")
+        .arg(langs.out(""))
         .arg("--out")
         .arg(&artifacts)
         .arg("--chromium")

@@ -12,6 +12,7 @@ mod cards;
 mod citable;
 mod cite;
 mod errors;
+mod languages;
 mod nginx;
 mod publish;
 mod robustness;

@@ -131,13 +131,54 @@ pub(super) fn slash(p: &Path) -> String {
         .join("/")
 }
 
-/// The site-wide files made from every page: the Atom feed, the sitemap, robots.txt, and
-/// the corrections feed when there is a correction.
+/// The sitemap (every page of every language, each with its alternates) and robots.txt.
+pub(super) fn global_files(
+    routes: &Routes,
+    sitemap: &[(String, Option<Date>)],
+    alternates: &HashMap<String, Vec<crate::theme::context::Alternate>>,
+) -> Vec<(String, Vec<u8>)> {
+    // A URL's path without its language's folder finds its alternates.
+    let by_url: HashMap<&str, &[crate::theme::context::Alternate]> = alternates
+        .values()
+        .flat_map(|v| v.iter().map(move |a| (a.url.as_str(), v.as_slice())))
+        .collect();
+    let urls: Vec<feeds::SitemapUrl> = sitemap
+        .iter()
+        .map(|(url, lastmod)| feeds::SitemapUrl {
+            url,
+            lastmod: *lastmod,
+            alternates: by_url
+                .get(url.as_str())
+                .map(|v| {
+                    let mut list: Vec<(&str, &str)> = v
+                        .iter()
+                        .map(|a| (a.code.as_str(), a.url.as_str()))
+                        .collect();
+                    list.extend(
+                        v.iter()
+                            .filter(|a| a.default)
+                            .map(|a| ("x-default", a.url.as_str())),
+                    );
+                    list
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    vec![
+        (routes::SITEMAP.into(), feeds::sitemap(&urls).into_bytes()),
+        (
+            routes::ROBOTS.into(),
+            feeds::robots(routes.base()).into_bytes(),
+        ),
+    ]
+}
+
+/// A language's files made from its commentaries: the Atom feed, and the corrections feed
+/// when there is a correction.
 pub(super) fn site_files(
     config: &SiteConfig,
     routes: &Routes,
     articles: &[Article],
-    sitemap: &[(String, Option<Date>)],
 ) -> Vec<(String, Vec<u8>)> {
     let feed_items: Vec<FeedItem> = articles
         .iter()
@@ -166,14 +207,7 @@ pub(super) fn site_files(
         &site(routes::FEED, routes.base(), routes.base()),
         &feed_items,
     );
-    let mut files = vec![
-        (routes::FEED.into(), feed.into_bytes()),
-        (routes::SITEMAP.into(), feeds::sitemap(sitemap).into_bytes()),
-        (
-            routes::ROBOTS.into(),
-            feeds::robots(routes.base()).into_bytes(),
-        ),
-    ];
+    let mut files = vec![(routes::FEED.into(), feed.into_bytes())];
     let mut corrections: Vec<FeedItem> = articles
         .iter()
         .flat_map(|a| {

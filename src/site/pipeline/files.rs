@@ -12,13 +12,9 @@ impl Pipeline {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Files> {
         let root = self.opts.root.clone();
-        let max = self
-            .memo
-            .config
-            .as_ref()
-            .expect("config first")
-            .config
-            .max_file_bytes;
+        let config = &self.memo.config.as_ref().expect("config first").config;
+        let max = config.max_file_bytes;
+        let langs = config.codes();
         let keep = self.keep;
         let mut files = std::mem::take(&mut self.memo.content.files);
         let fast = match changed {
@@ -26,7 +22,7 @@ impl Pipeline {
             _ => false,
         };
         let load = |path: &Path, display: &Path, section: Section, st: (Stamp, Option<Stamp>)| {
-            let (parsed, diags) = discover::load(path, display, section, max);
+            let (parsed, diags) = discover::load(path, display, section, max, &langs);
             let fp = if keep { fp(&parsed) } else { 0 };
             FileState {
                 stamp: st,
@@ -186,7 +182,7 @@ impl Pipeline {
     }
 
     /// The parsed files by kind, in path order: owned (taken from `files`) in a full build,
-    /// borrowed when kept. Cross-file checks (duplicate slugs, dangling references) run here.
+    /// borrowed when kept.
     pub(super) fn loaded<'f>(
         &self,
         files: &'f mut Files,
@@ -229,22 +225,6 @@ impl Pipeline {
                 }
             }
         }
-        diags.extend(content::check_parts(
-            loaded
-                .commentaries
-                .iter()
-                .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
-            &loaded
-                .entries
-                .iter()
-                .map(|(e, _)| e.as_ref())
-                .collect::<Vec<_>>(),
-            &loaded
-                .pages
-                .iter()
-                .map(|(p, _)| p.as_ref())
-                .collect::<Vec<_>>(),
-        ));
         loaded
     }
 }

@@ -8,7 +8,9 @@ impl Pipeline {
     /// entry file changed, and an entry's body rendered again only when the change can reach
     /// it ([`affected`]). Returns how far the change reaches.
     pub(super) fn glossary(
-        &mut self,
+        &self,
+        lm: &mut LangMemo,
+        lang: &Lang,
         entries: Vec<(Cow<Entry>, u64)>,
         sources_changed: bool,
         diags: &mut Vec<Diagnostic>,
@@ -20,14 +22,14 @@ impl Pipeline {
             0
         };
         let cm = self.memo.config.as_ref().expect("config first");
-        let (config, routes) = (&cm.config, &cm.routes);
+        let (config, routes) = (&lang.config, &lang.routes);
         let sources = &self.memo.sources.as_ref().expect("sources first").sources;
         let mut reach = Reach {
             all: sources_changed || !keep,
             changed: Vec::new(),
             touched: Touched::new(&affected::Changes::default()),
         };
-        let old = self.memo.glossary.take();
+        let old = lm.glossary.take();
         let (glossary, gdiags, old_renders, mut fps) = match old {
             Some(g) if g.hash == hash && keep => (g.glossary, g.diags, g.renders, g.fps),
             old => {
@@ -36,7 +38,8 @@ impl Pipeline {
                     .map(|(e, f)| (e.file.path.clone(), *f))
                     .collect();
                 let owned: Vec<Entry> = entries.into_iter().map(|(e, _)| e.into_owned()).collect();
-                let (g, gd) = Glossary::new(owned, routes, |body| {
+                let other = lang.other().map(|code| (code, &cm.routes));
+                let (g, gd) = Glossary::new_in(owned, routes, other, |body| {
                     summary::first_sentence(&summary::first_paragraph(body))
                 });
                 let (renders, fps) = match old {
@@ -76,6 +79,10 @@ impl Pipeline {
                 .par_iter()
                 .enumerate()
                 .map(|(i, e)| {
+                    // Another language's original has no page here: nothing to render.
+                    if glossary.foreign[i] {
+                        return Some(Rendered::default());
+                    }
                     let again = all
                         || reach.touched.hits(&old_renders[i].mentions, &e.file.text)
                         // An entry's own page reads its own fields.
@@ -109,7 +116,7 @@ impl Pipeline {
         } else {
             old_renders
         };
-        self.memo.glossary = Some(GlossaryMemo {
+        lm.glossary = Some(GlossaryMemo {
             hash,
             glossary,
             diags: gdiags,
@@ -121,7 +128,8 @@ impl Pipeline {
 
     /// The free pages' rendered bodies, again when a page or the glossary changed.
     pub(super) fn free_pages(
-        &mut self,
+        &self,
+        lm: &mut LangMemo,
         loaded: &Loaded,
         visible: &[&Page],
         glossary_changed: bool,
@@ -134,17 +142,12 @@ impl Pipeline {
         } else {
             0
         };
-        if !glossary_changed && self.memo.pages.as_ref().is_some_and(|(h, _)| *h == hash) {
+        if !glossary_changed && lm.pages.as_ref().is_some_and(|(h, _)| *h == hash) {
             return;
         }
         let config = &self.memo.config.as_ref().expect("config first").config;
         let sources = &self.memo.sources.as_ref().expect("sources first").sources;
-        let glossary = &self
-            .memo
-            .glossary
-            .as_ref()
-            .expect("glossary first")
-            .glossary;
+        let glossary = &lm.glossary.as_ref().expect("glossary first").glossary;
         let renders = visible
             .par_iter()
             .map(|p| {
@@ -153,6 +156,6 @@ impl Pipeline {
                 )
             })
             .collect();
-        self.memo.pages = Some((hash, renders));
+        lm.pages = Some((hash, renders));
     }
 }

@@ -15,6 +15,7 @@ mod articles;
 mod extras;
 mod files;
 mod glossary;
+mod langs;
 mod setup;
 
 use super::affected::{self, Touched};
@@ -41,7 +42,10 @@ use crate::markdown::{self, summary, Input, Mention, Rendered};
 use crate::routes::{self, Routes};
 use crate::theme::Theme;
 use articles::Articles;
-use extras::{editorial, page_sources, put_all, read_statics, render_pages, site_files, sitemap};
+use extras::{
+    editorial, global_files, page_sources, put_all, read_statics, render_pages, site_files, sitemap,
+};
+use langs::{Lang, LangMemo, Prefixed};
 use minijinja::Value;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -181,6 +185,9 @@ struct ThemeMemo {
     diag: Option<Diagnostic>,
     /// The theme's static files and syntax stylesheet, with their fingerprinted copies.
     assets: Vec<(String, Vec<u8>)>,
+    /// The theme's text in each language, the default one first, and problems with it.
+    texts: Vec<crate::theme::i18n::Text>,
+    text_diags: Vec<Diagnostic>,
 }
 
 #[derive(Default)]
@@ -208,15 +215,8 @@ struct Memo {
     sources: Option<SourcesMemo>,
     theme: ThemeMemo,
     content: ContentMemo,
-    glossary: Option<GlossaryMemo>,
-    /// Free pages' renders and the fingerprint of what they were rendered from.
-    pages: Option<(u64, Vec<Rendered>)>,
-    /// Newest first.
-    articles: Vec<Article>,
-    /// The glossary entries' search documents; `None` when entries changed.
-    entry_search: Option<Arc<EntrySearch>>,
-    /// Tags and authors, with the fingerprint of the commentary list they were made from.
-    terms: Option<(u64, [BTreeMap<String, Term>; 2])>,
+    /// Per language, the default one first: glossary, pages, articles, terms.
+    langs: Vec<LangMemo>,
 }
 
 /// A site's pipeline: its options and what it keeps between runs.
@@ -299,18 +299,65 @@ impl Pipeline {
         trace.lap("config, sources, theme");
         enter("reading content", 0);
         let Some(mut files) = self.content(changed, &mut diags) else {
-            return finish(report, diags, sink, false);
+            return finish(report, diags, sink, false, &[]);
         };
         trace.lap("content");
+        let cm = self.memo.config.as_ref().expect("set by the config stage");
+        let langs = Lang::all(&cm.config, &cm.routes);
+        let codes: Vec<String> = langs.iter().skip(1).map(|l| l.code.clone()).collect();
         enter("the glossary", 0);
         let mut loaded = self.loaded(&mut files, &mut diags);
-        let reach = self.glossary(
-            std::mem::take(&mut loaded.entries),
-            sources_changed,
-            &mut diags,
-        );
-        let page_list = visible_pages(&loaded.pages, self.opts.drafts);
-        self.free_pages(&loaded, &page_list, reach.any());
+        let mut parts = langs::split(&mut loaded, &langs, &mut diags);
+        // Duplicate slugs within each language; dangling slugs in the originals (only they
+        // name other entries).
+        for (lang, part) in langs.iter().zip(&parts) {
+            let entries: Vec<&Entry> = part
+                .entries
+                .iter()
+                .map(|(e, _)| e.as_ref())
+                .filter(|e| e.lang.as_deref() == lang.other())
+                .collect();
+            let pages: Vec<&Page> = part.pages.iter().map(|(p, _)| p.as_ref()).collect();
+            diags.extend(content::check_parts(
+                part.commentaries
+                    .iter()
+                    .map(|(c, _)| (c.slug.as_str(), &c.file.path)),
+                &entries,
+                &pages,
+            ));
+        }
+        diags.extend(langs::pages_on_language_folders(&parts, &langs));
+        let alternates = langs::alternates(&parts, &langs, self.opts.drafts);
+        if self.opts.editorial {
+            diags.extend(langs::missing_translations(
+                &parts,
+                &langs,
+                self.opts.drafts,
+            ));
+        }
+        self.memo.langs.resize_with(langs.len(), LangMemo::default);
+        let mut writing = false;
+        let mut sitemap_all: Vec<(String, Option<Date>)> = Vec::new();
+        let mut lang_memos = std::mem::take(&mut self.memo.langs);
+        let mut reaches = Vec::new();
+        // The glossaries and free pages of every language first: their errors stop the
+        // run before anything is written.
+        for ((lang, lm), part) in langs.iter().zip(lang_memos.iter_mut()).zip(&mut parts) {
+            let entries = std::mem::take(&mut part.entries);
+            let reach = self.glossary(lm, lang, entries, sources_changed, &mut diags);
+            let page_list = visible_pages(&part.pages, self.opts.drafts);
+            self.free_pages(lm, part, &page_list, reach.any());
+            let gm = lm.glossary.as_ref().expect("set by the glossary stage");
+            let page_renders: &[Rendered] = &lm.pages.as_ref().expect("set by free_pages").1;
+            for r in gm.renders.iter().chain(page_renders) {
+                diags.extend(r.diags.iter().cloned());
+            }
+            if lang.is_default() {
+                let sources = &self.memo.sources.as_ref().expect("sources").sources;
+                diags.extend(cite_site::check_entries(sources, &gm.glossary.entries));
+            }
+            reaches.push(reach);
+        }
         trace.lap("glossary, entries and pages");
 
         let keep = self.keep;
@@ -319,143 +366,166 @@ impl Pipeline {
             config: config_memo,
             sources: sources_memo,
             theme,
-            glossary,
-            pages: page_memo,
-            articles: kept_articles,
             content: content_memo,
-            entry_search,
-            terms: terms_memo,
+            ..
         } = &mut self.memo;
         let cm = config_memo.as_ref().expect("set by the config stage");
-        let (config, routes) = (&cm.config, &cm.routes);
         let sm = sources_memo.as_ref().expect("set by the sources stage");
         let sources = &sm.sources;
-        let gm = glossary.as_ref().expect("set by the glossary stage");
-        let page_renders: &[Rendered] = &page_memo.as_ref().expect("set by free_pages").1;
-        for r in gm.renders.iter().chain(page_renders) {
-            diags.extend(r.diags.iter().cloned());
-        }
-        diags.extend(cite_site::check_entries(sources, &gm.glossary.entries));
-
-        let site = pages::site_view(config, routes, &page_list, !sources.keys().is_empty());
-        let global = if keep {
-            fp(&(theme.epoch, cm.hash, sm.hash, &site))
-        } else {
-            0
-        };
-        let base = Base::new(
-            config,
-            routes,
-            sources,
-            Value::from_serialize(&site),
-            global,
-        );
-        let writing = theme.theme.is_some() && !has_errors(&diags);
-        if writing {
+        if theme.theme.is_some() && !has_errors(&diags) {
             if let Err(d) = sink.begin() {
                 diags.push(d);
-                return finish(report, diags, sink, search_later);
+                self.memo.langs = lang_memos;
+                return finish(report, diags, sink, search_later, &codes);
+            }
+            writing = true;
+        }
+        let mut extras: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut site_file_count = 0;
+        let no_text = crate::theme::i18n::Text::new();
+        for (li, (((lang, lm), part), reach)) in langs
+            .iter()
+            .zip(lang_memos.iter_mut())
+            .zip(parts)
+            .zip(&reaches)
+            .enumerate()
+        {
+            let text = theme.texts.get(li).unwrap_or(&no_text);
+            let (config, routes) = (&lang.config, &lang.routes);
+            let prefixed = Prefixed {
+                inner: &*sink,
+                prefix: &lang.prefix,
+            };
+            let out: &dyn Sink = if lang.is_default() { &*sink } else { &prefixed };
+            let LangMemo {
+                glossary,
+                pages: page_memo,
+                articles: kept_articles,
+                entry_search,
+                terms: terms_memo,
+            } = lm;
+            let gm = glossary.as_ref().expect("set by the glossary stage");
+            let page_renders: &[Rendered] = &page_memo.as_ref().expect("set by free_pages").1;
+            let page_list = visible_pages(&part.pages, self.opts.drafts);
+            let site =
+                pages::site_view(config, routes, &page_list, !sources.keys().is_empty(), text);
+            let global = if keep {
+                fp(&(theme.epoch, cm.hash, sm.hash, &site))
+            } else {
+                0
+            };
+            let base = Base::new(
+                config,
+                routes,
+                sources,
+                Value::from_serialize(&site),
+                global,
+            )
+            .with_alternates(&alternates, &lang.code);
+            let stage = Articles {
+                opts: &self.opts,
+                keep,
+                config,
+                routes,
+                glossary: &gm.glossary,
+                sources,
+                base: &base,
+                fonts: cm.fonts.as_ref(),
+                theme: theme.theme.as_ref().filter(|_| writing),
+                sink: out,
+            };
+            let old = std::mem::take(kept_articles);
+            let drafts = self.opts.drafts;
+            let published = part.commentaries.iter().filter(|(c, _)| drafts || !c.draft);
+            enter("commentaries", published.count());
+            let (articles, renders) = stage.run(part.commentaries, old, reach, &mut diags);
+            report.markdown_renders += renders;
+            trace.lap("articles");
+
+            let theme_ref = theme.theme.as_ref().filter(|_| !has_errors(&diags));
+            if let Some(theme_ref) = theme_ref {
+                enter("pages", 0);
+                // Tags and authors change only with the list of items (which carries them).
+                let order =
+                    keep.then(|| fp(&articles.iter().map(|a| a.fp.item).collect::<Vec<_>>()));
+                let terms = match terms_memo.take() {
+                    Some((k, t)) if Some(k) == order => t,
+                    _ => Taxonomy::ALL.map(|t| ctx::terms(&articles, t)),
+                };
+                let ctx = Ctx::new(
+                    &base,
+                    &gm.glossary,
+                    &articles,
+                    (&gm.renders, keep.then_some(&gm.fps)),
+                    &page_list,
+                    page_renders,
+                    terms,
+                );
+                let jobs = pages::jobs(&ctx, lang.is_default());
+                render_pages(&ctx, &jobs, theme_ref, out, keep, &mut report, &mut diags);
+                report.counts.commentaries += articles.len();
+                trace.lap("pages");
+                if self.opts.editorial && lang.is_default() {
+                    report.coverage =
+                        editorial(&ctx, gm, &articles, page_renders, sources, &mut diags);
+                }
+                if !keep {
+                    report.sources.extend(
+                        page_sources(&articles, &gm.glossary, &page_list)
+                            .into_iter()
+                            .map(|(f, p)| (format!("{}{f}", lang.prefix), p)),
+                    );
+                }
+                sitemap_all.extend(sitemap(&ctx, &jobs, &articles, routes));
+                if let Some(k) = order {
+                    *terms_memo = Some((k, ctx.into_terms()));
+                }
+                let mut files = site_files(config, routes, &articles);
+                // Counted without the search index, which grows with the content.
+                site_file_count += files.len();
+                if !keep && config.search {
+                    enter("the search index", 0);
+                    let entries = index::entries(&gm.glossary, &gm.renders);
+                    files.extend(index::files(articles.iter().map(|a| &a.search), &entries));
+                }
+                extras.extend(
+                    files
+                        .into_iter()
+                        .map(|(p, b)| (format!("{}{p}", lang.prefix), b)),
+                );
+            }
+            if keep {
+                if reach.any() {
+                    *entry_search = None;
+                }
+                *kept_articles = articles;
             }
         }
-        let stage = Articles {
-            opts: &self.opts,
-            keep,
-            config,
-            routes,
-            glossary: &gm.glossary,
-            sources,
-            base: &base,
-            fonts: cm.fonts.as_ref(),
-            theme: theme.theme.as_ref().filter(|_| writing),
-            sink: &*sink,
-        };
-        let old = std::mem::take(kept_articles);
-        let drafts = self.opts.drafts;
-        let published = loaded
-            .commentaries
-            .iter()
-            .filter(|(c, _)| drafts || !c.draft);
-        enter("commentaries", published.count());
-        let (articles, renders) = stage.run(
-            std::mem::take(&mut loaded.commentaries),
-            old,
-            &reach,
-            &mut diags,
-        );
-        report.markdown_renders = renders;
-        trace.lap("articles");
-
-        let theme_ref = theme.theme.as_ref().filter(|_| !has_errors(&diags));
-        if let Some(theme_ref) = theme_ref {
-            enter("pages", 0);
-            // Tags and authors change only with the list of items (which carries them).
-            let order = keep.then(|| fp(&articles.iter().map(|a| a.fp.item).collect::<Vec<_>>()));
-            let terms = match terms_memo.take() {
-                Some((k, t)) if Some(k) == order => t,
-                _ => Taxonomy::ALL.map(|t| ctx::terms(&articles, t)),
-            };
-            let ctx = Ctx::new(
-                &base,
-                &gm.glossary,
-                &articles,
-                (&gm.renders, keep.then_some(&gm.fps)),
-                &page_list,
-                page_renders,
-                terms,
-            );
-            let jobs = pages::jobs(&ctx);
-            render_pages(
-                &ctx,
-                &jobs,
-                theme_ref,
-                &*sink,
-                keep,
-                &mut report,
-                &mut diags,
-            );
-            report.counts.commentaries = articles.len();
-            trace.lap("pages");
-            if self.opts.editorial {
-                report.coverage = editorial(&ctx, gm, &articles, page_renders, sources, &mut diags);
-            }
-            if !keep {
-                report.sources = page_sources(&articles, &gm.glossary, &page_list);
-            }
+        if theme.theme.is_some() && !has_errors(&diags) {
+            let routes = &cm.routes;
             report.base_url = routes.base().to_string();
-
-            // Feed, sitemap, robots.txt, stylesheets, static files and (in a full build)
-            // the search index: cheap to make, each written when the output wants it.
-            let sitemap = sitemap(&ctx, &jobs, &articles, routes);
-            if let Some(k) = order {
-                *terms_memo = Some((k, ctx.into_terms()));
-            }
-            let mut extras = site_files(config, routes, &articles, &sitemap);
+            // The sitemap, robots.txt, stylesheets and static files: one for the site.
+            extras.extend(global_files(routes, &sitemap_all, &alternates));
             extras.extend(theme.assets.iter().cloned());
-            extras.extend(read_statics(
+            let statics = read_statics(
                 &self.opts.root,
                 &loaded.statics,
                 &mut content_memo.statics,
                 keep,
                 &mut diags,
-            ));
-            report.counts.statics = extras.len();
-            if !keep && config.search {
-                enter("the search index", 0);
-                let entries = index::entries(&gm.glossary, &gm.renders);
-                extras.extend(index::files(articles.iter().map(|a| &a.search), &entries));
-            }
+            );
+            // The sitemap and robots.txt, the feeds, the theme's files and the site's.
+            report.counts.statics = 2 + site_file_count + theme.assets.len() + statics.len();
+            extras.extend(statics);
             put_all(extras, &*sink, keep, &mut diags);
             trace.lap("extras");
         }
         if keep {
-            if reach.any() {
-                *entry_search = None;
-            }
-            *kept_articles = articles;
             content_memo.files = files;
         }
+        self.memo.langs = lang_memos;
         enter("writing", 0);
-        finish(report, diags, sink, search_later)
+        finish(report, diags, sink, search_later, &codes)
     }
 
     /// Reports where each run is to `progress` from now on.
@@ -470,42 +540,75 @@ impl Pipeline {
         if !self.search_enabled() {
             return None;
         }
-        let gm = self.memo.glossary.as_ref()?;
-        let entries = self
-            .memo
-            .entry_search
-            .get_or_insert_with(|| Arc::new(index::entries(&gm.glossary, &gm.renders)))
-            .clone();
-        Some(SearchJob {
-            articles: self
-                .memo
-                .articles
-                .iter()
-                .map(|a| a.search.clone())
-                .collect(),
-            entries,
-        })
+        let cm = self.memo.config.as_ref()?;
+        let prefixes: Vec<String> = std::iter::once(String::new())
+            .chain(cm.config.languages.iter().map(|l| format!("{}/", l.code)))
+            .collect();
+        let mut parts = Vec::new();
+        for (lm, prefix) in self.memo.langs.iter_mut().zip(prefixes) {
+            let gm = lm.glossary.as_ref()?;
+            let entries = lm
+                .entry_search
+                .get_or_insert_with(|| Arc::new(index::entries(&gm.glossary, &gm.renders)))
+                .clone();
+            parts.push(SearchPart {
+                prefix,
+                articles: lm.articles.iter().map(|a| a.search.clone()).collect(),
+                entries,
+            });
+        }
+        Some(SearchJob { parts })
     }
 
     /// The output files of the commentaries' search documents (the pages' own), which the
     /// index's files must not remove.
     pub fn search_docs(&self) -> HashSet<String> {
-        (0..self.memo.articles.len())
-            .map(Routes::search_doc)
+        let Some(cm) = self.memo.config.as_ref() else {
+            return HashSet::new();
+        };
+        let prefixes = std::iter::once(String::new())
+            .chain(cm.config.languages.iter().map(|l| format!("{}/", l.code)));
+        prefixes
+            .zip(&self.memo.langs)
+            .flat_map(|(p, lm)| {
+                (0..lm.articles.len()).map(move |i| format!("{p}{}", Routes::search_doc(i)))
+            })
             .collect()
+    }
+
+    /// The codes of the site's other languages (their output folders), as of the last run.
+    pub fn lang_codes(&self) -> Vec<String> {
+        self.memo
+            .config
+            .as_ref()
+            .map(|c| c.config.languages.iter().map(|l| l.code.clone()).collect())
+            .unwrap_or_default()
     }
 }
 
-/// A search index to make from a snapshot of a pipeline's terms.
-pub struct SearchJob {
+/// One language's part of a search job.
+struct SearchPart {
+    prefix: String,
     articles: Vec<crate::search::Terms>,
     entries: Arc<EntrySearch>,
 }
 
+/// A search index to make from a snapshot of a pipeline's terms: one per language.
+pub struct SearchJob {
+    parts: Vec<SearchPart>,
+}
+
 impl SearchJob {
-    /// Makes the index files and the glossary entries' documents.
+    /// Makes the index files and the glossary entries' documents of every language.
     pub fn run(&self) -> SearchFiles {
-        index::files(self.articles.iter(), &self.entries)
+        self.parts
+            .iter()
+            .flat_map(|p| {
+                index::files(p.articles.iter(), &p.entries)
+                    .into_iter()
+                    .map(|(f, b)| (format!("{}{f}", p.prefix), b))
+            })
+            .collect()
     }
 }
 
@@ -516,9 +619,10 @@ fn finish(
     mut diags: Vec<Diagnostic>,
     sink: &mut dyn Sink,
     search_later: bool,
+    langs: &[String],
 ) -> Report {
     let ok = !has_errors(&diags);
-    let spare = |rel: &str| search_later && Routes::is_search_data(rel);
+    let spare = |rel: &str| search_later && Routes::is_search_data_in(rel, langs);
     match sink.finish(ok, &spare) {
         Ok(c) => report.changes = c,
         Err(d) => diags.push(d),

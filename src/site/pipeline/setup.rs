@@ -114,7 +114,11 @@ impl Pipeline {
         let cm = self.memo.config.as_ref().expect("config first");
         let hash = self.keep.then(|| {
             fp(&(
-                tree_hash(&[root.join("themes"), root.join("templates")]),
+                tree_hash(&[
+                    root.join("themes"),
+                    root.join("templates"),
+                    root.join("i18n"),
+                ]),
                 &cm.config.theme,
             ))
         });
@@ -129,6 +133,9 @@ impl Pipeline {
                     let mut d = Vec::new();
                     t.assets = theme_assets(&mut theme, &mut d);
                     t.diag = d.pop();
+                    let (texts, td) = theme_texts(&theme, &cm.config.codes());
+                    t.texts = texts;
+                    t.text_diags = td;
                     t.theme = Some(theme);
                 }
                 Err(d) => {
@@ -138,7 +145,34 @@ impl Pipeline {
             }
         }
         diags.extend(t.diag.clone());
+        diags.extend(t.text_diags.iter().cloned());
     }
+}
+
+/// The theme's text in every language of the site, the default one first.
+fn theme_texts(
+    theme: &Theme,
+    codes: &[String],
+) -> (Vec<crate::theme::i18n::Text>, Vec<Diagnostic>) {
+    use crate::theme::{embedded, i18n};
+    let mut diags = Vec::new();
+    let sources: Vec<i18n::Sources> = codes
+        .iter()
+        .map(|c| {
+            theme.text_sources(c).unwrap_or_else(|d| {
+                diags.push(d);
+                Vec::new()
+            })
+        })
+        .collect();
+    let english = i18n::parse(
+        Path::new("en.yaml"),
+        embedded::i18n("en").unwrap_or_default(),
+    )
+    .0;
+    let (texts, d) = i18n::resolve(codes, &sources, &english);
+    diags.extend(d);
+    (texts, diags)
 }
 
 /// Hash of the name, time and size of every file under `dirs`: templates and theme files

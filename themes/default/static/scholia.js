@@ -72,7 +72,8 @@
       // A margin float before the text (an entry's facts table) holds the top of the margin:
       // the notes start below it, as floats would.
       for (var el = prose.previousElementSibling; el; el = el.previousElementSibling) {
-        if (getComputedStyle(el).float === 'right') {
+        // `inline-end`: on the right, or on the left in a right-to-left page.
+        if (getComputedStyle(el).float !== 'none') {
           floor = Math.max(floor, el.getBoundingClientRect().bottom - origin + NOTE_GAP);
         }
       }
@@ -279,15 +280,66 @@
     return short || STOP.indexOf(t) >= 0 ? null : t;
   }
 
+  // Scripts written without spaces (Han, kana, Thai): as `words` in src/search.rs, each run
+  // is cut into overlapping pairs of characters, so a query of two characters or more
+  // finds every page containing it.
+  var UNSPACED = /[\u0E00-\u0E7F\u3040-\u30FF\u31F0-\u31FF\uFF66-\uFF9F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3005-\u3007\u{20000}-\u{2FA1F}]/u;
+
+  function segments(word) {
+    if (!UNSPACED.test(word)) return [word];
+    var chars = Array.from(word);
+    var out = [];
+    var run = '';
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i];
+      if (UNSPACED.test(c)) {
+        if (run) { out.push(run); run = ''; }
+        var next = chars[i + 1];
+        var prev = chars[i - 1];
+        if (next && UNSPACED.test(next)) out.push(c + next);
+        else if (!prev || !UNSPACED.test(prev)) out.push(c);
+      } else {
+        run += c;
+      }
+    }
+    if (run) out.push(run);
+    return out;
+  }
+
   function queryTerms(q) {
     var out = [];
     (q.match(WORD) || []).forEach(function (w) {
       // Words split where the index splits them: on anything not a letter or digit.
       w.split(/[^\p{L}\p{N}]+/u).forEach(function (p) {
-        var t = p && normTerm(p);
-        if (t && out.indexOf(t) < 0) out.push(t);
+        (p ? segments(p) : []).forEach(function (s) {
+          var t = normTerm(s);
+          if (t && out.indexOf(t) < 0) out.push(t);
+        });
       });
     });
+    return out;
+  }
+
+  // The ranges of `w` (a WORD match) that are query terms: the whole word, or in unspaced
+  // script every pair of characters that is a term.
+  function matches(w, terms) {
+    if (!UNSPACED.test(w)) {
+      var t = normTerm(w);
+      return t && terms.indexOf(t) >= 0 ? [[0, w.length]] : [];
+    }
+    var out = [];
+    var at = 0;
+    var chars = Array.from(w);
+    for (var i = 0; i < chars.length; i++) {
+      var pair = chars[i] + (chars[i + 1] || '');
+      if (chars[i + 1] && terms.indexOf(normTerm(pair)) >= 0) {
+        var last = out[out.length - 1];
+        var end = at + pair.length;
+        if (last && last[1] >= at) last[1] = Math.max(last[1], end);
+        else out.push([at, end]);
+      }
+      at += chars[i].length;
+    }
     return out;
   }
 
@@ -354,12 +406,11 @@
   function highlight(parent, text, terms) {
     var last = 0;
     text.replace(WORD, function (w, at) {
-      var t = normTerm(w);
-      if (t && terms.indexOf(t) >= 0) {
-        parent.appendChild(document.createTextNode(text.slice(last, at)));
-        parent.appendChild(el('mark', null, w));
-        last = at + w.length;
-      }
+      matches(w, terms).forEach(function (r) {
+        parent.appendChild(document.createTextNode(text.slice(last, at + r[0])));
+        parent.appendChild(el('mark', null, w.slice(r[0], r[1])));
+        last = at + r[1];
+      });
       return w;
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
@@ -371,13 +422,15 @@
     var m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      var t = normTerm(m[0]);
-      if (t && terms.indexOf(t) >= 0) { at = m.index; break; }
+      var r = matches(m[0], terms);
+      if (r.length) { at = m.index + r[0][0]; break; }
     }
     WORD.lastIndex = 0;
     if (at < 0) return null;
     var start = Math.max(0, at - Math.floor(size / 3));
-    if (start > 0) start = text.indexOf(' ', start) + 1 || start;
+    // Cut at a space before the match (text without spaces is cut anywhere).
+    var space = start > 0 ? text.indexOf(' ', start) : -1;
+    if (space >= 0 && space < at) start = space + 1;
     var end = Math.min(text.length, start + size);
     if (end < text.length) end = text.lastIndexOf(' ', end) > at ? text.lastIndexOf(' ', end) : end;
     return (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');

@@ -1,0 +1,215 @@
+//! The theme's fixed text in each language: `i18n/LANG.yaml` files of flat keys (`notes:
+//! Notes`), plus `date` (a pattern with `{day}`, `{month}`, `{m}`, `{year}`) and `months` (a
+//! list of twelve names). A site's own `i18n/LANG.yaml` overrides keys of its theme's (and
+//! may add keys for its own templates); the theme's comes from `themes/<name>/i18n/` or the
+//! default theme in the binary. A key missing in a language falls back to the default
+//! language's text, with one warning naming it. Templates read the result as `site.text`.
+
+use crate::codes;
+use crate::content::front_matter::{self, Yaml};
+use crate::error::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One language's text: key → string (`month_1` … `month_12` for the months).
+pub type Text = BTreeMap<String, String>;
+
+/// Parses an i18n file; every problem is reported at its key.
+pub fn parse(path: &Path, text: &str) -> (Text, Vec<Diagnostic>) {
+    let mut out = Text::new();
+    let mut diags = Vec::new();
+    let doc = match front_matter::parse(text, 1) {
+        Ok(d) => d,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                codes::YAML,
+                path,
+                e.line,
+                e.col,
+                format!("invalid YAML: {}", e.message),
+            ));
+            return (out, diags);
+        }
+    };
+    for (key, value) in &doc.entries {
+        let loc = doc.loc(key);
+        let mut bad = |what: &str| {
+            diags.push(Diagnostic::error(
+                codes::WRONG_TYPE,
+                path,
+                loc.line,
+                loc.value_col,
+                format!("`{key}` must be {what}"),
+            ))
+        };
+        match (key.as_str(), value) {
+            ("months", Yaml::List(items)) if items.len() == 12 => {
+                for (i, m) in items.iter().enumerate() {
+                    match m {
+                        Yaml::String(s) => {
+                            out.insert(format!("month_{}", i + 1), s.clone());
+                        }
+                        _ => bad("a list of twelve month names"),
+                    }
+                }
+            }
+            ("months", _) => bad("a list of twelve month names"),
+            (_, Yaml::String(s)) => {
+                out.insert(key.clone(), s.clone());
+            }
+            (_, Yaml::Int(n)) => {
+                out.insert(key.clone(), n.to_string());
+            }
+            _ => bad("a string"),
+        }
+    }
+    (out, diags)
+}
+
+/// Where one language's text comes from: (file as shown, its text), least specific first
+/// (the theme's, then the site's).
+pub type Sources = Vec<(PathBuf, String)>;
+
+/// The text of every language (`codes`, the default one first), each complete: a key
+/// missing in a language is the default language's, with a warning naming it, and the
+/// default language's missing keys are English (silently when it has no file at all: a
+/// site in a language the theme does not ship reads as it always did).
+pub fn resolve(
+    codes: &[String],
+    sources: &[Sources],
+    english: &Text,
+) -> (Vec<Text>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut layered: Vec<(Text, Option<PathBuf>)> = Vec::new();
+    for files in sources {
+        let mut t = Text::new();
+        for (path, text) in files {
+            let (map, d) = parse(path, text);
+            diags.extend(d);
+            t.extend(map);
+        }
+        layered.push((t, files.last().map(|(p, _)| p.clone())));
+    }
+    let mut out: Vec<Text> = Vec::new();
+    for (i, (mut t, file)) in layered.into_iter().enumerate() {
+        let fallback: &Text = if i == 0 { english } else { &out[0] };
+        let from = if i == 0 { "en" } else { codes[0].as_str() };
+        let code = &codes[i];
+        let quiet = i == 0 && file.is_none();
+        let mut missing: Vec<&str> = Vec::new();
+        for (k, v) in fallback {
+            if !t.contains_key(k) {
+                missing.push(k);
+                t.insert(k.clone(), v.clone());
+            }
+        }
+        if !missing.is_empty() && !quiet && code != from {
+            let msg = match &file {
+                None => format!(
+                    "the theme has no text in `{code}` (i18n/{code}.yaml); its {from} text is used: add the file to the site's i18n/ folder"
+                ),
+                Some(_) => format!(
+                    "the theme text `{}` has no `{code}` version; the {from} text is used: add {} to i18n/{code}.yaml",
+                    missing.join("`, `"),
+                    if missing.len() == 1 { "it" } else { "them" }
+                ),
+            };
+            diags.push(match &file {
+                Some(p) => Diagnostic::warning(codes::MISSING_TEXT, p, 1, 1, msg),
+                None => Diagnostic::global(codes::MISSING_TEXT, msg).as_warning(),
+            });
+        }
+        out.push(t);
+    }
+    (out, diags)
+}
+
+/// A date in a language: `date`'s pattern with the day, the month's name (`{month}`) or
+/// number (`{m}`) and the year.
+pub fn format_date(text: &Text, year: i64, month: u32, day: u32) -> String {
+    let pattern = text
+        .get("date")
+        .map_or("{day} {month} {year}", String::as_str);
+    let name = text
+        .get(&format!("month_{month}"))
+        .cloned()
+        .unwrap_or_else(|| month.to_string());
+    pattern
+        .replace("{day}", &day.to_string())
+        .replace("{month}", &name)
+        .replace("{m}", &month.to_string())
+        .replace("{year}", &year.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(path: &str, text: &str) -> Sources {
+        vec![(PathBuf::from(path), text.to_string())]
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        let (zh, d) = parse(
+            Path::new("zh.yaml"),
+            include_str!("../../themes/default/i18n/zh.yaml"),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(format_date(&zh, 2014, 3, 5), "2014年3月5日");
+        let (fr, _) = parse(
+            Path::new("fr.yaml"),
+            include_str!("../../themes/default/i18n/fr.yaml"),
+        );
+        assert_eq!(format_date(&fr, 2014, 3, 5), "5 mars 2014");
+    }
+
+    #[test]
+    fn every_shipped_language_has_every_key() {
+        let (en, _) = parse(
+            Path::new("en.yaml"),
+            include_str!("../../themes/default/i18n/en.yaml"),
+        );
+        for (code, text) in crate::theme::embedded::i18n_files() {
+            let (t, d) = parse(Path::new(&code), &text);
+            assert!(d.is_empty(), "{code}: {d:?}");
+            let missing: Vec<&String> = en.keys().filter(|k| !t.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{code} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_key_falls_back_to_the_default_language_with_one_warning() {
+        let (en, _) = parse(Path::new("en.yaml"), "notes: Notes\nsearch: Search\n");
+        let codes = ["en".to_string(), "zh".to_string(), "nl".to_string()];
+        let (texts, d) = resolve(
+            &codes,
+            &[Vec::new(), src("i18n/zh.yaml", "notes: 注释\n"), Vec::new()],
+            &en,
+        );
+        assert_eq!(texts[1]["notes"], "注释");
+        assert_eq!(texts[1]["search"], "Search");
+        assert_eq!(texts[2]["notes"], "Notes");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(
+            d[0].to_string(),
+            "warning: i18n/zh.yaml:1:1: the theme text `search` has no `zh` version; the en text is used: add it to i18n/zh.yaml"
+        );
+        assert!(
+            d[1].to_string().contains("the theme has no text in `nl`"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors_at_their_key() {
+        let (_, d) = parse(Path::new("x.yaml"), "notes: [a]\nmonths: [a, b]\n");
+        assert_eq!(d.len(), 2);
+        assert!(d[0]
+            .to_string()
+            .contains("x.yaml:1:8: `notes` must be a string"));
+        assert!(d[1]
+            .to_string()
+            .contains("`months` must be a list of twelve month names"));
+    }
+}
