@@ -12,11 +12,15 @@ const BASES: [&str; 2] = [
     "https://example.org/policy/commentary/",
 ];
 
-/// The demo site of the repository (content/ and scholia.yaml), in a temporary folder.
+/// The demo site of the repository (content/, its font in fonts/demo/ and scholia.yaml), in
+/// a temporary folder.
 pub fn demo() -> Site {
     let site = Site::empty();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for item in walkdir::WalkDir::new(repo.join("content")) {
+    let files = walkdir::WalkDir::new(repo.join("content"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(repo.join("fonts/demo")));
+    for item in files {
         let item = item.unwrap();
         let rel = item.path().strip_prefix(repo).unwrap();
         if item.file_type().is_file() {
