@@ -80,6 +80,9 @@ pub enum Command {
         /// Open the preview in a browser.
         #[arg(long)]
         open: bool,
+        /// Make the commentaries' PDFs too (`pdf:` in scholia.yaml); slower.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Create a commentary or glossary entry with complete front matter.
     New {
@@ -154,12 +157,14 @@ pub fn run(cli: Cli) -> i32 {
             bind,
             drafts,
             open,
+            pdf,
         } => crate::serve::serve(crate::serve::ServeOptions {
             root,
             port,
             bind,
             drafts,
             open,
+            pdf,
         }),
         Command::New { kind, title, root } => {
             report_simple(crate::scaffold::new(&root, kind, &title))

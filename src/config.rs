@@ -20,6 +20,101 @@ pub enum Autolink {
     None,
 }
 
+/// Paper size of the PDFs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Paper {
+    /// ISO A4.
+    #[default]
+    A4,
+    /// US letter.
+    Letter,
+}
+
+impl Paper {
+    /// Typst's name for it.
+    pub fn typst(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+}
+
+/// The standard PDFs conform to (`pdf.standard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum PdfStandard {
+    /// PDF/UA-1 (accessible).
+    #[default]
+    Ua1,
+    /// PDF/A-2a (archival, accessible).
+    A2a,
+    /// Tagged, but no standard checked.
+    None,
+}
+
+/// `pdf:` in `scholia.yaml`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PdfConfig {
+    /// Every commentary gets a PDF (a commentary's `pdf:` overrides this).
+    pub enabled: bool,
+    /// Paper size.
+    pub paper: Paper,
+    /// Standard to conform to.
+    pub standard: PdfStandard,
+    /// Fonts added to the embedded ones, relative to the site root, with where each was
+    /// given (line, column).
+    pub fonts: Vec<(std::path::PathBuf, (usize, usize))>,
+}
+
+const PDF_KEYS: &[&str] = &["enabled", "paper", "standard", "fonts"];
+
+/// Reads `pdf:` (its keys were checked by `Fields::nested`).
+fn pdf_config(f: &mut Fields, entries: &[(String, Yaml)]) -> PdfConfig {
+    let mut p = PdfConfig::default();
+    for (k, v) in entries {
+        let at = format!("pdf.{k}");
+        match (k.as_str(), v) {
+            ("enabled", Yaml::Bool(b)) => p.enabled = *b,
+            ("paper", Yaml::String(s)) if s == "a4" => p.paper = Paper::A4,
+            ("paper", Yaml::String(s)) if s == "letter" => p.paper = Paper::Letter,
+            ("standard", Yaml::String(s)) if s == "ua-1" => p.standard = PdfStandard::Ua1,
+            ("standard", Yaml::String(s)) if s == "a-2a" => p.standard = PdfStandard::A2a,
+            ("standard", Yaml::String(s)) if s == "none" => p.standard = PdfStandard::None,
+            ("fonts", Yaml::List(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let loc = f.loc(&format!("{at}.{i}"));
+                    match item {
+                        Yaml::String(s) if s.ends_with(".otf") || s.ends_with(".ttf") => {
+                            p.fonts.push((s.into(), loc));
+                        }
+                        other => f.nested_error(
+                            codes::CONFIG,
+                            &at,
+                            format!("every item of `pdf.fonts` must be the path of a static .otf or .ttf file (from the site root), not `{}`", yaml_text(other)),
+                        ),
+                    }
+                }
+            }
+            ("enabled", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.enabled` must be `true` or `false`, not `{}`", yaml_text(other))),
+            ("paper", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.paper` must be `a4` or `letter`, not `{}`", yaml_text(other))),
+            ("standard", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.standard` must be `ua-1`, `a-2a` or `none`, not `{}`", yaml_text(other))),
+            ("fonts", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.fonts` must be a list of font files, not `{}`", yaml_text(other))),
+            _ => {}
+        }
+    }
+    p
+}
+
+fn yaml_text(v: &Yaml) -> String {
+    match v {
+        Yaml::String(s) => s.clone(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Int(i) => i.to_string(),
+        Yaml::Float(x) => x.to_string(),
+        other => other.type_name().to_string(),
+    }
+}
+
 /// The site configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
@@ -51,6 +146,8 @@ pub struct SiteConfig {
     pub citation_style_at: (usize, usize),
     /// States of interest (`states:`): their status is shown on treaty pages and cards.
     pub states: Vec<String>,
+    /// PDFs of the commentaries (`pdf:`).
+    pub pdf: PdfConfig,
 }
 
 impl Default for SiteConfig {
@@ -70,6 +167,7 @@ impl Default for SiteConfig {
             citation_style: crate::cite::DEFAULT_STYLE.into(),
             citation_style_at: (0, 0),
             states: Vec::new(),
+            pdf: PdfConfig::default(),
         }
     }
 }
@@ -88,6 +186,7 @@ const KEYS: &[&str] = &[
     "extra",
     "citation_style",
     "states",
+    "pdf",
 ];
 
 /// `https://x.org/a` → `https://x.org/a/`; `` → `/`.
@@ -201,6 +300,9 @@ impl SiteConfig {
             }
         }
         c.states = f.string_list("states");
+        if let Some(entries) = f.nested("pdf", PDF_KEYS) {
+            c.pdf = pdf_config(&mut f, &entries);
+        }
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)

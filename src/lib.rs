@@ -30,6 +30,7 @@ pub mod error;
 pub mod glossary;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod report;
 pub mod routes;
 pub mod scaffold;

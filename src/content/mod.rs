@@ -92,6 +92,8 @@ pub struct Commentary {
     pub draft: bool,
     /// Automatic glossary links in this article.
     pub autolink: bool,
+    /// `pdf:` in its front matter: a PDF or none, whatever `pdf.enabled` says.
+    pub pdf: Option<bool>,
     /// Free-form data for templates.
     pub extra: Yaml,
 }
@@ -297,6 +299,7 @@ const COMMENTARY_KEYS: &[&str] = &[
     "slug",
     "draft",
     "autolink",
+    "pdf",
     "extra",
 ];
 const CORRECTION_KEYS: &[&str] = &["date", "text"];
@@ -456,6 +459,7 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
     check_slug(&mut f, &slug, slug_key.is_some());
     let draft = f.bool("draft").unwrap_or(false);
     let autolink = f.bool("autolink").unwrap_or(true);
+    let pdf = f.bool("pdf");
     let extra = f.map("extra").unwrap_or(Yaml::Null);
     let diags = with_path(f.diags, path);
     let (Some(title), Some(date)) = (title, date) else {
@@ -482,6 +486,7 @@ pub fn parse_commentary(path: &Path, text: String) -> (Option<Commentary>, Vec<D
         source,
         draft,
         autolink,
+        pdf,
         extra,
     };
     (Some(c), diags)

@@ -34,6 +34,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open a browser once serving.
     pub open: bool,
+    /// Make PDFs too.
+    pub pdf: bool,
 }
 
 /// Folders and files whose changes trigger a rebuild.
@@ -227,7 +229,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
     watch_dirs(&mut watcher);
 
     let live = Arc::new(Live::default());
-    let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into()));
+    let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into())).pdf(opts.pdf);
     let first = {
         let _guard = writing.lock();
         session.rebuild()

@@ -39,6 +39,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
         editorial: opts.editorial,
+        skip_pdf: false,
     });
     let mut report = pipeline.run(None, &mut sink);
     report.elapsed = start.elapsed();

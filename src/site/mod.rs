@@ -25,6 +25,7 @@ pub mod feeds;
 pub mod index;
 pub mod links;
 pub mod output;
+pub mod pdf;
 mod pages;
 pub mod pipeline;
 pub mod session;

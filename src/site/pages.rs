@@ -278,6 +278,7 @@ pub(super) fn commentary<'a>(
         cite_html,
         jsonld,
         references,
+        has_pdf,
     } = base.article(a, r);
     out(Routes::commentary(&c.slug), "commentary.html", move || {
         let body = body.expect("a commentary's page is rendered with its body");
@@ -316,6 +317,7 @@ pub(super) fn commentary<'a>(
                 references: references.to_vec(),
             },
             jsonld: Value::from_safe_string(html::json_in_script(jsonld)),
+            pdf: has_pdf.then(|| routes.url(&Routes::commentary_pdf(&c.slug))),
             extra: c.extra.clone(),
         };
         context! { site => site.clone(), current_url => url, commentary => view }

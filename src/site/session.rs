@@ -66,11 +66,19 @@ impl Session {
                 drafts,
                 base_url,
                 editorial: false,
+                // The preview makes PDFs only when asked (`serve --pdf`): see `pdf`.
+                skip_pdf: true,
             }),
             sink: LiveSink::new(Dir(out.to_path_buf())),
             generation: 0,
             search_dirty: true,
         }
+    }
+
+    /// Makes PDFs too (`serve --pdf`).
+    pub fn pdf(mut self, on: bool) -> Session {
+        self.pipeline.skip_pdf(!on);
+        self
     }
 
     /// The folder the site is written to.

@@ -160,6 +160,8 @@ pub struct CommentaryView {
     pub corrections_url: String,
     /// How to cite it.
     pub cite: CiteView,
+    /// Its PDF's URL, when it has one.
+    pub pdf: Option<String>,
     /// Highwire Press tags for scholarly search engines.
     pub scholar: ScholarView,
     /// Its schema.org JSON-LD (`Article`), safe inside `<script type="application/ld+json">`.

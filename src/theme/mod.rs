@@ -189,6 +189,25 @@ impl Theme {
         }
     }
 
+    /// The PDF layout (`pdf/commentary.typ`): the site's `templates/`, then the theme's folder,
+    /// then the default theme's. Returns its text and its path as shown in messages.
+    pub fn pdf_template(&self) -> Result<(String, PathBuf), Diagnostic> {
+        let name = crate::pdf::TEMPLATE;
+        let site = self.dirs.first().map(|d| d.join(name));
+        let theme = self.theme_dir.as_ref().map(|d| d.join(name));
+        for path in site.iter().chain(&theme) {
+            if path.is_file() {
+                return std::fs::read_to_string(path)
+                    .map(|t| (t, path.clone()))
+                    .map_err(|e| {
+                        Diagnostic::file(codes::IO, path, format!("cannot read the PDF template: {e}"))
+                    });
+            }
+        }
+        let text = embedded::file(name).unwrap_or_default();
+        Ok((text.to_string(), PathBuf::from(format!("<default theme>/{name}"))))
+    }
+
     /// Static files of the theme: (path in the output, bytes). The theme on disk if there is
     /// one, else the embedded default.
     pub fn static_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, Diagnostic> {

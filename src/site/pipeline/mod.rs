@@ -26,6 +26,7 @@ use super::feeds::{self, FeedItem, FeedSite};
 use super::index::{self, EntrySearch, SearchFiles};
 use super::output::{Changes, Sink};
 use super::pages::{self, PageKind};
+use super::pdf::{self as site_pdf, PdfSetup, PrintSite};
 use super::sources as cite_site;
 use crate::citable;
 use crate::cite::Sources;
@@ -65,6 +66,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Also report the editorial state (`check`).
     pub editorial: bool,
+    /// Make no PDFs, whatever the configuration says (`serve` without `--pdf`).
+    pub skip_pdf: bool,
 }
 
 /// Pages and files a run produced, by kind.
@@ -269,6 +272,11 @@ impl Pipeline {
         }
     }
 
+    /// Makes no PDFs (`true`), or those the configuration asks for.
+    pub fn skip_pdf(&mut self, skip: bool) {
+        self.opts.skip_pdf = skip;
+    }
+
     /// Whether the configuration asks for a search index (as of the last run).
     pub fn search_enabled(&self) -> bool {
         self.memo.config.as_ref().is_some_and(|c| c.config.search)
@@ -336,6 +344,16 @@ impl Pipeline {
             Value::from_serialize(&site),
             global,
         );
+        let pdf_setup = match &theme.theme {
+            Some(t)
+                if !self.opts.skip_pdf
+                    && (config.pdf.enabled
+                        || loaded.commentaries.iter().any(|(c, _)| c.pdf == Some(true))) =>
+            {
+                PdfSetup::load(&self.opts.root, config, t, &mut diags)
+            }
+            _ => None,
+        };
         let writing = theme.theme.is_some() && !has_errors(&diags);
         if writing {
             if let Err(d) = sink.begin() {
@@ -353,6 +371,7 @@ impl Pipeline {
             base: &base,
             theme: theme.theme.as_ref().filter(|_| writing),
             sink: &*sink,
+            pdf: pdf_setup.as_ref(),
         };
         let old = std::mem::take(kept_articles);
         let (articles, renders) = stage.run(
