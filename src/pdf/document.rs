@@ -123,8 +123,9 @@ pub fn single(s: &Setup, a: &Article) -> (String, usize) {
     (out, at)
 }
 
-/// The main file of a collection: cover, contents, then each commentary.
-pub fn collection(s: &Setup, articles: &[Article]) -> String {
+/// The main file of a collection: cover, contents, then each commentary; and where each
+/// body starts in it.
+pub fn collection(s: &Setup, articles: &[Article]) -> (String, Vec<usize>) {
     let mut out = setup(s);
     out.push_str(&format!(
         "#cover(title: {}, site: {}, date: {}, count: {})\n#contents()\n",
@@ -133,13 +134,14 @@ pub fn collection(s: &Setup, articles: &[Article]) -> String {
         string(&s.date.text()),
         articles.len()
     ));
+    let mut starts = Vec::with_capacity(articles.len());
     for (i, a) in articles.iter().enumerate() {
         if i > 0 {
             out.push_str("#pagebreak()\n");
         }
-        article(&mut out, a, s.site, true);
+        starts.push(article(&mut out, a, s.site, true));
     }
-    out
+    (out, starts)
 }
 
 #[cfg(test)]

@@ -194,7 +194,7 @@ impl<'r> Writer<'r> {
                     HeadingLevel::H5 => 4,
                     HeadingLevel::H6 => 5,
                 };
-                out.push_str(&format!("#heading(level: {level})["));
+                out.push_str(&format!("#heading(depth: {level})["));
             }
             Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
             Tag::CodeBlock(kind) => {

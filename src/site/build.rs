@@ -40,6 +40,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
         base_url: opts.base_url.clone(),
         editorial: opts.editorial,
         skip_pdf: false,
+        print_all: false,
     });
     let mut report = pipeline.run(None, &mut sink);
     report.elapsed = start.elapsed();

@@ -68,6 +68,7 @@ impl Session {
                 editorial: false,
                 // The preview makes PDFs only when asked (`serve --pdf`): see `pdf`.
                 skip_pdf: true,
+                print_all: false,
             }),
             sink: LiveSink::new(Dir(out.to_path_buf())),
             generation: 0,

@@ -143,7 +143,7 @@ impl Articles<'_> {
         diags.extend(correction_diags);
         let pdf = self
             .pdf
-            .filter(|_| PdfSetup::wanted(self.config, &c))
+            .filter(|_| PdfSetup::wanted(self.config, &c, self.opts.print_all))
             .map(|setup| {
                 let site = PrintSite {
                     config: self.config,
@@ -328,14 +328,14 @@ impl Articles<'_> {
 
     /// Typesets commentary `a`'s PDF when the output wants it (its key changed).
     pub(super) fn emit_pdf(&self, a: &mut Article) -> Vec<Diagnostic> {
-        let (Some(setup), Some(doc)) = (self.pdf, &a.pdf) else {
+        let (Some(setup), Some(doc), false) = (self.pdf, &a.pdf, self.opts.print_all) else {
             return Vec::new();
         };
         let rel = Routes::commentary_pdf(&a.c.slug);
         let key = setup.key(doc);
         let mut diags = Vec::new();
         if self.sink.wants(&rel, Some(key)) {
-            match setup.typeset(doc, &a.url) {
+            match setup.typeset(doc) {
                 Ok(bytes) => diags.extend(self.sink.put(&rel, Some(key), bytes).err()),
                 Err(d) => diags.extend(d),
             }

@@ -68,6 +68,9 @@ pub struct Options {
     pub editorial: bool,
     /// Make no PDFs, whatever the configuration says (`serve` without `--pdf`).
     pub skip_pdf: bool,
+    /// Render every commentary for print and typeset none on its own: `scholia pdf` takes
+    /// the documents from a kept pipeline ([`Pipeline::print_docs`]).
+    pub print_all: bool,
 }
 
 /// Pages and files a run produced, by kind.
@@ -215,6 +218,8 @@ struct Memo {
     entry_search: Option<Arc<EntrySearch>>,
     /// Tags and authors, with the fingerprint of the commentary list they were made from.
     terms: Option<(u64, [BTreeMap<String, Term>; 2])>,
+    /// What this run's PDFs need (read again every run: the template is one small file).
+    pdf: Option<PdfSetup>,
 }
 
 /// A site's pipeline: its options and what it keeps between runs.
@@ -319,6 +324,7 @@ impl Pipeline {
             content: content_memo,
             entry_search,
             terms: terms_memo,
+            pdf: pdf_memo,
         } = &mut self.memo;
         let cm = config_memo.as_ref().expect("set by the config stage");
         let (config, routes) = (&cm.config, &cm.routes);
@@ -344,11 +350,12 @@ impl Pipeline {
             Value::from_serialize(&site),
             global,
         );
-        let pdf_setup = match &theme.theme {
+        *pdf_memo = match &theme.theme {
             Some(t)
-                if !self.opts.skip_pdf
-                    && (config.pdf.enabled
-                        || loaded.commentaries.iter().any(|(c, _)| c.pdf == Some(true))) =>
+                if self.opts.print_all
+                    || (!self.opts.skip_pdf
+                        && (config.pdf.enabled
+                            || loaded.commentaries.iter().any(|(c, _)| c.pdf == Some(true)))) =>
             {
                 PdfSetup::load(&self.opts.root, config, t, &mut diags)
             }
@@ -371,7 +378,7 @@ impl Pipeline {
             base: &base,
             theme: theme.theme.as_ref().filter(|_| writing),
             sink: &*sink,
-            pdf: pdf_setup.as_ref(),
+            pdf: pdf_memo.as_ref(),
         };
         let old = std::mem::take(kept_articles);
         let (articles, renders) = stage.run(
@@ -475,6 +482,13 @@ impl Pipeline {
                 .collect(),
             entries,
         })
+    }
+
+    /// The commentaries' print documents, newest first, and what typesets them: after a run
+    /// of a kept pipeline with `print_all`.
+    pub fn print_docs(&self) -> Option<(&PdfSetup, Vec<&site_pdf::PdfDoc>)> {
+        let setup = self.memo.pdf.as_ref()?;
+        Some((setup, self.memo.articles.iter().filter_map(|a| a.pdf.as_ref()).collect()))
     }
 
     /// The output files of the commentaries' search documents (the pages' own), which the
