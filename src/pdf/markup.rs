@@ -231,7 +231,7 @@ impl<'r> Writer<'r> {
             Tag::Image { dest_url, .. } => {
                 // Not embedded: the alt text stands in, with where the image is.
                 let url = (self.resolve.url)(dest_url);
-                out.push_str(&format!("#block(inset: 6pt, stroke: 0.5pt + gray)[#emph[{}]", text("Image: ")));
+                out.push_str(&format!("#box(inset: 3pt, stroke: 0.5pt + gray)[#emph[{}]", text("Image: ")));
                 out.push_str(&format!("#link({})[", string(&url)));
             }
             Tag::HtmlBlock => {}

@@ -281,6 +281,7 @@ impl PdfSetup {
     /// Typesets a commentary's own PDF.
     pub fn typeset(&self, doc: &PdfDoc) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let (main, at) = doc.main();
+        if std::env::var_os("SCHOLIA_DUMP_TYPST").is_some() { eprintln!("{main}"); }
         self.compile(&main, &doc.url, &[(at, doc)])
     }
 

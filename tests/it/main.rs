@@ -12,6 +12,7 @@ mod citable;
 mod cite;
 mod errors;
 mod nginx;
+mod pdf;
 mod publish;
 mod robustness;
 mod search;
