@@ -95,10 +95,38 @@ fn pdf_config(f: &mut Fields, entries: &[(String, Yaml)]) -> PdfConfig {
                     }
                 }
             }
-            ("enabled", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.enabled` must be `true` or `false`, not `{}`", yaml_text(other))),
-            ("paper", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.paper` must be `a4` or `letter`, not `{}`", yaml_text(other))),
-            ("standard", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.standard` must be `ua-1`, `a-2a` or `none`, not `{}`", yaml_text(other))),
-            ("fonts", other) => f.nested_error(codes::CONFIG, &at, format!("`pdf.fonts` must be a list of font files, not `{}`", yaml_text(other))),
+            ("enabled", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.enabled` must be `true` or `false`, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            ("paper", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.paper` must be `a4` or `letter`, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            ("standard", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.standard` must be `ua-1`, `a-2a` or `none`, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            ("fonts", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.fonts` must be a list of font files, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
             _ => {}
         }
     }
@@ -338,7 +366,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\npdf:\n  enabled: true\n  paper: letter\n  standard: a-2a\n  fonts:\n    - fonts/Noto.otf\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -361,6 +389,22 @@ mod tests {
         assert_eq!(c.citation_style, "apa");
         assert_eq!(c.states, ["China", "United States"]);
         assert!(matches!(c.extra, Yaml::Map(_)));
+        assert!(c.pdf.enabled);
+        assert_eq!(
+            (c.pdf.paper, c.pdf.standard),
+            (Paper::Letter, PdfStandard::A2a)
+        );
+        assert_eq!(c.pdf.fonts, [("fonts/Noto.otf".into(), (20, 7))]);
+    }
+
+    #[test]
+    fn pdf_defaults_to_off_a4_and_pdf_ua() {
+        let c = parse("pdf:\n  enabled: true\n").unwrap();
+        assert_eq!(
+            (c.pdf.paper, c.pdf.standard, c.pdf.fonts.len()),
+            (Paper::A4, PdfStandard::Ua1, 0)
+        );
+        assert!(!SiteConfig::default().pdf.enabled);
     }
 
     #[test]

@@ -244,8 +244,17 @@ pub fn render_print<'a>(input: &'a Input<'a>, prefix: &str, url: &dyn Fn(&str) -
         _ => Default::default(),
     };
     let defs = &linker.defs;
-    let note = |label: &str| Some((numbers.of(label)?, defs[numbers.def(label)?].events.as_slice()));
-    let cite = |id: usize| by_id.get(&id).map(|h| crate::pdf::markup::from_html(h, url));
+    let note = |label: &str| {
+        Some((
+            numbers.of(label)?,
+            defs[numbers.def(label)?].events.as_slice(),
+        ))
+    };
+    let cite = |id: usize| {
+        by_id
+            .get(&id)
+            .map(|h| crate::pdf::markup::from_html(h, url))
+    };
     let resolve = crate::pdf::markup::Resolve {
         note: &note,
         cite: &cite,

@@ -45,10 +45,13 @@ pub fn text(s: &str) -> String {
     }
 }
 
+/// A note's number and events, by label.
+pub type NoteOf<'r> = dyn Fn(&str) -> Option<(usize, &'r [Event<'r>])> + 'r;
+
 /// How links and notes are resolved while writing.
 pub struct Resolve<'r> {
     /// A note's number and events, by label.
-    pub note: &'r dyn Fn(&str) -> Option<(usize, &'r [Event<'r>])>,
+    pub note: &'r NoteOf<'r>,
     /// A citation's markup, by the id in its placeholder.
     pub cite: &'r dyn Fn(usize) -> Option<String>,
     /// An absolute URL for a link target (relative targets are the site's).
@@ -118,9 +121,7 @@ impl<'r> Writer<'r> {
             Event::SoftBreak => out.push_str(&text(" ")),
             Event::HardBreak => out.push_str("#linebreak()"),
             Event::Rule => out.push_str("#line(length: 100%)"),
-            Event::TaskListMarker(done) => {
-                out.push_str(&text(if *done { "[x] " } else { "[ ] " }))
-            }
+            Event::TaskListMarker(done) => out.push_str(&text(if *done { "[x] " } else { "[ ] " })),
             Event::FootnoteReference(label) => self.note(label, out),
             Event::Html(h) | Event::InlineHtml(h) => {
                 // Scholia's citation marks; an author's raw HTML has no place in print.
@@ -207,10 +208,9 @@ impl<'r> Writer<'r> {
             Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
             Tag::List(None) => out.push_str("#list("),
             Tag::Item => out.push('['),
-            Tag::Table(aligns) => out.push_str(&format!(
-                "#table(columns: {}, ",
-                aligns.len().max(1)
-            )),
+            Tag::Table(aligns) => {
+                out.push_str(&format!("#table(columns: {}, ", aligns.len().max(1)))
+            }
             Tag::TableHead => out.push_str("table.header("),
             Tag::TableRow => {}
             Tag::TableCell => out.push('['),
@@ -231,7 +231,10 @@ impl<'r> Writer<'r> {
             Tag::Image { dest_url, .. } => {
                 // Not embedded: the alt text stands in, with where the image is.
                 let url = (self.resolve.url)(dest_url);
-                out.push_str(&format!("#box(inset: 3pt, stroke: 0.5pt + gray)[#emph[{}]", text("Image: ")));
+                out.push_str(&format!(
+                    "#box(inset: 3pt, stroke: 0.5pt + gray)[#emph[{}]",
+                    text("Image: ")
+                ));
                 out.push_str(&format!("#link({})[", string(&url)));
             }
             Tag::HtmlBlock => {}
@@ -281,6 +284,7 @@ impl<'r> Writer<'r> {
 /// `<a href>` (made absolute with `url`) and `<code>`; any other tag keeps only its text.
 pub fn from_html(html: &str, url: &dyn Fn(&str) -> String) -> String {
     let sink = HtmlSink {
+        text: RefCell::new(String::new()),
         out: RefCell::new(String::new()),
         open: RefCell::new(Vec::new()),
         url,
@@ -291,6 +295,7 @@ pub fn from_html(html: &str, url: &dyn Fn(&str) -> String) -> String {
     let _ = tok.feed(&input);
     tok.end();
     let sink = tok.sink;
+    sink.flush();
     let mut out = sink.out.into_inner();
     for _ in sink.open.into_inner() {
         out.push(']');
@@ -299,70 +304,80 @@ pub fn from_html(html: &str, url: &dyn Fn(&str) -> String) -> String {
 }
 
 struct HtmlSink<'u> {
+    /// Text not yet written: the tokenizer hands it over in pieces.
+    text: RefCell<String>,
     out: RefCell<String>,
     /// For each open tag: whether it opened a content block.
     open: RefCell<Vec<(String, bool)>>,
     url: &'u dyn Fn(&str) -> String,
 }
 
+impl HtmlSink<'_> {
+    fn flush(&self) {
+        let pending = std::mem::take(&mut *self.text.borrow_mut());
+        self.out.borrow_mut().push_str(&text(&pending));
+    }
+}
+
 impl TokenSink for HtmlSink<'_> {
     type Handle = ();
 
     fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
+        if let Token::CharacterTokens(t) = &token {
+            self.text.borrow_mut().push_str(t);
+            return TokenSinkResult::Continue;
+        }
+        self.flush();
         let mut out = self.out.borrow_mut();
-        match token {
-            Token::CharacterTokens(t) => out.push_str(&text(&t)),
-            Token::TagToken(tag) => {
-                let name: &str = &tag.name;
-                let attr = |n: &str| {
-                    tag.attrs
-                        .iter()
-                        .find(|a| &*a.name.local == n)
-                        .map(|a| a.value.to_string())
-                };
-                if tag.kind == TagKind::StartTag {
-                    let open = match name {
-                        "i" | "em" | "cite" => Some("#emph[".to_string()),
-                        "b" | "strong" => Some("#strong[".to_string()),
-                        "sup" => Some("#super[".to_string()),
-                        "sub" => Some("#sub[".to_string()),
-                        "u" => Some("#underline[".to_string()),
-                        "code" => Some("#text(font: \"DejaVu Sans Mono\", size: 0.9em)[".to_string()),
-                        "span" if attr("class").is_some_and(|c| c.contains("small-caps")) => {
-                            Some("#smallcaps[".to_string())
-                        }
-                        "a" => match attr("href") {
-                            Some(h) if !h.starts_with('#') && !h.is_empty() => {
-                                Some(format!("#link({})[", string(&(self.url)(&h))))
-                            }
-                            _ => Some("#[".to_string()),
-                        },
-                        "br" => {
-                            out.push_str("#linebreak()");
-                            None
-                        }
-                        _ => None,
-                    };
-                    if !tag.self_closing {
-                        if let Some(o) = &open {
-                            out.push_str(o);
-                        }
-                        self.open
-                            .borrow_mut()
-                            .push((name.to_string(), open.is_some()));
+        if let Token::TagToken(tag) = token {
+            let name: &str = &tag.name;
+            let attr = |n: &str| {
+                tag.attrs
+                    .iter()
+                    .find(|a| &*a.name.local == n)
+                    .map(|a| a.value.to_string())
+            };
+            if tag.kind == TagKind::StartTag {
+                let open = match name {
+                    "i" | "em" | "cite" => Some("#emph[".to_string()),
+                    "b" | "strong" => Some("#strong[".to_string()),
+                    "sup" => Some("#super[".to_string()),
+                    "sub" => Some("#sub[".to_string()),
+                    "u" => Some("#underline[".to_string()),
+                    "code" => Some("#text(font: \"DejaVu Sans Mono\", size: 0.9em)[".to_string()),
+                    "span" if attr("class").is_some_and(|c| c.contains("small-caps")) => {
+                        Some("#smallcaps[".to_string())
                     }
-                } else {
-                    let mut open = self.open.borrow_mut();
-                    if let Some(at) = open.iter().rposition(|(n, _)| n == name) {
-                        for (_, block) in open.drain(at..).rev() {
-                            if block {
-                                out.push(']');
-                            }
+                    "a" => match attr("href") {
+                        Some(h) if !h.starts_with('#') && !h.is_empty() => {
+                            Some(format!("#link({})[", string(&(self.url)(&h))))
+                        }
+                        _ => Some("#[".to_string()),
+                    },
+                    "br" => {
+                        out.push_str("#linebreak()");
+                        None
+                    }
+                    _ => None,
+                };
+                if !tag.self_closing {
+                    if let Some(o) = &open {
+                        out.push_str(o);
+                    }
+                    self.open
+                        .borrow_mut()
+                        .push((name.to_string(), open.is_some()));
+                }
+            } else {
+                let mut open = self.open.borrow_mut();
+                if let Some(at) = open.iter().rposition(|(n, _)| n == name) {
+                    for (_, block) in open.drain(at..).rev() {
+                        if block {
+                            out.push(']');
                         }
                     }
                 }
             }
-            _ => {}
         }
         TokenSinkResult::Continue
     }

@@ -55,7 +55,11 @@ impl Fonts {
                     std::hash::Hash::hash(&data, &mut h);
                     let found: Vec<Font> = Font::iter(Bytes::new(data)).collect();
                     if found.is_empty() {
-                        problems.push((p.clone(), "is not an OpenType or TrueType font; give a static .otf or .ttf file".to_string()));
+                        problems.push((
+                            p.clone(),
+                            "is not an OpenType or TrueType font; give a static .otf or .ttf file"
+                                .to_string(),
+                        ));
                     }
                     fonts.extend(found);
                 }
@@ -74,7 +78,9 @@ impl Fonts {
 
     /// Whether some font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
     }
 }
 
@@ -217,7 +223,7 @@ fn problems(doc: &Doc, errors: &[typst::diag::SourceDiagnostic]) -> Vec<Problem>
             let id = e.span.id();
             let range = doc.range(e.span);
             let template_line = (id == Some(doc.template.id()))
-                .then(|| range.as_ref())
+                .then_some(range.as_ref())
                 .flatten()
                 .and_then(|r| doc.template.lines().byte_to_line(r.start))
                 .map(|l| l + 1);

@@ -141,9 +141,13 @@ impl Sink for StagingSink {
     fn finish(&mut self, ok: bool, _: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
         match self.staging.take() {
             Some(s) if ok => {
-                let keys = std::mem::take(&mut *self.keys.lock().unwrap_or_else(|p| p.into_inner()));
+                let keys =
+                    std::mem::take(&mut *self.keys.lock().unwrap_or_else(|p| p.into_inner()));
                 if !keys.is_empty() {
-                    let text: String = keys.iter().map(|(p, k)| format!("{k:016x} {p}\n")).collect();
+                    let text: String = keys
+                        .iter()
+                        .map(|(p, k)| format!("{k:016x} {p}\n"))
+                        .collect();
                     s.write(KEYS, text.as_bytes())?;
                 }
                 s.commit().map(|()| Changes::default())

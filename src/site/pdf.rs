@@ -154,9 +154,11 @@ impl PdfDoc {
 
 /// A link target as an absolute URL: the site's own paths get `base_url`.
 pub fn absolute(routes: &Routes, url: &str) -> String {
-    let scheme = url
-        .find(':')
-        .is_some_and(|i| url[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    let scheme = url.find(':').is_some_and(|i| {
+        url[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
     if scheme || url.starts_with(routes.base()) || url.starts_with('#') {
         url.to_string()
     } else {
@@ -219,7 +221,11 @@ pub fn print(
         body: p.markup,
         works_cited: p.works_cited,
         corrections,
-        site: (config.title.clone(), config.language.clone(), config.pdf.paper),
+        site: (
+            config.title.clone(),
+            config.language.clone(),
+            config.pdf.paper,
+        ),
         blocks,
         path: c.file.path.clone(),
     };
@@ -281,18 +287,23 @@ impl PdfSetup {
     /// Typesets a commentary's own PDF.
     pub fn typeset(&self, doc: &PdfDoc) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let (main, at) = doc.main();
-        if std::env::var_os("SCHOLIA_DUMP_TYPST").is_some() { eprintln!("{main}"); }
         self.compile(&main, &doc.url, &[(at, doc)])
     }
 
     /// Typesets a collection of commentaries, in the order given, under `title`.
     pub fn collection(&self, title: &str, docs: &[&PdfDoc]) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let Some(first) = docs.first() else {
-            return Err(vec![Diagnostic::global(codes::PDF_TYPESET, "no commentary matches: a collection needs at least one")]);
+            return Err(vec![Diagnostic::global(
+                codes::PDF_TYPESET,
+                "no commentary matches: a collection needs at least one",
+            )]);
         };
         let newest = docs.iter().map(|d| d.date).max().unwrap_or(first.date);
         let url = first.url.trim_end_matches('/');
-        let site_url = url.rsplitn(3, '/').nth(2).map_or("/".to_string(), |u| format!("{u}/"));
+        let site_url = url
+            .rsplitn(3, '/')
+            .nth(2)
+            .map_or("/".to_string(), |u| format!("{u}/"));
         let setup = document::Setup {
             title,
             authors: &[],
@@ -310,7 +321,12 @@ impl PdfSetup {
 
     /// Typst's errors are reported at the commentary's line (bodies start at the offsets
     /// given), or the template's.
-    fn compile(&self, main: &str, ident: &str, bodies: &[(usize, &PdfDoc)]) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    fn compile(
+        &self,
+        main: &str,
+        ident: &str,
+        bodies: &[(usize, &PdfDoc)],
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
         pdf::compile(main, &self.template, &self.fonts, self.opts, ident).map_err(|problems| {
             problems
                 .into_iter()
@@ -369,7 +385,10 @@ pub fn collection(o: &Collection) -> Result<Vec<String>, Vec<Diagnostic>> {
         return Err(report.diags);
     }
     let Some((setup, docs)) = pipeline.print_docs() else {
-        return Err(vec![Diagnostic::global(codes::PDF_TYPESET, "the PDF template could not be read")]);
+        return Err(vec![Diagnostic::global(
+            codes::PDF_TYPESET,
+            "the PDF template could not be read",
+        )]);
     };
     let mut problems = Vec::new();
     let chosen: Vec<&PdfDoc> = if o.slugs.is_empty() {
@@ -397,13 +416,28 @@ pub fn collection(o: &Collection) -> Result<Vec<String>, Vec<Diagnostic>> {
     }
     let chosen: Vec<&PdfDoc> = chosen
         .into_iter()
-        .filter(|d| o.tag.as_ref().is_none_or(|t| d.tags.iter().any(|x| x.eq_ignore_ascii_case(t))))
-        .filter(|d| o.author.as_ref().is_none_or(|a| d.authors.iter().any(|x| x.eq_ignore_ascii_case(a))))
+        .filter(|d| {
+            o.tag
+                .as_ref()
+                .is_none_or(|t| d.tags.iter().any(|x| x.eq_ignore_ascii_case(t)))
+        })
+        .filter(|d| {
+            o.author
+                .as_ref()
+                .is_none_or(|a| d.authors.iter().any(|x| x.eq_ignore_ascii_case(a)))
+        })
         .collect();
-    let title = o.title.clone().unwrap_or_else(|| chosen.first().map(|d| d.site.0.clone()).unwrap_or_default());
+    let title = o
+        .title
+        .clone()
+        .unwrap_or_else(|| chosen.first().map(|d| d.site.0.clone()).unwrap_or_default());
     let bytes = setup.collection(&title, &chosen)?;
     std::fs::write(&o.out, &bytes).map_err(|e| {
-        vec![Diagnostic::file(codes::IO, &o.out, format!("cannot write the PDF: {e}"))]
+        vec![Diagnostic::file(
+            codes::IO,
+            &o.out,
+            format!("cannot write the PDF: {e}"),
+        )]
     })?;
     Ok(vec![format!(
         "wrote {} commentaries into {} ({} KB)",

@@ -25,7 +25,11 @@ fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(name)
         .args(args)
         .arg(pdf)
-        .args(if name == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if name == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
         .unwrap_or_else(|e| panic!("{name} (poppler-utils) must be installed: {e}"));
     assert!(out.status.success(), "{name} failed on {}", pdf.display());
@@ -110,11 +114,20 @@ fn a_commentary_pdf_is_titled_tagged_in_its_language_and_embeds_its_fonts() {
     assert_eq!(i["Tagged"], "yes");
     assert_eq!(i["Pages"], "1");
     assert!(i["Page size"].contains("A4"), "{}", i["Page size"]);
-    assert_eq!(catalog_string(&doc(&pdf), b"Lang").as_deref(), Some("en-GB"));
+    assert_eq!(
+        catalog_string(&doc(&pdf), b"Lang").as_deref(),
+        Some("en-GB")
+    );
     let f = fonts(&pdf);
     assert!(f.len() >= 2, "{f:?}");
-    assert!(f.iter().all(|(_, emb)| *emb), "a font is not embedded: {f:?}");
-    assert!(f.iter().any(|(n, _)| n.contains("LibertinusSerif")), "{f:?}");
+    assert!(
+        f.iter().all(|(_, emb)| *emb),
+        "a font is not embedded: {f:?}"
+    );
+    assert!(
+        f.iter().any(|(n, _)| n.contains("LibertinusSerif")),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -174,7 +187,10 @@ fn every_ascii_punctuation_character_comes_through_in_text_code_urls_and_notes()
     let t = tool("pdftotext", &[], &pdf);
     let all = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
     for line in ["P: ", "C: ", "1Q: "] {
-        assert!(t.contains(&format!("{line}{all}")), "`{line}{all}` not in:\n{t}");
+        assert!(
+            t.contains(&format!("{line}{all}")),
+            "`{line}{all}` not in:\n{t}"
+        );
     }
     let url = "https://example.org/a?b=1&c=2#x!$'()*+,;=:@~";
     assert!(t.contains(&format!("U: {url}")), "{t}");
@@ -186,7 +202,7 @@ fn the_page_links_its_pdf_and_a_commentary_can_have_none() {
     let site = built();
     let page = site.html("commentaries/order/index.html");
     let pdf = format!("{BASE}commentaries/order/order.pdf");
-    assert_eq!(attrs(&page, "a.pdf", "href"), [pdf.clone()]);
+    assert_eq!(attrs(&page, "a.pdf", "href"), std::slice::from_ref(&pdf));
     assert_eq!(texts(&page, "a.pdf"), ["PDF"]);
     assert_eq!(
         attrs(&page, "meta[name='citation_pdf_url']", "content"),
@@ -202,7 +218,10 @@ fn the_page_links_its_pdf_and_a_commentary_can_have_none() {
 #[test]
 fn without_pdf_enabled_there_are_none_unless_a_commentary_asks() {
     let site = Site::fixture("pdf");
-    site.write("scholia.yaml", "title: T\nbase_url: \"https://example.org/\"\n");
+    site.write(
+        "scholia.yaml",
+        "title: T\nbase_url: \"https://example.org/\"\n",
+    );
     site.write(
         "content/commentaries/2021-02-01-plain.md",
         "---\ntitle: Asks\ndate: 2021-02-01\npdf: true\n---\nA PDF please.\n",
@@ -244,11 +263,18 @@ fn a_pdf_is_made_again_only_when_its_commentary_or_the_template_changes() {
     mark(&site, ORDER);
     mark(&site, escapes);
     site.build_ok(&[]);
-    assert!(marked(&site, ORDER) && marked(&site, escapes), "nothing changed");
+    assert!(
+        marked(&site, ORDER) && marked(&site, escapes),
+        "nothing changed"
+    );
     // The commentary changes: its PDF is made again, the other is kept.
     let path = site.root().join("content/commentaries/2020-05-01-order.md");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("A later remark.", "A later, longer remark.")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("A later remark.", "A later, longer remark."),
+    )
+    .unwrap();
     site.build_ok(&[]);
     assert!(!marked(&site, ORDER));
     assert!(marked(&site, escapes));
@@ -279,7 +305,13 @@ fn a_collection_has_a_cover_contents_and_each_commentary_newest_first_or_as_name
         "---\ntitle: Plain and printed\ndate: 2021-02-01\nauthors: [\"Cy Dee\"]\n---\nNow printed.[^a]\n\n[^a]: Its own first note.\n",
     );
     let out = site.root().join("all.pdf");
-    let r = site.run(&["pdf", "--out", out.to_str().unwrap(), "--title", "Quarterly"]);
+    let r = site.run(&[
+        "pdf",
+        "--out",
+        out.to_str().unwrap(),
+        "--title",
+        "Quarterly",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("wrote 3 commentaries"), "{}", r.stdout);
     let t = text(&out);
@@ -288,7 +320,10 @@ fn a_collection_has_a_cover_contents_and_each_commentary_newest_first_or_as_name
         .iter()
         .map(|title| t[contents..].find(title).expect(title))
         .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newest first: {order:?}"
+    );
     assert!(t.starts_with("Quarterly Print Review"), "{t}");
     // Notes are numbered per commentary: each starts at 1.
     assert!(t.contains("1Its own first note."), "{t}");
@@ -303,11 +338,18 @@ fn a_collection_has_a_cover_contents_and_each_commentary_newest_first_or_as_name
     let r = site.run(&["pdf", "order", "plain", "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let t = text(&out);
-    let (a, b) = (t.rfind("Order & its").unwrap(), t.rfind("Plain and printed").unwrap());
+    let (a, b) = (
+        t.rfind("Order & its").unwrap(),
+        t.rfind("Plain and printed").unwrap(),
+    );
     assert!(a < b, "{t}");
     let r = site.run(&["pdf", "--tag", "order", "--out", out.to_str().unwrap()]);
     assert!(r.stdout.contains("wrote 1 commentaries"), "{}", r.stdout);
     let r = site.run(&["pdf", "nowhere", "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("there is no commentary `nowhere`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("there is no commentary `nowhere`"),
+        "{}",
+        r.stderr
+    );
 }

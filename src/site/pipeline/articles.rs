@@ -150,8 +150,10 @@ impl Articles<'_> {
                     routes: self.routes,
                     setup,
                 };
-                let k: Vec<(Date, String)> =
-                    corrections.iter().map(|k| (k.date, k.html.clone())).collect();
+                let k: Vec<(Date, String)> = corrections
+                    .iter()
+                    .map(|k| (k.date, k.html.clone()))
+                    .collect();
                 let input = Input {
                     editorial: false,
                     ..input

@@ -488,7 +488,14 @@ impl Pipeline {
     /// of a kept pipeline with `print_all`.
     pub fn print_docs(&self) -> Option<(&PdfSetup, Vec<&site_pdf::PdfDoc>)> {
         let setup = self.memo.pdf.as_ref()?;
-        Some((setup, self.memo.articles.iter().filter_map(|a| a.pdf.as_ref()).collect()))
+        Some((
+            setup,
+            self.memo
+                .articles
+                .iter()
+                .filter_map(|a| a.pdf.as_ref())
+                .collect(),
+        ))
     }
 
     /// The output files of the commentaries' search documents (the pages' own), which the
