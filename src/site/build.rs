@@ -41,6 +41,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
         editorial: opts.editorial,
         skip_pdf: false,
         print_all: false,
+        pdf_stand_in: false,
     });
     let mut report = pipeline.run(None, &mut sink);
     report.elapsed = start.elapsed();

@@ -69,6 +69,7 @@ impl Session {
                 // The preview makes PDFs only when asked (`serve --pdf`): see `pdf`.
                 skip_pdf: true,
                 print_all: false,
+                pdf_stand_in: false,
             }),
             sink: LiveSink::new(Dir(out.to_path_buf())),
             generation: 0,

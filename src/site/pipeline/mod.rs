@@ -71,6 +71,8 @@ pub struct Options {
     /// Render every commentary for print and typeset none on its own: `scholia pdf` takes
     /// the documents from a kept pipeline ([`Pipeline::print_docs`]).
     pub print_all: bool,
+    /// Tests: write each PDF's key in place of the PDF (the equivalence test compares keys).
+    pub pdf_stand_in: bool,
 }
 
 /// Pages and files a run produced, by kind.
