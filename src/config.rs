@@ -76,7 +76,10 @@ fn pdf_config(f: &mut Fields, entries: &[(String, Yaml)]) -> PdfConfig {
         match (k.as_str(), v) {
             ("enabled", Yaml::Bool(b)) => p.enabled = *b,
             ("paper", Yaml::String(s)) if s == "a4" => p.paper = Paper::A4,
-            ("paper", Yaml::String(s)) if s == "letter" => p.paper = Paper::Letter,
+            // `us-letter` is the contract's (and Typst's) name; `letter` is taken too.
+            ("paper", Yaml::String(s)) if s == "us-letter" || s == "letter" => {
+                p.paper = Paper::Letter
+            }
             ("standard", Yaml::String(s)) if s == "ua-1" => p.standard = PdfStandard::Ua1,
             ("standard", Yaml::String(s)) if s == "a-2a" => p.standard = PdfStandard::A2a,
             ("standard", Yaml::String(s)) if s == "none" => p.standard = PdfStandard::None,
@@ -84,7 +87,11 @@ fn pdf_config(f: &mut Fields, entries: &[(String, Yaml)]) -> PdfConfig {
                 for (i, item) in items.iter().enumerate() {
                     let loc = f.loc(&format!("{at}.{i}"));
                     match item {
-                        Yaml::String(s) if s.ends_with(".otf") || s.ends_with(".ttf") => {
+                        Yaml::String(s)
+                            if [".otf", ".ttf", ".ttc", ".otc"]
+                                .iter()
+                                .any(|e| s.to_ascii_lowercase().ends_with(e)) =>
+                        {
                             p.fonts.push((s.into(), loc));
                         }
                         other => f.nested_error(
@@ -107,7 +114,7 @@ fn pdf_config(f: &mut Fields, entries: &[(String, Yaml)]) -> PdfConfig {
                 codes::CONFIG,
                 &at,
                 format!(
-                    "`pdf.paper` must be `a4` or `letter`, not `{}`",
+                    "`pdf.paper` must be `a4` or `us-letter`, not `{}`",
                     yaml_text(other)
                 ),
             ),
@@ -366,7 +373,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\npdf:\n  enabled: true\n  paper: letter\n  standard: a-2a\n  fonts:\n    - fonts/Noto.otf\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\nextra:\n  a: 1\npdf:\n  enabled: true\n  paper: us-letter\n  standard: a-2a\n  fonts:\n    - fonts/Noto.otf\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {

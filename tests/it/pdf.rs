@@ -236,7 +236,7 @@ fn us_letter_paper() {
     let site = Site::fixture("pdf");
     site.write(
         "scholia.yaml",
-        "title: T\npdf:\n  enabled: true\n  paper: letter\n  standard: a-2a\n",
+        "title: T\npdf:\n  enabled: true\n  paper: us-letter\n  standard: a-2a\n",
     );
     site.build_ok(&[]);
     let i = info(&site.out(ORDER));
