@@ -174,11 +174,41 @@ pub fn compile(
         fonts,
         today: None,
     };
-    // Typst can panic on input it does not expect; a panic must not take the build down
-    // with it (nor leave a broken file): it is reported like any other problem.
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let Warned { output, .. } = typst::compile::<PagedDocument>(&doc);
-        let paged = output.map_err(|e| problems(&doc, &e))?;
+    // Typst recurses deeply (layout, realisation): on a pool thread's stack a long commentary
+    // overflowed it (a debug build of a 1,000-commentary corpus aborted), so each document is
+    // typeset on a thread of its own with a large stack (reserved, not touched, until used).
+    // A panic there (Typst can panic on input it does not expect) must not take the build
+    // down with it, nor leave a broken file: it is reported like any other problem.
+    let run = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("typst".into())
+            .stack_size(STACK)
+            .spawn_scoped(s, || typeset(&doc, opts, ident))
+            .map_err(|e| Box::new(e.to_string()) as Box<dyn std::any::Any + Send>)
+            .and_then(|t| t.join())
+    });
+    run.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown");
+        Err(vec![Problem {
+            in_main: false,
+            range: None,
+            template_line: None,
+            message: format!("the typesetter failed ({why})"),
+        }])
+    })
+}
+
+/// The stack of a typesetting thread.
+const STACK: usize = 256 << 20;
+
+fn typeset(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
+    {
+        let Warned { output, .. } = typst::compile::<PagedDocument>(doc);
+        let paged = output.map_err(|e| problems(doc, &e))?;
         let standards = match opts.standard {
             PdfStandard::Ua1 => vec![typst_pdf::PdfStandard::Ua_1],
             PdfStandard::A2a => vec![typst_pdf::PdfStandard::A_2a],
@@ -197,21 +227,8 @@ pub fn compile(
             })?,
             ..Default::default()
         };
-        typst_pdf::pdf(&paged, &pdf_opts).map_err(|e| problems(&doc, &e))
-    }));
-    run.unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown");
-        Err(vec![Problem {
-            in_main: false,
-            range: None,
-            template_line: None,
-            message: format!("the typesetter failed ({why})"),
-        }])
-    })
+        typst_pdf::pdf(&paged, &pdf_opts).map_err(|e| problems(doc, &e))
+    }
 }
 
 fn problems(doc: &Doc, errors: &[typst::diag::SourceDiagnostic]) -> Vec<Problem> {
