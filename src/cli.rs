@@ -80,6 +80,33 @@ pub enum Command {
         /// Open the preview in a browser.
         #[arg(long)]
         open: bool,
+        /// Make the commentaries' PDFs too (`pdf:` in scholia.yaml); slower.
+        #[arg(long)]
+        pdf: bool,
+    },
+    /// Write one PDF of several commentaries, with a cover and a table of contents: those
+    /// named, in that order, or all of them, newest first; `--tag` and `--author` narrow them.
+    Pdf {
+        /// Commentaries by slug, in the order wanted.
+        slugs: Vec<String>,
+        /// Only the commentaries with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only the commentaries by this author (as written in `authors:`).
+        #[arg(long)]
+        author: Option<String>,
+        /// The cover's title (the site's title by default).
+        #[arg(long)]
+        title: Option<String>,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Override `base_url` from scholia.yaml (the links in the PDF).
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Create a commentary or glossary entry with complete front matter.
     New {
@@ -158,13 +185,32 @@ pub fn run(cli: Cli) -> i32 {
             bind,
             drafts,
             open,
+            pdf,
         } => crate::serve::serve(crate::serve::ServeOptions {
             root,
             port,
             bind,
             drafts,
             open,
+            pdf,
         }),
+        Command::Pdf {
+            slugs,
+            tag,
+            author,
+            title,
+            out,
+            root,
+            base_url,
+        } => report_simple(site::pdf::collection(&site::pdf::Collection {
+            root,
+            slugs,
+            tag,
+            author,
+            title,
+            base_url,
+            out,
+        })),
         Command::New {
             kind,
             title,

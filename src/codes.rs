@@ -186,6 +186,18 @@ codes! {
     MISSING_GLYPH = "W0141", "No font can draw a character of a link card",
         "warning: content/commentaries/a.md:2:8: no font can draw `中` (U+4E2D) of the `title` on the link card, which would show an empty box; add a font that has it to `fonts:` in scholia.yaml (for Chinese, Japanese or Korean, Noto Sans CJK: Debian's fonts-noto-cjk)",
         "Add a font file that has the character to `fonts:` in scholia.yaml (a system font found by fontconfig also serves), or set `cards: false`.";
+    PDF_ALT = "E0150", "An image in a commentary with a PDF has no alt text",
+        "error: content/commentaries/a.md:12:1: this image has no alt text, which its PDF needs (PDF/UA, and readers who cannot see it); describe it between the brackets: `![what it shows](…)`",
+        "Describe the image between the brackets of `![…](…)`: an accessible PDF (PDF/UA-1) must say what each image shows.";
+    PDF_GLYPH = "E0151", "A character no PDF font can show",
+        "error: content/commentaries/a.md:7:14: no font of the PDF has the character `中` (U+4E2D); add a font that has it to `pdf.fonts` in scholia.yaml (on Debian, fonts-noto-cjk has Chinese, Japanese and Korean)",
+        "Add a font that covers the script to `pdf.fonts:` (a static .otf or .ttf file), or turn the commentary's PDF off with `pdf: false`.";
+    PDF_FONT = "E0152", "A PDF font file cannot be used",
+        "error: scholia.yaml:4:7: `fonts/x.otf` is not an OpenType or TrueType font; give a static .otf or .ttf file",
+        "Give the path (from the site root) of a static OpenType or TrueType font; variable fonts and font collections may not work.";
+    PDF_TYPESET = "E0153", "A PDF could not be typeset",
+        "error: content/commentaries/a.md:3:1: the PDF cannot be typeset: …",
+        "The message is Typst's: at a line of the commentary, change the text there; at a line of pdf/commentary.typ, fix the template.";
 }
 
 /// The documentation page, `docs/diagnostics.md`.

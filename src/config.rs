@@ -20,6 +20,136 @@ pub enum Autolink {
     None,
 }
 
+/// Paper size of the PDFs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Paper {
+    /// ISO A4.
+    #[default]
+    A4,
+    /// US letter.
+    Letter,
+}
+
+impl Paper {
+    /// Typst's name for it.
+    pub fn typst(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+}
+
+/// The standard PDFs conform to (`pdf.standard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum PdfStandard {
+    /// PDF/UA-1 (accessible).
+    #[default]
+    Ua1,
+    /// PDF/A-2a (archival, accessible).
+    A2a,
+    /// Tagged, but no standard checked.
+    None,
+}
+
+/// `pdf:` in `scholia.yaml`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PdfConfig {
+    /// Every commentary gets a PDF (a commentary's `pdf:` overrides this).
+    pub enabled: bool,
+    /// Paper size.
+    pub paper: Paper,
+    /// Standard to conform to.
+    pub standard: PdfStandard,
+    /// Fonts added to the embedded ones, relative to the site root, with where each was
+    /// given (line, column).
+    pub fonts: Vec<(std::path::PathBuf, (usize, usize))>,
+}
+
+const PDF_KEYS: &[&str] = &["enabled", "paper", "standard", "fonts"];
+
+/// Reads `pdf:` (its keys were checked by `Fields::nested`).
+fn pdf_config(f: &mut Fields, entries: &[(String, Yaml)]) -> PdfConfig {
+    let mut p = PdfConfig::default();
+    for (k, v) in entries {
+        let at = format!("pdf.{k}");
+        match (k.as_str(), v) {
+            ("enabled", Yaml::Bool(b)) => p.enabled = *b,
+            ("paper", Yaml::String(s)) if s == "a4" => p.paper = Paper::A4,
+            // `us-letter` is the contract's (and Typst's) name; `letter` is taken too.
+            ("paper", Yaml::String(s)) if s == "us-letter" || s == "letter" => {
+                p.paper = Paper::Letter
+            }
+            ("standard", Yaml::String(s)) if s == "ua-1" => p.standard = PdfStandard::Ua1,
+            ("standard", Yaml::String(s)) if s == "a-2a" => p.standard = PdfStandard::A2a,
+            ("standard", Yaml::String(s)) if s == "none" => p.standard = PdfStandard::None,
+            ("fonts", Yaml::List(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let loc = f.loc(&format!("{at}.{i}"));
+                    match item {
+                        Yaml::String(s)
+                            if [".otf", ".ttf", ".ttc", ".otc"]
+                                .iter()
+                                .any(|e| s.to_ascii_lowercase().ends_with(e)) =>
+                        {
+                            p.fonts.push((s.into(), loc));
+                        }
+                        other => f.nested_error(
+                            codes::CONFIG,
+                            &at,
+                            format!("every item of `pdf.fonts` must be the path of a static .otf or .ttf file (from the site root), not `{}`", yaml_text(other)),
+                        ),
+                    }
+                }
+            }
+            ("enabled", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.enabled` must be `true` or `false`, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            ("paper", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.paper` must be `a4` or `us-letter`, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            ("standard", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.standard` must be `ua-1`, `a-2a` or `none`, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            ("fonts", other) => f.nested_error(
+                codes::CONFIG,
+                &at,
+                format!(
+                    "`pdf.fonts` must be a list of font files, not `{}`",
+                    yaml_text(other)
+                ),
+            ),
+            _ => {}
+        }
+    }
+    p
+}
+
+fn yaml_text(v: &Yaml) -> String {
+    match v {
+        Yaml::String(s) => s.clone(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Int(i) => i.to_string(),
+        Yaml::Float(x) => x.to_string(),
+        other => other.type_name().to_string(),
+    }
+}
+
 /// The site configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
@@ -61,6 +191,8 @@ pub struct SiteConfig {
     pub fonts: Vec<FontFile>,
     /// The other languages (`languages:`), in the order given.
     pub languages: Vec<Language>,
+    /// PDFs of the commentaries (`pdf:`).
+    pub pdf: PdfConfig,
 }
 
 /// A font file named in `fonts:`, with where it was named.
@@ -106,6 +238,7 @@ impl Default for SiteConfig {
             cards: false,
             fonts: Vec::new(),
             languages: Vec::new(),
+            pdf: PdfConfig::default(),
         }
     }
 }
@@ -127,6 +260,7 @@ const KEYS: &[&str] = &[
     "cards",
     "fonts",
     "languages",
+    "pdf",
 ];
 const LANGUAGE_KEYS: &[&str] = &["title", "description"];
 
@@ -255,6 +389,9 @@ impl SiteConfig {
             })
             .collect();
         c.languages = languages(&mut f, &c.language);
+        if let Some(entries) = f.nested("pdf", PDF_KEYS) {
+            c.pdf = pdf_config(&mut f, &entries);
+        }
         f.diags.sort_by_key(|d| (d.line, d.col));
         if f.diags.is_empty() {
             Ok(c)
@@ -384,7 +521,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\ncards: false\nfonts:\n  - fonts/a.ttf\n  - fonts/b.otf\nlanguages: {zh: {title: 中文站}, ar: ~}\nextra:\n  a: 1\n";
+        let text = "title: T\ndescription: D\nbase_url: https://example.org/policy\nlanguage: fr\ntheme: plain\npaginate: 5\nautolink: all\nsanitize_html: true\nmax_file_mb: 2\nsearch: false\ncitation_style: apa\nstates: [China, United States]\ncards: false\nfonts:\n  - fonts/a.ttf\n  - fonts/b.otf\nlanguages: {zh: {title: 中文站}, ar: ~}\nextra:\n  a: 1\npdf:\n  enabled: true\n  paper: us-letter\n  standard: a-2a\n  fonts:\n    - fonts/Noto.otf\n";
         // A key added to KEYS without being read here fails this, instead of shipping
         // accepted-but-ignored (or, the other way round, documented-but-rejected).
         for key in KEYS {
@@ -416,6 +553,22 @@ mod tests {
         assert_eq!(fonts, [("fonts/a.ttf", 15, 5), ("fonts/b.otf", 16, 5)]);
         assert_eq!(c.codes(), ["fr", "zh", "ar"]);
         assert_eq!(c.languages[0].title.as_deref(), Some("中文站"));
+        assert!(c.pdf.enabled);
+        assert_eq!(
+            (c.pdf.paper, c.pdf.standard),
+            (Paper::Letter, PdfStandard::A2a)
+        );
+        assert_eq!(c.pdf.fonts, [("fonts/Noto.otf".into(), (25, 7))]);
+    }
+
+    #[test]
+    fn pdf_defaults_to_off_a4_and_pdf_ua() {
+        let c = parse("pdf:\n  enabled: true\n").unwrap();
+        assert_eq!(
+            (c.pdf.paper, c.pdf.standard, c.pdf.fonts.len()),
+            (Paper::A4, PdfStandard::Ua1, 0)
+        );
+        assert!(!SiteConfig::default().pdf.enabled);
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod html;
 pub mod lang;
 pub mod markdown;
 pub mod progress;
+pub mod pdf;
 pub mod report;
 pub mod routes;
 pub mod scaffold;

@@ -95,6 +95,11 @@ impl Routes {
         format!("{}{name}", Routes::commentary(slug))
     }
 
+    /// A commentary's PDF, beside its page (`commentaries/<slug>/<slug>.pdf`).
+    pub fn commentary_pdf(slug: &str) -> String {
+        Routes::commentary_file(slug, &format!("{slug}.pdf"))
+    }
+
     /// Correction `id` on its commentary's page.
     pub fn correction(slug: &str, id: &str) -> String {
         format!("{}#{id}", Routes::commentary(slug))

@@ -92,6 +92,8 @@ pub struct Commentary {
     pub draft: bool,
     /// Automatic glossary links in this article.
     pub autolink: bool,
+    /// `pdf:` in its front matter: a PDF or none, whatever `pdf.enabled` says.
+    pub pdf: Option<bool>,
     /// Free-form data for templates.
     pub extra: Yaml,
     /// Its language when not the default (`NAME.LANG.md`).
@@ -304,6 +306,7 @@ const COMMENTARY_KEYS: &[&str] = &[
     "slug",
     "draft",
     "autolink",
+    "pdf",
     "extra",
 ];
 const CORRECTION_KEYS: &[&str] = &["date", "text"];
@@ -484,6 +487,7 @@ pub fn parse_commentary_in(
     let slug = slug_key.unwrap_or_else(|| file_slug(path, lang));
     let draft = f.bool("draft").unwrap_or(false);
     let autolink = f.bool("autolink").unwrap_or(true);
+    let pdf = f.bool("pdf");
     let extra = f.map("extra").unwrap_or(Yaml::Null);
     let diags = by_position(f.diags);
     let (Some(title), Some(date)) = (title, date) else {
@@ -510,6 +514,7 @@ pub fn parse_commentary_in(
         source,
         draft,
         autolink,
+        pdf,
         extra,
         lang: lang.map(str::to_string),
     };

@@ -27,72 +27,40 @@ pub(super) fn norm(label: &str) -> String {
 /// Reports problems: (offset in the body, code, message).
 pub type Report<'r> = dyn FnMut(usize, Code, String) + 'r;
 
+/// The notes' numbers: by first reference in the text, then notes referenced from notes.
+pub(super) struct Numbering {
+    /// The definition of each label (the first, when defined twice).
+    by_label: HashMap<String, usize>,
+    /// The number of each definition that has one.
+    pub(super) number_of: HashMap<usize, usize>,
+    /// Definitions in number order.
+    pub(super) order: Vec<usize>,
+}
+
+impl Numbering {
+    /// The number of the note labelled `label`.
+    pub(super) fn of(&self, label: &str) -> Option<usize> {
+        self.by_label
+            .get(&norm(label))
+            .and_then(|d| self.number_of.get(d))
+            .copied()
+    }
+
+    /// The definition of the note labelled `label`.
+    pub(super) fn def(&self, label: &str) -> Option<usize> {
+        self.by_label.get(&norm(label)).copied()
+    }
+}
+
 /// Numbers the notes and writes the body's HTML and the notes list.
 pub fn render(
     main: Vec<Event<'_>>,
     defs: Vec<Def<'_>>,
     report: &mut Report,
 ) -> (String, Vec<Note>) {
-    let mut by_label: HashMap<String, usize> = HashMap::new();
-    for (i, d) in defs.iter().enumerate() {
-        let key = norm(&d.label);
-        if let std::collections::hash_map::Entry::Vacant(slot) = by_label.entry(key) {
-            slot.insert(i);
-        } else {
-            report(
-                d.offset,
-                codes::DUPLICATE_NOTE,
-                format!(
-                    "the note `[^{}]` is defined twice; keep one definition or rename one label",
-                    d.label
-                ),
-            );
-        }
-    }
-
-    // Numbering: text first, then notes referenced from notes, breadth first.
-    let mut number_of: HashMap<usize, usize> = HashMap::new();
-    let mut order: Vec<usize> = Vec::new();
-    let number = |label: &str, order: &mut Vec<usize>, number_of: &mut HashMap<usize, usize>| {
-        if let Some(&def) = by_label.get(&norm(label)) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = number_of.entry(def) {
-                order.push(def);
-                slot.insert(order.len());
-            }
-        }
-    };
-    for ev in &main {
-        if let Event::FootnoteReference(l) = ev {
-            number(l, &mut order, &mut number_of);
-        }
-    }
-    let mut i = 0;
-    while i < order.len() {
-        for ev in &defs[order[i]].events {
-            if let Event::FootnoteReference(l) = ev {
-                number(l, &mut order, &mut number_of);
-            }
-        }
-        i += 1;
-    }
-    for (i, d) in defs.iter().enumerate() {
-        if !number_of.contains_key(&i) && by_label.get(&norm(&d.label)) == Some(&i) {
-            report(
-                d.offset,
-                codes::UNUSED_NOTE,
-                format!(
-                    "the note `[^{}]` is never referenced; cite it with `[^{}]` in the text or remove it",
-                    d.label, d.label
-                ),
-            );
-        }
-    }
-    let num = |label: &str| {
-        by_label
-            .get(&norm(label))
-            .and_then(|d| number_of.get(d))
-            .copied()
-    };
+    let numbers = numbering(&main, &defs, report);
+    let num = |label: &str| numbers.of(label);
+    let (order, number_of) = (&numbers.order, &numbers.number_of);
 
     let mut refs = Refs::default();
     let sidenotes: HashMap<usize, Sidenote> = order
@@ -126,6 +94,69 @@ pub fn render(
         })
         .collect();
     (html, notes)
+}
+
+/// Numbers the notes, reporting duplicate and unused definitions.
+pub(super) fn numbering(main: &[Event<'_>], defs: &[Def<'_>], report: &mut Report) -> Numbering {
+    let mut by_label: HashMap<String, usize> = HashMap::new();
+    for (i, d) in defs.iter().enumerate() {
+        let key = norm(&d.label);
+        if let std::collections::hash_map::Entry::Vacant(slot) = by_label.entry(key) {
+            slot.insert(i);
+        } else {
+            report(
+                d.offset,
+                codes::DUPLICATE_NOTE,
+                format!(
+                    "the note `[^{}]` is defined twice; keep one definition or rename one label",
+                    d.label
+                ),
+            );
+        }
+    }
+
+    // Numbering: text first, then notes referenced from notes, breadth first.
+    let mut number_of: HashMap<usize, usize> = HashMap::new();
+    let mut order: Vec<usize> = Vec::new();
+    let number = |label: &str, order: &mut Vec<usize>, number_of: &mut HashMap<usize, usize>| {
+        if let Some(&def) = by_label.get(&norm(label)) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = number_of.entry(def) {
+                order.push(def);
+                slot.insert(order.len());
+            }
+        }
+    };
+    for ev in main {
+        if let Event::FootnoteReference(l) = ev {
+            number(l, &mut order, &mut number_of);
+        }
+    }
+    let mut i = 0;
+    while i < order.len() {
+        for ev in &defs[order[i]].events {
+            if let Event::FootnoteReference(l) = ev {
+                number(l, &mut order, &mut number_of);
+            }
+        }
+        i += 1;
+    }
+    for (i, d) in defs.iter().enumerate() {
+        if !number_of.contains_key(&i) && by_label.get(&norm(&d.label)) == Some(&i) {
+            report(
+                d.offset,
+                codes::UNUSED_NOTE,
+                format!(
+                    "the note `[^{}]` is never referenced; cite it with `[^{}]` in the text or remove it",
+                    d.label, d.label
+                ),
+            );
+        }
+    }
+    Numbering {
+        by_label,
+        number_of,
+        order,
+    }
 }
 
 /// Reference ids handed out so far, per note number.

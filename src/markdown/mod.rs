@@ -182,9 +182,8 @@ pub struct Rendered {
     pub works_cited: Vec<(String, String)>,
 }
 
-/// Renders one Markdown body.
-pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
-    let body = input.file.body();
+/// Pass 1: the body's events, with their source ranges.
+fn events<'a>(input: &'a Input<'a>) -> Vec<(Event<'a>, Range<usize>)> {
     let citing = input.sources.is_some();
     // An unresolved `[@key, …]` is a citation; the linker reads it back from the source.
     let callback = |link: BrokenLink<'a>| -> Option<(CowStr<'a>, CowStr<'a>)> {
@@ -192,10 +191,95 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         (citing && cite::parse(&src).is_some())
             .then_some((link.reference, CowStr::Borrowed(CITE_MARK)))
     };
-    let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
-    let events = merge_text(parser.into_offset_iter());
+    let parser =
+        Parser::new_with_broken_link_callback(input.file.body(), options(), Some(callback));
+    merge_text(parser.into_offset_iter())
+}
+
+/// A body written for print: Typst markup (see [`crate::pdf::markup`]).
+#[derive(Debug, Clone, Default)]
+pub struct Print {
+    /// The body's markup.
+    pub markup: String,
+    /// Where each top-level block starts: (offset in `markup`, offset in the body).
+    pub blocks: Vec<(usize, usize)>,
+    /// The works cited, as markup, in the style's order.
+    pub works_cited: Vec<String>,
+    /// Problems only print has (an image without alt text); the page's render reports the
+    /// others.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Renders one body for print, from the same passes as [`render`] (so its links, notes,
+/// numbers and citations are the page's): the linker keeps links and code blocks as events,
+/// and the result is Typst markup. Note labels start with `prefix`; link targets go through
+/// `url` (to make them absolute).
+pub fn render_print<'a>(input: &'a Input<'a>, prefix: &str, url: &dyn Fn(&str) -> String) -> Print {
     let mut linker = Linker::new(input);
-    for (ev, range) in events {
+    linker.print = true;
+    for (ev, range) in events(input) {
+        linker.event(ev, range);
+    }
+    let numbers = footnotes::numbering(&linker.out, &linker.defs, &mut |_, _, _| {});
+    // Citations in note order, as [`format_citations`] finds them in the notes' HTML.
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    let mut seen = HashSet::new();
+    for &d in &numbers.order {
+        for ev in &linker.defs[d].events {
+            if let Event::Html(h) = ev {
+                let mut rest: &str = h;
+                while let Some((id, after)) = next_placeholder(rest) {
+                    if seen.insert(id) {
+                        order.push((id, numbers.number_of[&d]));
+                    }
+                    rest = after;
+                }
+            }
+        }
+    }
+    let (by_id, works) = match input.sources {
+        Some(sources) if !order.is_empty() => {
+            formatted_citations(sources, &linker.cites, &linker.trim_period, &order)
+        }
+        _ => Default::default(),
+    };
+    let defs = &linker.defs;
+    let note = |label: &str| {
+        Some((
+            numbers.of(label)?,
+            defs[numbers.def(label)?].events.as_slice(),
+        ))
+    };
+    let cite = |id: usize| {
+        by_id
+            .get(&id)
+            .map(|h| crate::pdf::markup::from_html(h, url))
+    };
+    let resolve = crate::pdf::markup::Resolve {
+        note: &note,
+        cite: &cite,
+        url,
+    };
+    let (markup, map) = crate::pdf::markup::Writer::new(resolve, prefix).body(&linker.out);
+    let blocks = map
+        .into_iter()
+        .filter_map(|(at, block)| Some((at, *linker.blocks.get(block)?)))
+        .collect();
+    Print {
+        markup,
+        blocks,
+        works_cited: works
+            .iter()
+            .map(|(_, h)| crate::pdf::markup::from_html(h, url))
+            .collect(),
+        diags: linker.diags,
+    }
+}
+
+/// Renders one Markdown body.
+pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
+    let mut linker = Linker::new(input);
+    for (ev, range) in events(input) {
         linker.event(ev, range);
     }
     let Linker {
@@ -398,12 +482,28 @@ fn format_citations(
             rest = after;
         }
     }
+    let (by_id, works) = formatted_citations(sources, cites, trim_period, &order);
+    *html = replace_placeholders(html, &by_id);
+    for n in notes.iter_mut() {
+        n.html = replace_placeholders(&n.html, &by_id);
+    }
+    works
+}
+
+/// Formats the citations of `order` ((citation id, note number), in note order): their HTML
+/// by id, and the works cited.
+fn formatted_citations(
+    sources: &Sources,
+    cites: &[Vec<CiteItem>],
+    trim_period: &HashSet<usize>,
+    order: &[(usize, usize)],
+) -> (HashMap<usize, String>, Vec<(String, String)>) {
     let requests: Vec<(&[CiteItem], usize)> = order
         .iter()
         .filter_map(|&(id, note)| Some((cites.get(id)?.as_slice(), note)))
         .collect();
     let (formatted, works) = sources.format(&requests);
-    let by_id: HashMap<usize, String> = order
+    let by_id = order
         .iter()
         .map(|&(id, _)| id)
         .zip(formatted)
@@ -414,11 +514,7 @@ fn format_citations(
             (id, f)
         })
         .collect();
-    *html = replace_placeholders(html, &by_id);
-    for n in notes.iter_mut() {
-        n.html = replace_placeholders(&n.html, &by_id);
-    }
-    works
+    (by_id, works)
 }
 
 /// The first placeholder in `s`: its id and the text after it.
@@ -555,6 +651,12 @@ struct Linker<'i, 'a> {
     para_ids: Vec<String>,
     /// The marked block now open.
     open_para: Option<usize>,
+    /// Writing for print ([`render_print`]): links and code blocks stay events.
+    print: bool,
+    /// Print: where each top-level block of the text starts (body offsets).
+    blocks: Vec<usize>,
+    /// Print: images open, with where they start and whether they have alt text yet.
+    open_images: Vec<(usize, bool)>,
 }
 
 impl<'i, 'a> Linker<'i, 'a> {
@@ -589,6 +691,34 @@ impl<'i, 'a> Linker<'i, 'a> {
             made_refs: Vec::new(),
             para_ids: Vec::new(),
             open_para: None,
+            print: false,
+            blocks: Vec::new(),
+            open_images: Vec::new(),
+        }
+    }
+
+    /// Opens a link to glossary entry `entry`.
+    fn open_entry(&mut self, entry: usize) {
+        if self.print {
+            let url = self.input.glossary.urls[entry].clone();
+            self.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: CowStr::from(url),
+                title: CowStr::Borrowed(""),
+                id: CowStr::Borrowed(""),
+            }));
+        } else {
+            let open = self.open_tag(entry);
+            self.push(Event::Html(CowStr::from(open)));
+        }
+    }
+
+    /// Closes a link opened as HTML (or, for print, as an event).
+    fn close_entry(&mut self) {
+        if self.print {
+            self.push(Event::End(TagEnd::Link));
+        } else {
+            self.push(Event::Html(CowStr::Borrowed("</a>")));
         }
     }
 
@@ -656,6 +786,19 @@ impl<'i, 'a> Linker<'i, 'a> {
             }
             return;
         }
+        if self.print && self.depth == 0 && self.open_defs.is_empty() {
+            let block = match &ev {
+                Event::Start(Tag::FootnoteDefinition(_)) => false,
+                Event::Start(_) | Event::Rule | Event::Html(_) => true,
+                _ => false,
+            };
+            if block {
+                self.blocks.push(range.start);
+            }
+        }
+        if let (Some(img), Event::Text(t) | Event::Code(t)) = (self.open_images.last_mut(), &ev) {
+            img.1 |= !t.trim().is_empty();
+        }
         match ev {
             Event::Start(tag) => self.start(tag, range),
             Event::End(end) => self.end(end),
@@ -706,7 +849,8 @@ impl<'i, 'a> Linker<'i, 'a> {
                 let top = matches!(tag, Tag::Paragraph | Tag::BlockQuote(_))
                     && self.depth == 1
                     && self.open_defs.is_empty()
-                    && self.input.paragraph_ids;
+                    && self.input.paragraph_ids
+                    && !self.print;
                 self.push(Event::Start(tag));
                 if top {
                     let body = self.input.file.body();
@@ -775,6 +919,9 @@ impl<'i, 'a> Linker<'i, 'a> {
                 id,
             } => {
                 self.images += 1;
+                if self.print {
+                    self.open_images.push((range.start, false));
+                }
                 self.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: safe_url(dest_url, true),
@@ -815,19 +962,30 @@ impl<'i, 'a> Linker<'i, 'a> {
             }
             TagEnd::CodeBlock => {
                 if let Some((lang, code)) = self.code.take() {
-                    self.push(Event::Html(CowStr::from(highlight::code_block(
-                        &lang, &code,
-                    ))));
+                    if self.print {
+                        // Typst highlights it (the same syntaxes, another theme).
+                        let info = CowStr::from(lang);
+                        let kind = pulldown_cmark::CodeBlockKind::Fenced(info);
+                        self.push(Event::Start(Tag::CodeBlock(kind)));
+                        self.push(Event::Text(CowStr::from(code)));
+                        self.push(Event::End(TagEnd::CodeBlock));
+                    } else {
+                        self.push(Event::Html(CowStr::from(highlight::code_block(
+                            &lang, &code,
+                        ))));
+                    }
                 }
             }
             TagEnd::Link => match self.links.pop() {
-                Some(Open::Replaced | Open::Kept) => {
-                    self.push(Event::Html(CowStr::Borrowed("</a>")))
-                }
+                Some(Open::Replaced | Open::Kept) => self.close_entry(),
                 _ => self.push(Event::End(end)),
             },
             TagEnd::Image => {
                 self.images = self.images.saturating_sub(1);
+                if let Some((at, false)) = self.open_images.pop() {
+                    let msg = "this image has no alt text, which its PDF needs (PDF/UA, and readers who cannot see it); describe it between the brackets: `![what it shows](…)`".to_string();
+                    self.error(at, codes::PDF_ALT, msg);
+                }
                 self.push(Event::End(end));
             }
             other => self.push(Event::End(other)),
@@ -933,14 +1091,22 @@ impl<'i, 'a> Linker<'i, 'a> {
             self.error(range.start, codes::UNKNOWN_LINK, msg);
             // Render the text unlinked; the build fails anyway.
             self.links.push(Open::Kept);
-            self.push(Event::Html(CowStr::Borrowed("<a>")));
+            if self.print {
+                self.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::Borrowed(""),
+                    title: CowStr::Borrowed(""),
+                    id: CowStr::Borrowed(""),
+                }));
+            } else {
+                self.push(Event::Html(CowStr::Borrowed("<a>")));
+            }
             return;
         };
         self.linked[i] = true;
         self.explicit.insert(i);
         self.mention(i);
-        let open = self.open_tag(i);
-        self.push(Event::Html(CowStr::from(open)));
+        self.open_entry(i);
         if has_pothole {
             self.links.push(Open::Kept);
         } else {
@@ -1001,10 +1167,9 @@ impl<'i, 'a> Linker<'i, 'a> {
             self.linked[f.entry] = true;
             self.mention(f.entry);
             self.plain.push_str(&text[f.start..f.end]);
-            let open = self.open_tag(f.entry);
-            self.push(Event::Html(CowStr::from(open)));
+            self.open_entry(f.entry);
             self.push(Event::Text(CowStr::from(text[f.start..f.end].to_string())));
-            self.push(Event::Html(CowStr::Borrowed("</a>")));
+            self.close_entry();
             last = f.end;
         }
         if last == 0 {

@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open a browser once serving.
     pub open: bool,
+    /// Make PDFs too.
+    pub pdf: bool,
 }
 
 /// Folders and files whose changes trigger a rebuild.
@@ -228,7 +230,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
     watch_dirs(&mut watcher);
 
     let live = Arc::new(Live::default());
-    let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into()));
+    let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into())).pdf(opts.pdf);
     // The first build of a large site takes seconds: say how far it is.
     let progress = Arc::new(Progress::default());
     session.set_progress(Some(progress.clone()));

@@ -43,6 +43,9 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
         base_url: opts.base_url.clone(),
         editorial: opts.editorial,
         progress: Some(progress.clone()),
+        skip_pdf: false,
+        print_all: false,
+        pdf_stand_in: false,
     });
     let ticker = Ticker::start(progress);
     let mut report = pipeline.run(None, &mut sink);

@@ -152,6 +152,7 @@ impl<'a> Base<'a> {
             cite_html: &a.cite_html,
             jsonld: &a.jsonld,
             references: &a.references,
+            has_pdf: a.has_pdf,
         }
     }
 }
@@ -167,6 +168,8 @@ pub(super) struct ArticlePage<'b> {
     pub(super) cite_html: &'b str,
     pub(super) jsonld: &'b str,
     pub(super) references: &'b [String],
+    /// Whether it has a PDF.
+    pub(super) has_pdf: bool,
 }
 
 /// A commentary's rendered body: what its page shows besides the front matter.
@@ -244,6 +247,10 @@ pub(super) struct Article {
     pub(super) search: search::Terms,
     /// Its search document's file, kept with the memo (a full build writes it at once).
     pub(super) search_doc: Option<Vec<u8>>,
+    /// Its PDF's document, when it gets one (a full build drops it once typeset).
+    pub(super) pdf: Option<super::pdf::PdfDoc>,
+    /// Whether it has a PDF (its page links it).
+    pub(super) has_pdf: bool,
     pub(super) fp: ArticleFp,
 }
 

@@ -28,6 +28,7 @@ pub mod index;
 pub mod links;
 pub mod output;
 mod pages;
+pub mod pdf;
 pub mod pipeline;
 pub mod session;
 pub mod sources;

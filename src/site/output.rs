@@ -57,12 +57,20 @@ pub struct Changes {
     pub removed: Vec<String>,
 }
 
+/// The keys of the keyed files of a full build (its PDFs), in the output beside the marker:
+/// the next build copies a file whose key has not changed instead of making it again.
+pub const KEYS: &str = ".scholia-pdf-keys";
+
 /// A full build's output: a staging folder swapped in at the end.
 pub struct StagingSink {
     out: PathBuf,
     root: PathBuf,
     /// Whether to write at all (`check` without a folder writes nothing).
     staging: Option<Staging>,
+    /// The keyed files of the previous build in `out` (read once, when first asked).
+    previous: std::sync::OnceLock<HashMap<String, u64>>,
+    /// The keyed files of this build.
+    keys: Mutex<BTreeMap<String, u64>>,
 }
 
 impl StagingSink {
@@ -72,7 +80,42 @@ impl StagingSink {
             out: out.to_path_buf(),
             root: root.to_path_buf(),
             staging: None,
+            previous: Default::default(),
+            keys: Default::default(),
         }
+    }
+
+    /// Copies the previous build's file at `rel` into this one when its key is `key`.
+    fn reuse(&self, rel: &str, key: u64) -> bool {
+        let previous = self.previous.get_or_init(|| {
+            let text = std::fs::read_to_string(self.out.join(KEYS)).unwrap_or_default();
+            text.lines()
+                .filter_map(|l| {
+                    let (k, path) = l.split_once(' ')?;
+                    Some((path.to_string(), u64::from_str_radix(k, 16).ok()?))
+                })
+                .collect()
+        });
+        let Some(s) = &self.staging else {
+            return false;
+        };
+        if previous.get(rel) != Some(&key) {
+            return false;
+        }
+        match std::fs::read(self.out.join(rel)) {
+            Ok(bytes) if s.write(rel, &bytes).is_ok() => {
+                self.record(rel, key);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn record(&self, rel: &str, key: u64) {
+        self.keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string(), key);
     }
 }
 
@@ -89,15 +132,20 @@ impl Sink for StagingSink {
         Ok(())
     }
 
-    fn wants(&self, _: &str, _: Option<u64>) -> bool {
-        true
+    /// Every file, except a keyed one (a PDF) that the previous build made with the same
+    /// key: that one is copied from it.
+    fn wants(&self, rel: &str, key: Option<u64>) -> bool {
+        key.is_none_or(|k| !self.reuse(rel, k))
     }
 
     fn reuse(&self, rel: &str, _: u64, same: &dyn Fn(&[u8]) -> bool) -> bool {
         self.staging.as_ref().is_some_and(|s| s.reuse(rel, same))
     }
 
-    fn put(&self, rel: &str, _: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+    fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        if let Some(k) = key {
+            self.record(rel, k);
+        }
         match &self.staging {
             Some(s) => s.write(rel, &bytes),
             None => Ok(()),
@@ -106,7 +154,18 @@ impl Sink for StagingSink {
 
     fn finish(&mut self, ok: bool, _: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
         match self.staging.take() {
-            Some(s) if ok => s.commit().map(|()| Changes::default()),
+            Some(s) if ok => {
+                let keys =
+                    std::mem::take(&mut *self.keys.lock().unwrap_or_else(|p| p.into_inner()));
+                if !keys.is_empty() {
+                    let text: String = keys
+                        .iter()
+                        .map(|(p, k)| format!("{k:016x} {p}\n"))
+                        .collect();
+                    s.write(KEYS, text.as_bytes())?;
+                }
+                s.commit().map(|()| Changes::default())
+            }
             Some(s) => {
                 s.abort();
                 Ok(Changes::default())

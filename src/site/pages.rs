@@ -304,6 +304,7 @@ pub(super) fn commentary<'a>(
         cite_html,
         jsonld,
         references,
+        has_pdf,
     } = base.article(a, r);
     let alternates = base.alternates(&Routes::commentary(&c.slug), r);
     let page = out(Routes::commentary(&c.slug), "commentary.html", move || {
@@ -355,6 +356,7 @@ pub(super) fn commentary<'a>(
                 references: references.to_vec(),
             },
             jsonld: Value::from_safe_string(html::json_in_script(jsonld)),
+            pdf: has_pdf.then(|| routes.url(&Routes::commentary_pdf(&c.slug))),
             extra: c.extra.clone(),
         };
         context! { site => site.clone(), current_url => url, commentary => view }

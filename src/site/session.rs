@@ -71,11 +71,21 @@ impl Session {
                 base_url,
                 editorial: false,
                 progress: None,
+                // The preview makes PDFs only when asked (`serve --pdf`): see `pdf`.
+                skip_pdf: true,
+                print_all: false,
+                pdf_stand_in: false,
             }),
             sink: LiveSink::seeded(Dir(out.to_path_buf()), &root.join("site")),
             generation: 0,
             search_dirty: true,
         }
+    }
+
+    /// Makes PDFs too (`serve --pdf`).
+    pub fn pdf(mut self, on: bool) -> Session {
+        self.pipeline.skip_pdf(!on);
+        self
     }
 
     /// The folder the site is written to.

@@ -75,6 +75,8 @@ struct C {
     updated: Option<u32>,
     /// `corrections:`: (years after `date`, text, which may link entries).
     corrections: Vec<(u32, String)>,
+    /// `pdf:` in its front matter.
+    pdf: Option<bool>,
 }
 
 #[derive(Clone)]
@@ -128,6 +130,8 @@ struct Model {
     /// changes.
     cards: bool,
     autolink_all: bool,
+    /// `pdf.enabled`.
+    pdf: bool,
     not_found_template: Option<String>,
     counter: usize,
     /// A parties file beside no treaty (a warning), by its stem.
@@ -159,6 +163,7 @@ impl Model {
             cards: true,
             search: true,
             autolink_all: false,
+            pdf: true,
             not_found_template: None,
             counter: 0,
             orphan: None,
@@ -272,6 +277,7 @@ impl Model {
             notes: Vec::new(),
             updated: None,
             corrections,
+            pdf: rng.chance(20).then(|| rng.chance(50)),
         });
     }
 
@@ -567,11 +573,12 @@ impl Model {
                 }
             }
             18 => {
-                match rng.below(5) {
+                match rng.below(6) {
                     0 => self.paginate = 1 + rng.below(3),
                     1 => self.search = !self.search,
                     2 => self.autolink_all = !self.autolink_all,
                     3 => self.cards = !self.cards,
+                    4 => self.pdf = !self.pdf,
                     _ => self.title = format!("Review {}", self.fresh_name()),
                 }
                 "config".into()
@@ -650,12 +657,13 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}}}\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}}}\npdf:\n  enabled: {}\n",
                 self.title,
                 self.paginate,
                 self.search,
                 self.cards,
-                if self.autolink_all { "all" } else { "first" }
+                if self.autolink_all { "all" } else { "first" },
+                self.pdf
             ),
         );
         let list = |v: &[String]| {
@@ -679,6 +687,9 @@ impl Model {
             }
             if c.draft {
                 t.push_str("draft: true\n");
+            }
+            if let Some(p) = c.pdf {
+                t.push_str(&format!("pdf: {p}\n"));
             }
             let later =
                 |years: u32| format!("{:04}-{:02}-{:02}", c.date.0 + years, c.date.1, c.date.2);
@@ -829,9 +840,13 @@ fn write_site(
     changed
 }
 
+/// PDFs are on in the model's site, with their keys standing in for them: typesetting
+/// every PDF of every fresh build would make the test minutes long, and the key (a hash of
+/// everything the PDF is made from) is what decides whether a kept pipeline makes it again.
 fn opts(root: &Path) -> Options {
     Options {
         root: root.to_path_buf(),
+        pdf_stand_in: true,
         ..Options::default()
     }
 }
@@ -933,6 +948,8 @@ fn equivalence(seed: u64, steps: usize) {
     let mut b = Bench::new(seed);
     let mut history = Vec::new();
     let mut ok_runs = 0;
+    // PDFs (their keys) made in some step: the PDF pipeline is covered.
+    let mut pdfs = 0;
     for step in 0..steps {
         let what = if step == 0 {
             "first build".to_string()
@@ -960,6 +977,7 @@ fn equivalence(seed: u64, steps: usize) {
         let now = snapshot(&b.sink);
         if f.ok {
             ok_runs += 1;
+            pdfs += fresh.keys().filter(|k| k.ends_with(".pdf")).count();
             assert!(
                 now == fresh,
                 "outputs differ ({}): {}",
@@ -974,6 +992,7 @@ fn equivalence(seed: u64, steps: usize) {
             );
         }
     }
+    assert!(pdfs > 0, "no step made a PDF (seed {seed})");
     assert!(
         ok_runs * 2 > steps,
         "most steps must build (seed {seed}: {ok_runs} of {steps})"

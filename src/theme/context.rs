@@ -179,6 +179,8 @@ pub struct CommentaryView {
     pub cite: CiteView,
     /// Its link card (the Open Graph image); none with `cards: false`.
     pub card: Option<CardView>,
+    /// Its PDF's URL, when it has one.
+    pub pdf: Option<String>,
     /// Highwire Press tags for scholarly search engines.
     pub scholar: ScholarView,
     /// Its schema.org JSON-LD (`Article`), safe inside `<script type="application/ld+json">`.

@@ -37,6 +37,11 @@ pub fn i18n_files() -> Vec<(String, String)> {
     out
 }
 
+/// A file of the default theme (`pdf/commentary.typ`), as text.
+pub fn file(path: &str) -> Option<&'static str> {
+    DEFAULT.get_file(path).and_then(|f| f.contents_utf8())
+}
+
 /// The default theme's static files: (path in the output, bytes).
 pub fn static_files() -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();

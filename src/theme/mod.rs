@@ -29,6 +29,8 @@ pub struct Theme {
     dirs: Vec<PathBuf>,
     /// Folder of the theme on disk, if the site has one.
     theme_dir: Option<PathBuf>,
+    /// The site root, and how paths under it are shown.
+    roots: (PathBuf, PathBuf),
     base_url: String,
     /// The site root, and how its paths are shown (for the text files).
     root: (PathBuf, PathBuf),
@@ -141,6 +143,7 @@ impl Theme {
             origins,
             dirs,
             theme_dir: theme_on_disk.then_some(theme_dir),
+            roots: (root.to_path_buf(), shown_root.to_path_buf()),
             base_url: base_url.to_string(),
             root: (root.to_path_buf(), shown_root.to_path_buf()),
         })
@@ -233,6 +236,34 @@ impl Theme {
             Some(p) => Diagnostic::error(code, &p, e.line().unwrap_or(0), 1, msg),
             None => Diagnostic::global(code, msg),
         }
+    }
+
+    /// The PDF layout (`pdf/commentary.typ`): the site's `templates/`, then the theme's folder,
+    /// then the default theme's. Returns its text and its path as shown in messages.
+    pub fn pdf_template(&self) -> Result<(String, PathBuf), Diagnostic> {
+        let name = crate::pdf::TEMPLATE;
+        let site = self.dirs.first().map(|d| d.join(name));
+        let theme = self.theme_dir.as_ref().map(|d| d.join(name));
+        for path in site.iter().chain(&theme) {
+            if path.is_file() {
+                let rel = path.strip_prefix(&self.roots.0).unwrap_or(path);
+                let shown = crate::content::discover::shown(&self.roots.1, rel);
+                return std::fs::read_to_string(path)
+                    .map(|t| (t, shown))
+                    .map_err(|e| {
+                        Diagnostic::file(
+                            codes::IO,
+                            path,
+                            format!("cannot read the PDF template: {e}"),
+                        )
+                    });
+            }
+        }
+        let text = embedded::file(name).unwrap_or_default();
+        Ok((
+            text.to_string(),
+            PathBuf::from(format!("<default theme>/{name}")),
+        ))
     }
 
     /// Static files of the theme: (path in the output, bytes). The theme on disk if there is

@@ -24,7 +24,7 @@ fn human_diagnostics_show_the_line_with_a_caret_and_help() {
 4 │ sumary: x
   │ ^^^^^^
   │
-  = help: did you mean `summary`?; allowed keys: title, date, updated, corrections, authors, author, summary, tags, source, slug, draft, autolink, extra (put free-form data under `extra:`)
+  = help: did you mean `summary`?; allowed keys: title, date, updated, corrections, authors, author, summary, tags, source, slug, draft, autolink, pdf, extra (put free-form data under `extra:`)
 
 1 error found; see above
 "

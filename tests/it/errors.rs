@@ -31,7 +31,7 @@ fn every_error_is_reported_with_its_position() {
         [
             "error: content/commentaries/2013-06-08-sunnylands.md:1:1: the file does not start with front matter; start it with a `---` line, the YAML keys, and a closing `---` line",
             "error: content/commentaries/2014/2014-02-27-leading-group.md:3:7: `date`: `2014-02-30` is not a real date: February 2014 has 28 days",
-            "error: content/commentaries/2014/2014-02-27-leading-group.md:4:1: unknown key `titel`; did you mean `title`?; allowed keys: title, date, updated, corrections, authors, author, summary, tags, source, slug, draft, autolink, extra (put free-form data under `extra:`)",
+            "error: content/commentaries/2014/2014-02-27-leading-group.md:4:1: unknown key `titel`; did you mean `title`?; allowed keys: title, date, updated, corrections, authors, author, summary, tags, source, slug, draft, autolink, pdf, extra (put free-form data under `extra:`)",
             "error: content/glossary/bodies/nsa.md:3:9: `parent` names `dod`, which is not a glossary entry",
             "4 errors found; nothing was written",
         ]

@@ -14,6 +14,7 @@ mod cite;
 mod errors;
 mod languages;
 mod nginx;
+mod pdf;
 mod publish;
 mod robustness;
 mod search;

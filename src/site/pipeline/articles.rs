@@ -17,6 +17,8 @@ pub(super) struct Articles<'a> {
     /// The theme, when pages are written.
     pub(super) theme: Option<&'a Theme>,
     pub(super) sink: &'a dyn Sink,
+    /// What PDFs need, when this run makes them.
+    pub(super) pdf: Option<&'a PdfSetup>,
 }
 
 impl Articles<'_> {
@@ -89,6 +91,7 @@ impl Articles<'_> {
                 };
                 if let (Some(theme), false) = (self.theme, has_errors(&d)) {
                     d.extend(self.emit(theme, i, &mut a).err());
+                    d.extend(self.emit_pdf(&mut a));
                 }
                 if !self.keep && i >= FEED_LEN {
                     a.body = None;
@@ -111,13 +114,12 @@ impl Articles<'_> {
 
     /// Renders a commentary's Markdown.
     pub(super) fn render(&self, c: Cow<Commentary>, source: u64) -> Article {
-        let r = markdown::render(
-            &Input::new(&c.file, self.glossary, self.config, self.sources)
-                .written(c.date)
-                .article_autolink(c.autolink)
-                .editorial(self.opts.editorial)
-                .paragraph_ids(true),
-        );
+        let input = Input::new(&c.file, self.glossary, self.config, self.sources)
+            .written(c.date)
+            .article_autolink(c.autolink)
+            .editorial(self.opts.editorial)
+            .paragraph_ids(true);
+        let r = markdown::render(&input);
         let url = self.routes.url(&Routes::commentary(&c.slug));
         let summary = c
             .summary
@@ -147,6 +149,28 @@ impl Articles<'_> {
         if let Some(fonts) = self.fonts {
             diags.extend(card::check_commentary(fonts, &c));
         }
+        let pdf = self
+            .pdf
+            .filter(|_| PdfSetup::wanted(self.config, &c, self.opts.print_all))
+            .map(|setup| {
+                let site = PrintSite {
+                    config: self.config,
+                    routes: self.routes,
+                    setup,
+                };
+                let k: Vec<(Date, String)> = corrections
+                    .iter()
+                    .map(|k| (k.date, k.html.clone()))
+                    .collect();
+                let input = Input {
+                    editorial: false,
+                    ..input
+                };
+                let (doc, d) = site_pdf::print(&site, &input, &c, &k);
+                diags.extend(d);
+                doc
+            });
+        let has_pdf = pdf.is_some();
         if self.opts.editorial {
             // While the text is here (it is dropped below).
             diags.extend(claims::premature_in_force(&c, &self.glossary.entries));
@@ -162,7 +186,7 @@ impl Articles<'_> {
             ArticleFp {
                 source,
                 page: fp(&(
-                    (source, &url, &summary, &body, &corrections),
+                    (source, &url, &summary, &body, &corrections, has_pdf),
                     (&cite_html, &jsonld, &references),
                 )),
                 item: fp(&item),
@@ -195,6 +219,8 @@ impl Articles<'_> {
             search,
             search_doc: self.config.search.then_some(doc),
             diags,
+            pdf,
+            has_pdf,
             fp,
         }
     }
@@ -308,6 +334,31 @@ impl Articles<'_> {
             diags.extend(r.diags);
         }
         (out, links, diags)
+    }
+
+    /// Typesets commentary `a`'s PDF when the output wants it (its key changed).
+    pub(super) fn emit_pdf(&self, a: &mut Article) -> Vec<Diagnostic> {
+        let (Some(setup), Some(doc), false) = (self.pdf, &a.pdf, self.opts.print_all) else {
+            return Vec::new();
+        };
+        let rel = Routes::commentary_pdf(&a.c.slug);
+        let key = setup.key(doc);
+        let mut diags = Vec::new();
+        if self.sink.wants(&rel, Some(key)) {
+            let made = if self.opts.pdf_stand_in {
+                Ok(format!("{key:016x}\n").into_bytes())
+            } else {
+                setup.typeset(doc)
+            };
+            match made {
+                Ok(bytes) => diags.extend(self.sink.put(&rel, Some(key), bytes).err()),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if !self.keep {
+            a.pdf = None;
+        }
+        diags
     }
 
     /// Hands commentary `i`'s page and search document to the output, when it wants them.

@@ -28,6 +28,7 @@ use super::feeds::{self, FeedItem, FeedSite};
 use super::index::{self, EntrySearch, SearchFiles};
 use super::output::{Changes, Sink};
 use super::pages::{self, PageKind};
+use super::pdf::{self as site_pdf, PdfSetup, PrintSite};
 use super::sources as cite_site;
 use crate::citable;
 use crate::cite::Sources;
@@ -72,6 +73,13 @@ pub struct Options {
     pub editorial: bool,
     /// Where the run is, for a progress line.
     pub progress: Option<Arc<crate::progress::Progress>>,
+    /// Make no PDFs, whatever the configuration says (`serve` without `--pdf`).
+    pub skip_pdf: bool,
+    /// Render every commentary for print and typeset none on its own: `scholia pdf` takes
+    /// the documents from a kept pipeline ([`Pipeline::print_docs`]).
+    pub print_all: bool,
+    /// Tests: write each PDF's key in place of the PDF (the equivalence test compares keys).
+    pub pdf_stand_in: bool,
 }
 
 /// Pages and files a run produced, by kind.
@@ -217,6 +225,8 @@ struct Memo {
     content: ContentMemo,
     /// Per language, the default one first: glossary, pages, articles, terms.
     langs: Vec<LangMemo>,
+    /// What this run's PDFs need (read again every run: the template is one small file).
+    pdf: Option<PdfSetup>,
 }
 
 /// A site's pipeline: its options and what it keeps between runs.
@@ -272,6 +282,11 @@ impl Pipeline {
             memo: Memo::default(),
             canonical_root,
         }
+    }
+
+    /// Makes no PDFs (`true`), or those the configuration asks for.
+    pub fn skip_pdf(&mut self, skip: bool) {
+        self.opts.skip_pdf = skip;
     }
 
     /// Whether the configuration asks for a search index (as of the last run).
@@ -367,11 +382,31 @@ impl Pipeline {
             sources: sources_memo,
             theme,
             content: content_memo,
+            pdf: pdf_memo,
             ..
         } = &mut self.memo;
         let cm = config_memo.as_ref().expect("set by the config stage");
         let sm = sources_memo.as_ref().expect("set by the sources stage");
         let sources = &sm.sources;
+        // PDFs are set up once for the site (their template, fonts and options), before
+        // anything is written: a bad font stops the run.
+        let site_config = &cm.config;
+        let any_asks = || {
+            parts.iter().any(|p| {
+                p.commentaries
+                    .iter()
+                    .any(|(c, _)| c.pdf == Some(true))
+            })
+        };
+        *pdf_memo = match &theme.theme {
+            Some(t)
+                if self.opts.print_all
+                    || (!self.opts.skip_pdf && (site_config.pdf.enabled || any_asks())) =>
+            {
+                PdfSetup::load(&self.opts.root, site_config, t, &mut diags)
+            }
+            _ => None,
+        };
         if theme.theme.is_some() && !has_errors(&diags) {
             if let Err(d) = sink.begin() {
                 diags.push(d);
@@ -433,6 +468,7 @@ impl Pipeline {
                 fonts: cm.fonts.as_ref(),
                 theme: theme.theme.as_ref().filter(|_| writing),
                 sink: out,
+                pdf: pdf_memo.as_ref(),
             };
             let old = std::mem::take(kept_articles);
             let drafts = self.opts.drafts;
@@ -558,6 +594,22 @@ impl Pipeline {
             });
         }
         Some(SearchJob { parts })
+    }
+
+    /// The default language's commentaries' print documents, newest first, and what
+    /// typesets them: after a run of a kept pipeline with `print_all`.
+    pub fn print_docs(&self) -> Option<(&PdfSetup, Vec<&site_pdf::PdfDoc>)> {
+        let setup = self.memo.pdf.as_ref()?;
+        Some((
+            setup,
+            self.memo
+                .langs
+                .first()?
+                .articles
+                .iter()
+                .filter_map(|a| a.pdf.as_ref())
+                .collect(),
+        ))
     }
 
     /// The output files of the commentaries' search documents (the pages' own), which the

@@ -1,0 +1,263 @@
+//! PDF output: Typst, used as a library, typesets a commentary (or a collection of them) from
+//! Typst markup that [`markup`] writes out of the same rendered Markdown the page shows.
+//!
+//! A document is two sources: the generated `/main.typ` (the content, and a call to the
+//! template with the title block's values) and `/template.typ` (the theme's
+//! `pdf/commentary.typ`: page, fonts, title block, footer). Fonts are embedded in the binary
+//! (Libertinus Serif for text, DejaVu Sans Mono for code, from `typst-assets`) and a site adds
+//! its own with `pdf.fonts:`. Nothing here reads files but the configured fonts.
+
+pub mod document;
+pub mod markup;
+
+use crate::config::PdfStandard;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use typst::diag::{FileError, FileResult, Severity, Warned};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+/// The theme's layout file, relative to a theme or templates folder.
+pub const TEMPLATE: &str = "pdf/commentary.typ";
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+static EMBEDDED: LazyLock<Vec<Font>> = LazyLock::new(|| {
+    typst_assets::fonts()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect()
+});
+
+/// The fonts a document may use: the embedded ones, then the site's.
+pub struct Fonts {
+    fonts: Vec<Font>,
+    book: LazyHash<FontBook>,
+    /// Fingerprint of the site's font files (part of every PDF's key).
+    pub fp: u64,
+}
+
+impl Fonts {
+    /// The embedded fonts and the files given; returns the problems of each file that is not
+    /// a font: (path as given, message).
+    pub fn load(root: &Path, paths: &[PathBuf]) -> (Fonts, Vec<(PathBuf, String)>) {
+        let mut fonts = EMBEDDED.clone();
+        let mut problems = Vec::new();
+        let mut h = std::hash::DefaultHasher::new();
+        for p in paths {
+            match std::fs::read(root.join(p)) {
+                Ok(data) => {
+                    std::hash::Hash::hash(&data, &mut h);
+                    let found: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+                    if found.is_empty() {
+                        problems.push((
+                            p.clone(),
+                            "is not an OpenType or TrueType font; give a static .otf or .ttf file"
+                                .to_string(),
+                        ));
+                    }
+                    fonts.extend(found);
+                }
+                Err(e) => problems.push((p.clone(), format!("cannot be read: {e}"))),
+            }
+        }
+        let book = LazyHash::new(FontBook::from_fonts(&fonts));
+        let fp = std::hash::Hasher::finish(&h);
+        (Fonts { fonts, book, fp }, problems)
+    }
+
+    /// The embedded fonts only.
+    pub fn embedded() -> Fonts {
+        Fonts::load(Path::new("."), &[]).0
+    }
+
+    /// Whether some font has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
+    }
+}
+
+/// How to write the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// The standard to conform to.
+    pub standard: PdfStandard,
+}
+
+/// A problem Typst found: in the generated source (`main`, with a byte range into it) or in
+/// the template.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// Whether it is in the generated source (else in the template or nowhere).
+    pub in_main: bool,
+    /// Byte range in its file, when known.
+    pub range: Option<Range<usize>>,
+    /// Line (1-based) in the template, when it is there.
+    pub template_line: Option<usize>,
+    /// Typst's message, with its hints.
+    pub message: String,
+}
+
+struct Doc<'a> {
+    main: Source,
+    template: Source,
+    fonts: &'a Fonts,
+    today: Option<Datetime>,
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("a fixed path is valid"),
+    )
+    .intern()
+}
+
+static MAIN: LazyLock<FileId> = LazyLock::new(|| file_id("/main.typ"));
+static TEMPLATE_ID: LazyLock<FileId> = LazyLock::new(|| file_id("/template.typ"));
+
+impl World for Doc<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.fonts.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if id == self.template.id() {
+            Ok(self.template.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, _: FileId) -> FileResult<Bytes> {
+        // Documents read no files: images are not embedded (their alt text stands in).
+        Err(FileError::AccessDenied)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+/// Typesets `main` (which imports `/template.typ`) into a PDF.
+pub fn compile(
+    main: &str,
+    template: &str,
+    fonts: &Fonts,
+    opts: Options,
+    ident: &str,
+) -> Result<Vec<u8>, Vec<Problem>> {
+    let doc = Doc {
+        main: Source::new(*MAIN, main.to_string()),
+        template: Source::new(*TEMPLATE_ID, template.to_string()),
+        fonts,
+        today: None,
+    };
+    // Typst recurses deeply (layout, realisation): on a pool thread's stack a long commentary
+    // overflowed it (a debug build of a 1,000-commentary corpus aborted), so each document is
+    // typeset on a thread of its own with a large stack (reserved, not touched, until used).
+    // A panic there (Typst can panic on input it does not expect) must not take the build
+    // down with it, nor leave a broken file: it is reported like any other problem.
+    let run = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("typst".into())
+            .stack_size(STACK)
+            .spawn_scoped(s, || typeset(&doc, opts, ident))
+            .map_err(|e| Box::new(e.to_string()) as Box<dyn std::any::Any + Send>)
+            .and_then(|t| t.join())
+    });
+    run.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown");
+        Err(vec![Problem {
+            in_main: false,
+            range: None,
+            template_line: None,
+            message: format!("the typesetter failed ({why})"),
+        }])
+    })
+}
+
+/// The stack of a typesetting thread.
+const STACK: usize = 256 << 20;
+
+fn typeset(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
+    {
+        let Warned { output, .. } = typst::compile::<PagedDocument>(doc);
+        let paged = output.map_err(|e| problems(doc, &e))?;
+        let standards = match opts.standard {
+            PdfStandard::Ua1 => vec![typst_pdf::PdfStandard::Ua_1],
+            PdfStandard::A2a => vec![typst_pdf::PdfStandard::A_2a],
+            PdfStandard::None => vec![],
+        };
+        let pdf_opts = typst_pdf::PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some("Scholia".to_string())),
+            standards: typst_pdf::PdfStandards::new(&standards).map_err(|e| {
+                vec![Problem {
+                    in_main: false,
+                    range: None,
+                    template_line: None,
+                    message: e.message().to_string(),
+                }]
+            })?,
+            ..Default::default()
+        };
+        typst_pdf::pdf(&paged, &pdf_opts).map_err(|e| problems(doc, &e))
+    }
+}
+
+fn problems(doc: &Doc, errors: &[typst::diag::SourceDiagnostic]) -> Vec<Problem> {
+    let mut seen = HashMap::new();
+    errors
+        .iter()
+        .filter(|e| e.severity == Severity::Error)
+        .filter_map(|e| {
+            let id = e.span.id();
+            let range = doc.range(e.span);
+            let template_line = (id == Some(doc.template.id()))
+                .then_some(range.as_ref())
+                .flatten()
+                .and_then(|r| doc.template.lines().byte_to_line(r.start))
+                .map(|l| l + 1);
+            let mut message = e.message.to_string();
+            for h in &e.hints {
+                message.push_str("; ");
+                message.push_str(&h.v);
+            }
+            // The same message at the same place once.
+            seen.insert((message.clone(), range.clone()), ())
+                .is_none()
+                .then_some(Problem {
+                    in_main: id == Some(doc.main.id()),
+                    range,
+                    template_line,
+                    message,
+                })
+        })
+        .collect()
+}
