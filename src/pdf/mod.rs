@@ -174,19 +174,13 @@ pub fn compile(
         fonts,
         today: None,
     };
-    // Typst recurses deeply (layout, realisation): on a pool thread's stack a long commentary
-    // overflowed it (a debug build of a 1,000-commentary corpus aborted), so each document is
-    // typeset on a thread of its own with a large stack (reserved, not touched, until used).
-    // A panic there (Typst can panic on input it does not expect) must not take the build
-    // down with it, nor leave a broken file: it is reported like any other problem.
-    let run = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("typst".into())
-            .stack_size(STACK)
-            .spawn_scoped(s, || typeset(&doc, opts, ident))
-            .map_err(|e| Box::new(e.to_string()) as Box<dyn std::any::Any + Send>)
-            .and_then(|t| t.join())
-    });
+    // Typed in place, on the rayon worker that asked: Typst's own parallel work uses the same
+    // pool, so parking the worker to wait for another thread could starve that work (a
+    // thread per document hung the demo's build). The deep recursion of layout is served by
+    // the pool's stack size instead (see `STACK`, set by the binary).
+    // A panic (Typst can panic on input it does not expect) must not take the build down
+    // with it, nor leave a broken file: it is reported like any other problem.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| typeset(&doc, opts, ident)));
     run.unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<String>()
@@ -202,8 +196,10 @@ pub fn compile(
     })
 }
 
-/// The stack of a typesetting thread.
-const STACK: usize = 256 << 20;
+/// The stack each worker thread gets (the binary sets it for rayon's pool): Typst recurses
+/// deeply in layout, and a long commentary overflowed the default 2 MB in a debug build of a
+/// 1,000-commentary corpus. Reserved, not touched, until used.
+pub const STACK: usize = 64 << 20;
 
 fn typeset(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
     {

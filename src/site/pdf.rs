@@ -48,7 +48,11 @@ impl PdfSetup {
             }
         };
         // The site's `fonts:` (shared with the link cards) and then `pdf.fonts`.
-        let shared: Vec<PathBuf> = config.fonts.iter().map(|f| PathBuf::from(&f.path)).collect();
+        let shared: Vec<PathBuf> = config
+            .fonts
+            .iter()
+            .map(|f| PathBuf::from(&f.path))
+            .collect();
         let paths: Vec<PathBuf> = shared
             .iter()
             .cloned()

@@ -392,11 +392,9 @@ impl Pipeline {
         // anything is written: a bad font stops the run.
         let site_config = &cm.config;
         let any_asks = || {
-            parts.iter().any(|p| {
-                p.commentaries
-                    .iter()
-                    .any(|(c, _)| c.pdf == Some(true))
-            })
+            parts
+                .iter()
+                .any(|p| p.commentaries.iter().any(|(c, _)| c.pdf == Some(true)))
         };
         *pdf_memo = match &theme.theme {
             Some(t)
