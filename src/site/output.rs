@@ -57,9 +57,10 @@ pub struct Changes {
     pub removed: Vec<String>,
 }
 
-/// The keys of the keyed files of a full build (its PDFs), in the output beside the marker:
-/// the next build copies a file whose key has not changed instead of making it again.
-pub const KEYS: &str = ".scholia-pdf-keys";
+/// The keys of the keyed files of a full build (its PDFs and link cards), in the output
+/// beside the marker: the next build takes a file whose key has not changed from the output
+/// it replaces (a hard link) instead of making it again.
+pub const KEYS: &str = ".scholia-keys";
 
 /// A full build's output: a staging folder swapped in at the end.
 pub struct StagingSink {
@@ -102,13 +103,11 @@ impl StagingSink {
         if previous.get(rel) != Some(&key) {
             return false;
         }
-        match std::fs::read(self.out.join(rel)) {
-            Ok(bytes) if s.write(rel, &bytes).is_ok() => {
-                self.record(rel, key);
-                true
-            }
-            _ => false,
+        let taken = s.reuse(rel, &|_| true);
+        if taken {
+            self.record(rel, key);
         }
+        taken
     }
 
     fn record(&self, rel: &str, key: u64) {

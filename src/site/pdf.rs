@@ -7,8 +7,8 @@
 //! the site's font files and the standard. `serve` (a [`LiveSink`](super::output::LiveSink))
 //! skips a PDF whose key is the one already served. A full build writes a fresh staging
 //! folder, so until the persistent cache exists (issue 18) the previous build's output is the
-//! cache: [`StagingSink`](super::output::StagingSink) reads `.scholia-pdf-keys` (each PDF's
-//! path and key, written beside the PDFs in the output) and, when a key matches, copies the
+//! cache: [`StagingSink`](super::output::StagingSink) reads `.scholia-keys` (each PDF's
+//! path and key, written beside the PDFs in the output) and, when a key matches, hard-links the
 //! previous PDF instead of typesetting it again.
 
 use crate::codes;

@@ -657,12 +657,15 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}}}\npdf:\n  enabled: {}\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}}}\nfonts: [\"{}\"]\npdf:\n  enabled: {}\n",
                 self.title,
                 self.paginate,
                 self.search,
                 self.cards,
                 if self.autolink_all { "all" } else { "first" },
+                // The Chinese translations need a font with Han letters for
+                // their PDFs (an error without one) and cards.
+                concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/demo/ScholiaDemoHanSans-Regular.otf"),
                 self.pdf
             ),
         );
