@@ -37,7 +37,7 @@ pub fn citation(e: &Entry) -> String {
 
 /// The parties source as a link: a URL, or a key of the bibliography (its work and its item
 /// on the sources page); anything else is shown as written.
-fn source(text: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
+fn source(text: &str, lang: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
     let key = text.trim_start_matches('@');
     if let Some((_, rest)) = text.split_once("://") {
         // The host names the source well enough in a sentence; the link has the rest.
@@ -49,7 +49,7 @@ fn source(text: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
         }
     } else if sources.contains(key) {
         let work = sources
-            .bibliography(&[key])
+            .bibliography(lang, &[key])
             .into_iter()
             .next()
             .map(|(_, html)| Value::from_safe_string(html));
@@ -68,7 +68,13 @@ fn source(text: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
 }
 
 /// The treaty view of an entry; `states` are the states of interest.
-pub fn view(e: &Entry, states: &[String], sources: &Sources, routes: &Routes) -> TreatyView {
+pub fn view(
+    e: &Entry,
+    states: &[String],
+    lang: &str,
+    sources: &Sources,
+    routes: &Routes,
+) -> TreatyView {
     let parties = e.record.parties.as_ref();
     let date = as_of(e);
     let status = date.map(|d| {
@@ -85,7 +91,7 @@ pub fn view(e: &Entry, states: &[String], sources: &Sources, routes: &Routes) ->
                 .record
                 .parties_source
                 .as_deref()
-                .map(|s| source(s, sources, routes)),
+                .map(|s| source(s, lang, sources, routes)),
         }
     });
     let rows = parties
