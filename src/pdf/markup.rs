@@ -67,6 +67,8 @@ pub struct Writer<'r> {
     prefix: String,
     /// Inside a code block: its language and text so far.
     code: Option<(String, String)>,
+    /// Depth of the last heading written (0 before the first).
+    heading: u8,
 }
 
 /// Where each top-level block starts in the markup: (markup offset, index of the block).
@@ -80,6 +82,7 @@ impl<'r> Writer<'r> {
             shown: HashSet::new(),
             prefix: prefix.to_string(),
             code: None,
+            heading: 0,
         }
     }
 
@@ -195,6 +198,11 @@ impl<'r> Writer<'r> {
                     HeadingLevel::H5 => 4,
                     HeadingLevel::H6 => 5,
                 };
+                // PDF/UA wants the first heading at level 1 and no level skipped: a body
+                // whose sections start at `###`, or jump from `##` to `####`, is fine on the
+                // web page but must be closed up here.
+                let level = level.min(self.heading + 1);
+                self.heading = level;
                 out.push_str(&format!("#heading(depth: {level})["));
             }
             Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),

@@ -353,3 +353,31 @@ fn a_collection_has_a_cover_contents_and_each_commentary_newest_first_or_as_name
         r.stderr
     );
 }
+
+#[test]
+fn sections_that_start_below_the_top_level_or_skip_one_still_make_an_accessible_pdf() {
+    // PDF/UA-1 (the default) wants the first heading at level 1 and no level skipped; the
+    // web page takes `###` first or `##` then `#####` as written.
+    let site = Site::fixture("pdf");
+    site.write(
+        "content/commentaries/2020-02-01-deep.md",
+        "---\ntitle: Deep sections\ndate: 2020-02-01\n---\n\nOpening.\n\n### Background\n\nText.\n\n##### Detail\n\nMore.\n\n## Outlook\n\nEnd.\n",
+    );
+    site.build_ok(&[]);
+    let pdf = site.out("commentaries/deep/deep.pdf");
+    let t = squash(&text(&pdf));
+    for h in ["Background", "Detail", "Outlook", "End."] {
+        assert!(t.contains(h), "{h} in {t}");
+    }
+    // The tagged structure: levels closed up, Detail under Background, Outlook at the top.
+    let headings: Vec<String> = tool("pdfinfo", &["-struct"], &pdf)
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('H') && l.contains('"'))
+        .map(|l| l.split(" (").next().unwrap_or(l).to_string())
+        .collect();
+    assert_eq!(
+        headings,
+        [r#"H1 "Background""#, r#"H2 "Detail""#, r#"H1 "Outlook""#]
+    );
+}
