@@ -295,6 +295,7 @@ pub(super) fn commentary<'a>(
     let site = base.site(r);
     let routes = base.routes(r);
     let config = base.config(r);
+    let text = base.text(r);
     let ArticlePage {
         c,
         url,
@@ -344,6 +345,7 @@ pub(super) fn commentary<'a>(
                     authors: &c.authors,
                     date: c.date,
                     site: &config.title,
+                    text,
                 }
                 .alt(),
             }),

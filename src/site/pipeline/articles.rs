@@ -14,6 +14,8 @@ pub(super) struct Articles<'a> {
     pub(super) base: &'a Base<'a>,
     /// The link cards' fonts, when cards are on.
     pub(super) fonts: Option<&'a card::Fonts>,
+    /// The theme's text in the commentaries' language (for the cards' dates).
+    pub(super) text: &'a crate::theme::i18n::Text,
     /// The theme, when pages are written.
     pub(super) theme: Option<&'a Theme>,
     pub(super) sink: &'a dyn Sink,
@@ -393,6 +395,7 @@ impl Articles<'_> {
                 authors: &a.c.authors,
                 date: a.c.date,
                 site: &self.config.title,
+                text: self.text,
             };
             let rel = Routes::commentary_file(&a.c.slug, card::FILE);
             let key = card.key(fonts);

@@ -131,15 +131,25 @@ pub(super) fn split<'f>(
         .filter(|(c, _)| c.lang.is_none())
         .map(|(c, _)| (c.file.path.with_extension(""), c.slug.clone()))
         .collect();
+    // Glossary originals by slug, for a translation filed with the wrong kind of content.
+    let entry_originals: HashMap<&str, &Entry> = loaded
+        .entries
+        .iter()
+        .filter(|(e, _)| e.lang.is_none())
+        .map(|(e, _)| (e.slug.as_str(), &**e))
+        .collect();
     for (mut c, f) in std::mem::take(&mut loaded.commentaries) {
-        if let Some(l) = &c.lang {
+        if let Some(l) = c.lang.clone() {
             let base = c.file.path.with_extension("");
-            let original = base
-                .to_str()
-                .and_then(|s| s.strip_suffix(&format!(".{l}")))
-                .and_then(|s| originals.get(Path::new(s)));
+            let stem = base.to_str().and_then(|s| s.strip_suffix(&format!(".{l}")));
+            let original = stem.and_then(|s| originals.get(Path::new(s)));
             if let Some(slug) = original.filter(|s| **s != c.slug) {
                 c.to_mut().slug = slug.clone();
+            }
+            if original.is_none() {
+                if let Some(e) = entry_originals.get(c.slug.as_str()) {
+                    diags.push(mismatch(&c.file.path, "commentary", e, &l));
+                }
             }
         }
         if let Some(i) = at(&c.lang) {
@@ -182,7 +192,12 @@ pub(super) fn split<'f>(
                         .entries
                         .push((Cow::Owned(overlay(e, t)), fp(&(f, tf, code))));
                 }
-                _ => out[i].entries.push((e.clone(), *f)),
+                Some((t, _)) => {
+                    used.insert(&t.slug);
+                    diags.push(mismatch(&t.file.path, t.kind.as_str(), e, code));
+                    out[i].entries.push((e.clone(), *f));
+                }
+                None => out[i].entries.push((e.clone(), *f)),
             }
         }
         for (t, f) in mine
@@ -201,6 +216,34 @@ pub(super) fn split<'f>(
         .filter(|(e, _)| e.lang.is_none())
         .collect();
     out
+}
+
+/// The error for a translation (a `kind`, at `path`) whose original, `original`, is another
+/// kind of content: it would otherwise be a page of its own, silently unlinked from it.
+fn mismatch(path: &Path, kind: &str, original: &Entry, code: &str) -> Diagnostic {
+    let name = original
+        .file
+        .path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let beside = original
+        .file
+        .path
+        .with_file_name(format!("{name}.{code}.md"));
+    Diagnostic::error(
+        codes::TRANSLATION_KIND,
+        path,
+        1,
+        1,
+        format!(
+            "this {kind} translation has the name of the {} `{}` ({}), which is not a {kind}; a translation is a version of the same kind of content: move it beside its original ({}), or rename it",
+            original.kind.as_str(),
+            original.slug,
+            original.file.path.display(),
+            beside.display()
+        ),
+    )
 }
 
 /// An entry in a translation's language: the translation's names, summary, `autolink`,
