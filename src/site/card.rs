@@ -325,12 +325,7 @@ fn names(authors: &[String], text: &Text) -> String {
 impl Card<'_> {
     /// The date as the commentary's pages show it.
     fn date_text(&self) -> String {
-        i18n::format_date(
-            self.text,
-            self.date.year.into(),
-            self.date.month.into(),
-            self.date.day.into(),
-        )
+        i18n::local_date(self.text, self.date)
     }
 
     fn texts(&self) -> [String; 4] {

@@ -104,6 +104,21 @@ impl PageOut<'_> {
     }
 }
 
+/// The text scholia.js writes, for `site.script_text`: the `js_` keys (plural forms
+/// included) without the prefix, and the language, whose plural rules the script applies.
+fn script_text(text: &crate::theme::i18n::Text) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = text
+        .iter()
+        .filter_map(|(k, v)| {
+            let key = k
+                .strip_prefix("js_")
+                .or((k == "lang").then_some(k.as_str()))?;
+            Some((key.to_string(), serde_json::Value::from(v.as_str())))
+        })
+        .collect();
+    html::json_in_script(&serde_json::Value::Object(map).to_string())
+}
+
 /// The `site` value every template sees.
 pub(super) fn site_view(
     config: &crate::config::SiteConfig,
@@ -119,6 +134,7 @@ pub(super) fn site_view(
         language: config.language.clone(),
         dir: crate::lang::dir(&config.language),
         text: text.clone(),
+        script_text: script_text(text),
         extra: config.extra.clone(),
         pages: pages
             .iter()
@@ -508,6 +524,8 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 .into_iter()
                 .map(|(f, linked)| FactView {
                     label: f.label,
+                    key: f.label.to_lowercase().replace(' ', "_"),
+                    date: f.date.map(Into::into),
                     url: match f.link {
                         Some(FactLink::External(u)) => Some(u),
                         _ => linked.map(str::to_string),

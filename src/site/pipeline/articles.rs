@@ -128,7 +128,7 @@ impl Articles<'_> {
             .clone()
             .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
         let (search, doc) = if self.config.search {
-            index::commentary(&c, &url, &summary, &r)
+            index::commentary(&c, &url, &summary, &r, self.text)
         } else {
             Default::default()
         };
