@@ -470,6 +470,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
     let site = base.site(r);
     let routes = base.routes(r);
     let sources = base.sources(r);
+    let text = base.text(r);
     let this = entry_ref(ctx, i, r);
     let rendered = ctx.entry_render(i, r);
     let facts: Vec<(crate::glossary::Fact, Option<&str>)> = ctx
@@ -542,7 +543,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     date: h.date.into(),
                     sentence: sentence.to_string(),
                     status: status::card_on(e, h.date, states)
-                        .map(|_| status::summary_on(e, h.date, states)),
+                        .map(|_| status::summary_on_in(e, h.date, states, text)),
                 })
                 .collect(),
             jsonld: Value::from_safe_string(html::json_in_script(&citable::entry_jsonld(
@@ -551,8 +552,9 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 this.summary,
             ))),
             extra: e.extra.clone(),
-            treaty: (e.kind == Kind::Treaty).then(|| treaty::view(e, states, sources, routes)),
-            diagram: bodies::diagram(e, &relations, |j| {
+            treaty: (e.kind == Kind::Treaty)
+                .then(|| treaty::view(e, states, sources, routes, text)),
+            diagram: bodies::diagram(e, &relations, text, |j| {
                 let (_, x, u) = related_bodies
                     .iter()
                     .find(|(k, _, _)| *k == j)
@@ -561,7 +563,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
             }),
             events: timeline::entry_events(e, url, states)
                 .iter()
-                .map(timeline::view)
+                .map(|ev| timeline::view(ev, text))
                 .collect(),
         };
         let current_url = routes.url(&path);
@@ -575,6 +577,7 @@ fn timeline_page<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'
     let site = base.site(r);
     let routes = base.routes(r);
     let states = &base.config(r).states;
+    let text = base.text(r);
     let headlines: Vec<super::ctx::Headline> = (0..ctx.article_count(r))
         .map(|i| ctx.headline(i, r))
         .collect();
@@ -589,8 +592,8 @@ fn timeline_page<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'
         for (e, url) in &entries {
             events.extend(timeline::entry_events(e, url, states));
         }
-        let years = timeline::by_year(&timeline::newest_first(events));
-        let chart = timeline::overview(&years);
+        let years = timeline::by_year(&timeline::newest_first(events), text);
+        let chart = timeline::overview(&years, text);
         let current_url = routes.url(&path);
         context! { site => site.clone(), current_url, years, chart }
     })

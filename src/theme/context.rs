@@ -458,7 +458,7 @@ pub struct DiagramView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RelationView {
     /// `Part of`, `Predecessors`, `Successor` or `Parts`.
-    pub relation: &'static str,
+    pub relation: String,
     /// The bodies, linked.
     pub bodies: Vec<Link>,
 }

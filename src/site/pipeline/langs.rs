@@ -131,12 +131,14 @@ pub(super) fn split<'f>(
         .filter(|(c, _)| c.lang.is_none())
         .map(|(c, _)| (c.file.path.with_extension(""), c.slug.clone()))
         .collect();
-    // Glossary originals by slug, for a translation filed with the wrong kind of content.
+    // Glossary originals by file name, for a commentary translation filed with the wrong
+    // kind of content (by file name: a commentary may share an entry's slug, as
+    // `2014-09-01-cac.zh.md` does `cac.md`'s, but not its file name).
     let entry_originals: HashMap<&str, &Entry> = loaded
         .entries
         .iter()
         .filter(|(e, _)| e.lang.is_none())
-        .map(|(e, _)| (e.slug.as_str(), &**e))
+        .filter_map(|(e, _)| Some((e.file.path.file_stem()?.to_str()?, &**e)))
         .collect();
     for (mut c, f) in std::mem::take(&mut loaded.commentaries) {
         if let Some(l) = c.lang.clone() {
@@ -146,8 +148,9 @@ pub(super) fn split<'f>(
             if let Some(slug) = original.filter(|s| **s != c.slug) {
                 c.to_mut().slug = slug.clone();
             }
+            let name = stem.and_then(|s| Path::new(s).file_name()?.to_str());
             if original.is_none() {
-                if let Some(e) = entry_originals.get(c.slug.as_str()) {
+                if let Some(e) = name.and_then(|n| entry_originals.get(n)) {
                     diags.push(mismatch(&c.file.path, "commentary", e, &l));
                 }
             }
