@@ -229,6 +229,9 @@ pub(super) struct ArticleFp {
 pub(super) struct Article {
     /// Front matter; the file text is dropped after rendering.
     pub(super) c: Commentary,
+    /// Its date as its search document says it, in the language's text then: a kept
+    /// article whose date now reads otherwise (an edited i18n file) is rendered again.
+    pub(super) date_shown: String,
     pub(super) url: String,
     pub(super) summary: String,
     pub(super) mentions: Vec<Mention>,

@@ -78,6 +78,8 @@ impl Articles<'_> {
                     Some(a)
                         if !reach.all
                             && a.fp.source == f
+                            && a.date_shown
+                                == crate::theme::i18n::local_date(self.text, c.date)
                             && (reach.changed.is_empty()
                                 || !(reach.touched.hits(&a.mentions, &c.file.text)
                                     || reach.touched.hits(&a.correction_links, ""))) =>
@@ -204,6 +206,7 @@ impl Articles<'_> {
         let mut c = c.into_owned();
         c.file.text = String::new();
         Article {
+            date_shown: crate::theme::i18n::local_date(self.text, c.date),
             c,
             url,
             summary,
