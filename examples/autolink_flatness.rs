@@ -46,6 +46,7 @@ fn time_render(commentaries: &[Commentary], glossary: &Glossary) -> (Duration, u
                     sanitize: false,
                     editorial: false,
                     sources: None,
+                    lang: "en",
                     paragraph_ids: false,
                     written: None,
                     states: &[],

@@ -369,10 +369,10 @@ mod tests {
         let (sources, d) = Sources::load(&[], StyleChoice::Bundled(DEFAULT_STYLE));
         assert!(d.is_empty(), "{d:?}");
         let authors = ["Ada Lee".to_string(), "Bo Chen".to_string()];
-        let html = sources.format_work(&entry(&work(&authors)).unwrap());
+        let html = sources.format_work("en", &entry(&work(&authors)).unwrap());
         // Braces are hayagriva's verbatim marks: they keep the case and do not show.
         assert_eq!(html, "Ada Lee, and Bo Chen. “Order &amp; its 100% &lt;discontents&gt;.” Citable Review, May 1, 2020. <a href=\"https://example.org/review/commentaries/order/\">https://example.org/review/commentaries/order/</a>.");
-        let html = sources.format_work(&entry(&work(&[])).unwrap());
+        let html = sources.format_work("en", &entry(&work(&[])).unwrap());
         assert!(html.contains("Citable Review"), "{html}");
     }
 }

@@ -15,8 +15,8 @@ use crate::html::escape_into;
 use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
-    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, Style, TextDecoration,
-    ToFormatting, VerticalAlign,
+    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, Style,
+    TextDecoration, ToFormatting, VerticalAlign,
 };
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
@@ -140,16 +140,21 @@ pub struct Sources {
     engine: OnceLock<Engine>,
     /// The bundled style to decode when `engine` is first needed.
     style_name: String,
-    works: OnceLock<Works>,
+    /// The bibliography formatted in each locale asked for (computed once per locale).
+    works: Mutex<HashMap<Option<LocaleCode>, Arc<Works>>>,
+    /// The locale files decoded for each locale asked for.
+    locales: Mutex<HashMap<Option<LocaleCode>, Arc<[Locale]>>>,
     /// Every key, in file order.
     keys: Vec<String>,
     /// Each key's place in `keys`.
     index: HashMap<String, usize>,
     origin: HashMap<String, Origin>,
-    /// Items formatted in a situation ([`memo`]), `None` when no sequence of one work
-    /// reaches it.
-    items: Mutex<HashMap<memo::Key, Option<Arc<ItemHtml>>>>,
+    /// Items formatted in a situation ([`memo`]) and a locale, `None` when no sequence of
+    /// one work reaches it.
+    items: Mutex<ItemMemo>,
 }
+
+type ItemMemo = HashMap<(Option<LocaleCode>, memo::Key), Option<Arc<ItemHtml>>>;
 
 /// One item of a citation as HTML, and whether the citation's suffix follows it when it
 /// is the last (hayagriva leaves it out after text that already ends with it).
@@ -283,7 +288,8 @@ impl Sources {
             library,
             engine,
             style_name,
-            works: OnceLock::new(),
+            works: Mutex::default(),
+            locales: Mutex::default(),
             keys,
             index,
             origin,
@@ -338,19 +344,62 @@ impl Sources {
     ///
     /// Each item is formatted once per situation and work across the site ([`memo`]); a page
     /// whose citations depend on each other beyond that goes through the driver whole.
-    pub fn format(&self, cites: &[(&[CiteItem], usize)]) -> (Vec<String>, Vec<(String, String)>) {
+    ///
+    /// `lang` is the page's language (BCP 47): the style's terms ("ibid.", "edited by",
+    /// months) come from that language's CSL locale ([`Sources::locale`]).
+    pub fn format(
+        &self,
+        lang: &str,
+        cites: &[(&[CiteItem], usize)],
+    ) -> (Vec<String>, Vec<(String, String)>) {
+        let locale = self.locale(lang);
         let citations = self
-            .format_memo(cites)
-            .unwrap_or_else(|| self.format_driver(cites));
+            .format_memo(&locale, cites)
+            .unwrap_or_else(|| self.format_driver(&locale, cites));
         let keys = cites
             .iter()
             .flat_map(|(items, _)| items.iter().map(|i| i.key.as_str()));
-        (citations, self.works_of(keys))
+        (citations, self.works_of(&locale, keys))
+    }
+
+    /// The CSL locale of a page in `lang`: `None` (the style's own `default-locale`, or
+    /// en-US) when the page's language is that locale's language, so that a style written
+    /// for British English keeps its conventions on English pages; the page's language
+    /// otherwise (Hayagriva falls back from `zh` to `zh-CN`, then to en-US for a term no
+    /// locale of the language has).
+    pub fn locale(&self, lang: &str) -> Option<LocaleCode> {
+        let primary = |code: &str| {
+            let p = code.split(['-', '_']).next().unwrap_or("");
+            p.to_ascii_lowercase()
+        };
+        let own = self
+            .engine()
+            .style
+            .default_locale
+            .clone()
+            .unwrap_or_else(LocaleCode::en_us);
+        if lang.is_empty() || primary(lang) == primary(&own.0) {
+            None
+        } else {
+            Some(LocaleCode(lang.to_string()))
+        }
+    }
+
+    /// The locale files a request in `locale` may need (decoded once per locale).
+    fn locales(&self, locale: &Option<LocaleCode>) -> Arc<[Locale]> {
+        let mut all = self.locales.lock().unwrap_or_else(|e| e.into_inner());
+        all.entry(locale.clone())
+            .or_insert_with(|| locales_for(&self.engine().style, locale.as_ref()).into())
+            .clone()
     }
 
     /// The page's citations, every one through the driver.
-    fn format_driver(&self, cites: &[(&[CiteItem], usize)]) -> Vec<String> {
-        let rendered = self.drive(&self.engine().cite_style, cites);
+    fn format_driver(
+        &self,
+        locale: &Option<LocaleCode>,
+        cites: &[(&[CiteItem], usize)],
+    ) -> Vec<String> {
+        let rendered = self.drive(&self.engine().cite_style, locale, cites);
         rendered
             .citations
             .iter()
@@ -363,7 +412,11 @@ impl Sources {
     /// a citation of several items, two works could read the same where disambiguation
     /// compares them (their first rendering, without locators), or a situation is out of
     /// reach of a sequence of one work.
-    fn format_memo(&self, cites: &[(&[CiteItem], usize)]) -> Option<Vec<String>> {
+    fn format_memo(
+        &self,
+        locale: &Option<LocaleCode>,
+        cites: &[(&[CiteItem], usize)],
+    ) -> Option<Vec<String>> {
         let engine = self.engine();
         let uses = &engine.uses;
         if uses.collapses {
@@ -400,7 +453,10 @@ impl Sources {
             let mut renders = Vec::new();
             for (c, ps) in seq.iter().zip(&props) {
                 for (item, p) in c.items.iter().zip(ps) {
-                    renders.push((self.item(item, &uses.normalise(*p), true)?, item.work));
+                    renders.push((
+                        self.item(locale, item, &uses.normalise(*p), true)?,
+                        item.work,
+                    ));
                 }
             }
             let mut work_of: HashMap<&str, usize> = HashMap::new();
@@ -415,7 +471,7 @@ impl Sources {
             let mut html = String::new();
             let mut last = None;
             for (i, (item, p)) in c.items.iter().zip(ps).enumerate() {
-                let r = self.item(item, &uses.normalise(*p), false)?;
+                let r = self.item(locale, item, &uses.normalise(*p), false)?;
                 let f = &engine.frame;
                 if i == 0 {
                     html.push_str(&f.prefix);
@@ -434,23 +490,30 @@ impl Sources {
     }
 
     /// One item in its situation, formatted on first use by a sequence of its work alone.
-    fn item(&self, item: &memo::Item, p: &memo::Props, spec: bool) -> Option<Arc<ItemHtml>> {
-        let key = memo::Key::new(item, p, spec);
+    fn item(
+        &self,
+        locale: &Option<LocaleCode>,
+        item: &memo::Item,
+        p: &memo::Props,
+        spec: bool,
+    ) -> Option<Arc<ItemHtml>> {
+        let key = (locale.clone(), memo::Key::new(item, p, spec));
         if let Some(r) = self.lock_items().get(&key) {
             return r.clone();
         }
-        let r = self.synthesize(&key).map(Arc::new);
+        let r = self.synthesize(locale, &key.1).map(Arc::new);
         self.lock_items().insert(key, r.clone());
         r
     }
 
-    fn lock_items(&self) -> std::sync::MutexGuard<'_, HashMap<memo::Key, Option<Arc<ItemHtml>>>> {
+    fn lock_items(&self) -> std::sync::MutexGuard<'_, ItemMemo> {
         // A panic elsewhere cannot leave a half-written entry: values are inserted whole.
         self.items.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn synthesize(&self, key: &memo::Key) -> Option<ItemHtml> {
+    fn synthesize(&self, locale: &Option<LocaleCode>, key: &memo::Key) -> Option<ItemHtml> {
         let engine = self.engine();
+        let locales = self.locales(locale);
         let target = memo::Item {
             work: key.work,
             loc: key.loc.as_ref().map(|(l, v)| (*l, v.as_str())),
@@ -487,12 +550,12 @@ impl Sources {
             driver.citation(CitationRequest::new(
                 items,
                 style,
-                None,
-                &engine.locales,
+                locale.clone(),
+                &locales,
                 Some(c.note),
             ));
         }
-        let r = driver.finish(BibliographyRequest::new(style, None, &engine.locales));
+        let r = driver.finish(BibliographyRequest::new(style, locale.clone(), &locales));
         let children = &r.citations.last()?.citation.0;
         let elem = children.iter().rev().find(
             |c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Entry(_)))),
@@ -518,9 +581,10 @@ impl Sources {
     fn drive(
         &self,
         style: &IndependentStyle,
+        locale: &Option<LocaleCode>,
         cites: &[(&[CiteItem], usize)],
     ) -> hayagriva::Rendered {
-        let locales = &self.engine().locales;
+        let locales = &*self.locales(locale);
         let mut driver = BibliographyDriver::new();
         for (items, note) in cites {
             let items: Vec<_> = items
@@ -537,17 +601,27 @@ impl Sources {
             driver.citation(CitationRequest::new(
                 items,
                 style,
-                None,
+                locale.clone(),
                 locales,
                 Some(*note),
             ));
         }
-        driver.finish(BibliographyRequest::new(style, None, locales))
+        driver.finish(BibliographyRequest::new(style, locale.clone(), locales))
     }
 
-    /// Every work formatted for a bibliography, in the style's order (computed once).
-    fn works(&self) -> &Works {
-        self.works.get_or_init(|| {
+    /// Every work formatted for a bibliography in `locale`, in the style's order (computed
+    /// once per locale).
+    fn works(&self, locale: &Option<LocaleCode>) -> Arc<Works> {
+        // Held while formatting: pages of one language all wait for the same list, and
+        // formatting it twice would only waste the time.
+        let mut all = self.works.lock().unwrap_or_else(|e| e.into_inner());
+        all.entry(locale.clone())
+            .or_insert_with(|| Arc::new(self.format_works(locale)))
+            .clone()
+    }
+
+    fn format_works(&self, locale: &Option<LocaleCode>) -> Works {
+        {
             let all: Vec<CiteItem> = self
                 .keys
                 .iter()
@@ -558,7 +632,7 @@ impl Sources {
                 })
                 .collect();
             let items: Vec<(String, String)> = match self
-                .drive(&self.engine().style, &[(&all, 1)])
+                .drive(&self.engine().style, locale, &[(&all, 1)])
                 .bibliography
             {
                 Some(b) => b
@@ -573,8 +647,11 @@ impl Sources {
                 None => all
                     .iter()
                     .filter_map(|one| {
-                        let r = self
-                            .drive(&self.engine().cite_style, &[(std::slice::from_ref(one), 1)]);
+                        let r = self.drive(
+                            &self.engine().cite_style,
+                            locale,
+                            &[(std::slice::from_ref(one), 1)],
+                        );
                         let c = r.citations.first()?;
                         Some((one.key.clone(), to_html(&c.citation)))
                     })
@@ -586,16 +663,20 @@ impl Sources {
                 .map(|(i, (k, _))| (k.clone(), i))
                 .collect();
             Works { items, rank }
-        })
+        }
     }
 
     /// The given works (repeats and unknown keys dropped), in the style's order.
-    fn works_of<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<(String, String)> {
+    fn works_of<'k>(
+        &self,
+        locale: &Option<LocaleCode>,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> Vec<(String, String)> {
         let mut keys = keys.into_iter().peekable();
         if self.keys.is_empty() || keys.peek().is_none() {
             return Vec::new();
         }
-        let works = self.works();
+        let works = self.works(locale);
         let mut ranks: Vec<usize> = keys.filter_map(|k| works.rank.get(k).copied()).collect();
         ranks.sort_unstable();
         ranks.dedup();
@@ -604,8 +685,10 @@ impl Sources {
 
     /// One work outside the bibliography (a commentary citing itself: "Cite this") as the
     /// style's bibliography formats it, or its note when the style has no bibliography.
-    pub fn format_work(&self, entry: &Entry) -> String {
+    pub fn format_work(&self, lang: &str, entry: &Entry) -> String {
         let engine = self.engine();
+        let locale = self.locale(lang);
+        let locales = self.locales(&locale);
         let style = if engine.style.bibliography.is_some() {
             &engine.one_work_style
         } else {
@@ -615,11 +698,11 @@ impl Sources {
         driver.citation(CitationRequest::new(
             vec![CitationItem::with_locator(entry, None)],
             style,
-            None,
-            &engine.locales,
+            locale.clone(),
+            &locales,
             Some(1),
         ));
-        let r = driver.finish(BibliographyRequest::new(style, None, &engine.locales));
+        let r = driver.finish(BibliographyRequest::new(style, locale, &locales));
         match r.bibliography.as_ref().and_then(|b| b.items.first()) {
             Some(item) => item_html(item),
             None => r
@@ -632,8 +715,8 @@ impl Sources {
 
     /// The bibliography of the given keys (for a glossary entry's `sources:` and the
     /// `/sources/` page), in the style's order.
-    pub fn bibliography(&self, keys: &[&str]) -> Vec<(String, String)> {
-        self.works_of(keys.iter().copied())
+    pub fn bibliography(&self, lang: &str, keys: &[&str]) -> Vec<(String, String)> {
+        self.works_of(&self.locale(lang), keys.iter().copied())
     }
 }
 
@@ -648,7 +731,7 @@ fn item_html(item: &hayagriva::BibliographyItem) -> String {
     html
 }
 
-/// A decoded style: as given, and without its bibliography (for citations); and the locales.
+/// A decoded style: as given, and without its bibliography (for citations).
 struct Engine {
     style: IndependentStyle,
     cite_style: IndependentStyle,
@@ -657,7 +740,6 @@ struct Engine {
     /// of the cost. A lone work has nothing to be disambiguated from, so its entry does not
     /// depend on the citation's text.
     one_work_style: IndependentStyle,
-    locales: Vec<Locale>,
     /// What of a citation's situation the style reads.
     uses: memo::Uses,
     /// What the driver puts around a citation's items.
@@ -709,29 +791,31 @@ impl Engine {
         cite_style.bibliography = None;
         let mut one_work_style = style.clone();
         one_work_style.citation.layout.elements.clear();
-        let locales = locales_for(&style);
         Engine {
             uses: memo::Uses::of(&cite_style),
             frame: Frame::of(&cite_style),
             style,
             cite_style,
             one_work_style,
-            locales,
         }
     }
 }
 
-/// The bundled locales a style can fall back to: its own, that language's main one, and
-/// en-US. Hayagriva's `archive::locales()` decodes all ~60, which was a third of the demo
-/// site's build; each is CBOR naming its `lang`, so only the candidates are decoded.
-fn locales_for(style: &IndependentStyle) -> Vec<Locale> {
-    use hayagriva::citationberg::LocaleCode;
+/// The bundled locales a request in `locale` can fall back to: that locale and its
+/// language's main one, the style's own and its language's main one, and en-US.
+/// Hayagriva's `archive::locales()` decodes all ~60, which was a third of the demo site's
+/// build; each is CBOR naming its `lang`, so only the candidates are decoded.
+fn locales_for(style: &IndependentStyle, locale: Option<&LocaleCode>) -> Vec<Locale> {
     let own = style
         .default_locale
         .clone()
         .unwrap_or_else(LocaleCode::en_us);
     let mut wanted = vec![own.clone(), LocaleCode::en_us()];
     wanted.extend(own.fallback());
+    if let Some(l) = locale {
+        wanted.push(l.clone());
+        wanted.extend(l.fallback());
+    }
     let mut out: Vec<Locale> = Vec::new();
     for bytes in hayagriva::archive::LOCALES {
         let named = wanted
@@ -1055,7 +1139,7 @@ mod tests {
             offset: 0,
             locator: None,
         }];
-        let (c, bib) = s.format(&[(&a, 1), (&a, 2), (&b, 3), (&a, 4)]);
+        let (c, bib) = s.format("en", &[(&a, 1), (&a, 2), (&b, 3), (&a, 4)]);
         assert!(
             c[0].contains("<i>Crazy Rich Asians &amp; Co</i>"),
             "{}",
@@ -1104,11 +1188,31 @@ mod tests {
         else {
             panic!("chicago-notes is bundled");
         };
-        let langs: Vec<String> = locales_for(&style)
+        let langs: Vec<String> = locales_for(&style, None)
             .iter()
             .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
             .collect();
         assert_eq!(langs, ["en-US"]);
+    }
+
+    #[test]
+    fn a_page_s_language_picks_the_locale_unless_the_style_is_in_that_language() {
+        let s = Sources::empty();
+        assert_eq!(s.locale("en"), None);
+        assert_eq!(s.locale("en-GB"), None, "the style's own language");
+        assert_eq!(s.locale(""), None);
+        assert_eq!(s.locale("zh"), Some(LocaleCode("zh".into())));
+        assert_eq!(s.locale("fr-CA"), Some(LocaleCode("fr-CA".into())));
+        let Some(Style::Independent(style)) =
+            ArchivedStyle::by_name("chicago-notes").map(|s| s.get())
+        else {
+            panic!("chicago-notes is bundled");
+        };
+        let langs: Vec<String> = locales_for(&style, Some(&LocaleCode("zh".into())))
+            .iter()
+            .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
+            .collect();
+        assert_eq!(langs, ["en-US", "zh-CN"]);
     }
 
     #[test]
@@ -1287,9 +1391,9 @@ mod tests {
                     let refs: Vec<(&[CiteItem], usize)> =
                         cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
                     total.set(total.get() + 1);
-                    if let Some(memo) = s.format_memo(&refs) {
+                    if let Some(memo) = s.format_memo(&None, &refs) {
                         served.set(served.get() + 1);
-                        let driver = s.format_driver(&refs);
+                        let driver = s.format_driver(&None, &refs);
                         proptest::prop_assert_eq!(memo, driver, "{} {:?}", name, page);
                     }
                 }
@@ -1336,8 +1440,8 @@ mod tests {
             cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
         for (name, csl) in test_styles() {
             let s = load_style(&yaml, &name, csl.as_deref());
-            let driver = s.format_driver(&refs);
-            match s.format_memo(&refs) {
+            let driver = s.format_driver(&None, &refs);
+            match s.format_memo(&None, &refs) {
                 Some(memo) => assert_eq!(memo, driver, "{name}"),
                 // Only styles that order or collapse the items of a citation decline it.
                 None => assert!(

@@ -73,6 +73,8 @@ pub struct Input<'a> {
     pub editorial: bool,
     /// The site's bibliography: `[@key]` is a citation only when there is one.
     pub sources: Option<&'a Sources>,
+    /// The text's language (BCP 47): its citations use that language's CSL locale.
+    pub lang: &'a str,
     /// Give each top-level paragraph and block quote a stable id and a `¶` link (the
     /// commentaries, which readers cite to the paragraph).
     pub paragraph_ids: bool,
@@ -100,6 +102,7 @@ impl<'a> Input<'a> {
             sanitize: config.sanitize_html,
             editorial: false,
             sources: Some(sources),
+            lang: &config.language,
             paragraph_ids: false,
             written: None,
             states: &config.states,
@@ -238,9 +241,13 @@ pub fn render_print<'a>(input: &'a Input<'a>, prefix: &str, url: &dyn Fn(&str) -
         }
     }
     let (by_id, works) = match input.sources {
-        Some(sources) if !order.is_empty() => {
-            formatted_citations(sources, &linker.cites, &linker.trim_period, &order)
-        }
+        Some(sources) if !order.is_empty() => formatted_citations(
+            sources,
+            input.lang,
+            &linker.cites,
+            &linker.trim_period,
+            &order,
+        ),
         _ => Default::default(),
     };
     let defs = &linker.defs;
@@ -320,9 +327,14 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         diags.push(input_diag(input, offset, code, msg));
     });
     let works_cited = match input.sources {
-        Some(sources) if !cites.is_empty() => {
-            format_citations(sources, &cites, &trim_period, &mut html, &mut notes)
-        }
+        Some(sources) if !cites.is_empty() => format_citations(
+            sources,
+            input.lang,
+            &cites,
+            &trim_period,
+            &mut html,
+            &mut notes,
+        ),
         _ => Vec::new(),
     };
     if !para_ids.is_empty() {
@@ -466,6 +478,7 @@ fn cite_placeholder(id: usize) -> String {
 /// mark, in the body (sidenotes) and in the notes list. Returns the works cited.
 fn format_citations(
     sources: &Sources,
+    lang: &str,
     cites: &[Vec<CiteItem>],
     trim_period: &HashSet<usize>,
     html: &mut String,
@@ -482,7 +495,7 @@ fn format_citations(
             rest = after;
         }
     }
-    let (by_id, works) = formatted_citations(sources, cites, trim_period, &order);
+    let (by_id, works) = formatted_citations(sources, lang, cites, trim_period, &order);
     *html = replace_placeholders(html, &by_id);
     for n in notes.iter_mut() {
         n.html = replace_placeholders(&n.html, &by_id);
@@ -494,6 +507,7 @@ fn format_citations(
 /// by id, and the works cited.
 fn formatted_citations(
     sources: &Sources,
+    lang: &str,
     cites: &[Vec<CiteItem>],
     trim_period: &HashSet<usize>,
     order: &[(usize, usize)],
@@ -502,7 +516,7 @@ fn formatted_citations(
         .iter()
         .filter_map(|&(id, note)| Some((cites.get(id)?.as_slice(), note)))
         .collect();
-    let (formatted, works) = sources.format(&requests);
+    let (formatted, works) = sources.format(lang, &requests);
     let by_id = order
         .iter()
         .map(|&(id, _)| id)

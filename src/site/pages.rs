@@ -470,6 +470,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
     let site = base.site(r);
     let routes = base.routes(r);
     let sources = base.sources(r);
+    let lang = &base.config(r).language;
     let text = base.text(r);
     let this = entry_ref(ctx, i, r);
     let rendered = ctx.entry_render(i, r);
@@ -516,7 +517,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
         }
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let view = EntryView {
-            sources: cite_site::works(&sources.bibliography(&keys), routes),
+            sources: cite_site::works(&sources.bibliography(lang, &keys), routes),
             item: this.item(),
             aliases: e.aliases.clone(),
             content: Value::from_safe_string(rendered.html.clone()),
@@ -553,7 +554,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
             ))),
             extra: e.extra.clone(),
             treaty: (e.kind == Kind::Treaty)
-                .then(|| treaty::view(e, states, sources, routes, text)),
+                .then(|| treaty::view(e, states, lang, sources, routes, text)),
             diagram: bodies::diagram(e, &relations, text, |j| {
                 let (_, x, u) = related_bodies
                     .iter()
@@ -670,13 +671,14 @@ fn sources<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'a> {
     let site = base.site(r);
     let routes = base.routes(r);
     let sources = base.sources(r);
+    let lang = &base.config(r).language;
     let citing: Vec<(&[String], super::ctx::Headline)> = (0..ctx.article_count(r))
         .map(|i| (ctx.cited(i, r), ctx.headline(i, r)))
         .filter(|(cited, _)| !cited.is_empty())
         .collect();
     out(path.clone(), "sources.html", move || {
         let keys: Vec<&str> = sources.keys().iter().map(String::as_str).collect();
-        let mut works = cite_site::works(&sources.bibliography(&keys), routes);
+        let mut works = cite_site::works(&sources.bibliography(lang, &keys), routes);
         for w in &mut works {
             w.cited_by = citing
                 .iter()

@@ -132,6 +132,9 @@ struct Model {
     autolink_all: bool,
     /// `pdf.enabled`.
     pdf: bool,
+    /// French among `languages:`: every Chinese commentary then has a French version too
+    /// (and turning French off makes those files errors until it is on again).
+    french: bool,
     not_found_template: Option<String>,
     counter: usize,
     /// A parties file beside no treaty (a warning), by its stem.
@@ -164,6 +167,7 @@ impl Model {
             search: true,
             autolink_all: false,
             pdf: true,
+            french: rng.chance(50),
             not_found_template: None,
             counter: 0,
             orphan: None,
@@ -331,7 +335,12 @@ impl Model {
                     .pick(&self.entries)
                     .and_then(|e| e.abbr.clone())
                     .unwrap_or_default();
-                let text = format!("双方{names}就{abbr}问题交换意见。");
+                // A citation, formatted in the page's locale.
+                let note = match rng.pick(&self.works) {
+                    Some((key, _)) if rng.chance(50) => format!("[^1]\n\n[^1]: 见[@{key}, p. 3]。"),
+                    _ => String::new(),
+                };
+                let text = format!("双方{names}就{abbr}问题交换意见。{note}");
                 let n = self.fresh_name();
                 self.zh_commentaries
                     .insert(file, (format!("评论{n}"), text));
@@ -573,12 +582,13 @@ impl Model {
                 }
             }
             18 => {
-                match rng.below(6) {
+                match rng.below(7) {
                     0 => self.paginate = 1 + rng.below(3),
                     1 => self.search = !self.search,
                     2 => self.autolink_all = !self.autolink_all,
                     3 => self.cards = !self.cards,
                     4 => self.pdf = !self.pdf,
+                    5 => self.french = !self.french,
                     _ => self.title = format!("Review {}", self.fresh_name()),
                 }
                 "config".into()
@@ -657,12 +667,13 @@ impl Model {
         f.insert(
             "scholia.yaml".into(),
             format!(
-                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}}}\nfonts: [\"{}\"]\npdf:\n  enabled: {}\n",
+                "title: \"{}\"\nbase_url: \"https://example.org/r/\"\npaginate: {}\nsearch: {}\ncards: {}\nautolink: {}\nstates: [China, United States]\nlanguages: {{zh: {{title: 评论}}{}}}\nfonts: [\"{}\"]\npdf:\n  enabled: {}\n",
                 self.title,
                 self.paginate,
                 self.search,
                 self.cards,
                 if self.autolink_all { "all" } else { "first" },
+                if self.french { ", fr: {title: Revue}" } else { "" },
                 // The Chinese translations need a font with Han letters for
                 // their PDFs (an error without one) and cards.
                 concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/demo/ScholiaDemoHanSans-Regular.otf"),
@@ -773,6 +784,12 @@ impl Model {
                 format!("content/commentaries/{stem}.zh.md"),
                 format!("---\ntitle: \"{title}\"\ndate: 2014-03-05\ntags: [中国]\n---\n\n{text}\n"),
             );
+            if self.french {
+                f.insert(
+                    format!("content/commentaries/{stem}.fr.md"),
+                    format!("---\ntitle: \"Revue {title}\"\ndate: 2014-03-05\n---\n\n{text}\n"),
+                );
+            }
         }
         for (slug, (treaty, name, text)) in &self.zh_entries {
             let folder = if *treaty { "treaties" } else { "bodies" };

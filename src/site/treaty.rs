@@ -38,7 +38,7 @@ pub fn citation(e: &Entry) -> String {
 
 /// The parties source as a link: a URL, or a key of the bibliography (its work and its item
 /// on the sources page); anything else is shown as written.
-fn source(text: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
+fn source(text: &str, lang: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
     let key = text.trim_start_matches('@');
     if let Some((_, rest)) = text.split_once("://") {
         // The host names the source well enough in a sentence; the link has the rest.
@@ -50,7 +50,7 @@ fn source(text: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
         }
     } else if sources.contains(key) {
         let work = sources
-            .bibliography(&[key])
+            .bibliography(lang, &[key])
             .into_iter()
             .next()
             .map(|(_, html)| Value::from_safe_string(html));
@@ -69,10 +69,11 @@ fn source(text: &str, sources: &Sources, routes: &Routes) -> PartiesSourceView {
 }
 
 /// The treaty view of an entry; `states` are the states of interest; its words in the
-/// language of `text`.
+/// language of `text`, its sources' citations in `lang`'s locale.
 pub fn view(
     e: &Entry,
     states: &[String],
+    lang: &str,
     sources: &Sources,
     routes: &Routes,
     text: &Text,
@@ -93,7 +94,7 @@ pub fn view(
                 .record
                 .parties_source
                 .as_deref()
-                .map(|s| source(s, sources, routes)),
+                .map(|s| source(s, lang, sources, routes)),
         }
     });
     let rows = parties

@@ -518,3 +518,65 @@ fn the_glossary_index_lists_a_language_s_own_entries_under_its_headings() {
     assert_eq!(texts(&en, "h2#group-body"), ["Bodies"]);
     assert_eq!(texts(&en, ".gloss-list dt a").len(), 3);
 }
+
+#[test]
+fn citations_are_formatted_in_the_page_s_locale() {
+    let site = Site::fixture("languages");
+    site.write(
+        "content/sources.yaml",
+        "wang-2015:\n  type: article\n  title: Cyber Governance after 2014\n  author: Wang, Li\n  date: 2015-03-05\n  parent:\n    type: periodical\n    title: Policy Review\n    volume: 7\n  page-range: 10-20\n",
+    );
+    let yaml = std::fs::read_to_string(site.root().join("scholia.yaml")).unwrap();
+    site.write(
+        "scholia.yaml",
+        &format!("{yaml}  fr:\n    title: Notes de politique\n"),
+    );
+    let note = "[^1]\n\n[^1]: A note. [@wang-2015, p. 12] See [@wang-2015, p. 13].\n";
+    for (file, title) in [
+        ("2014-02-27-leading-group.md", "The leading group"),
+        ("2014-02-27-leading-group.zh.md", "领导小组"),
+        ("2014-02-27-leading-group.fr.md", "Le groupe dirigeant"),
+    ] {
+        site.write(
+            &format!("content/commentaries/{file}"),
+            &format!(
+                "---\ntitle: {title}\ndate: 2014-02-27\nauthors: [Jane Doe]\n---\n\nText.{note}"
+            ),
+        );
+    }
+    site.build_ok(&[]);
+    let note_of = |dir: &str| {
+        let doc = site.html(&format!("{dir}commentaries/leading-group/index.html"));
+        let notes = texts(&doc, ".endnotes li");
+        let works = texts(&doc, ".works-cited li");
+        let cite = texts(&doc, ".cite-this .citation");
+        (notes.join(" "), works.join(" "), cite.join(" "))
+    };
+    // English (the style's own locale): English quotes, months and title case.
+    let (n, w, c) = note_of("");
+    assert!(n.contains("“Cyber Governance After 2014,”"), "{n}");
+    assert!(n.contains("(March 2015): 12"), "{n}");
+    assert!(w.contains("(March 2015): 10–20"), "{w}");
+    assert!(c.contains("February 27, 2014"), "{c}");
+    // Chinese: the zh-CN locale's quotation marks and dates; no English title case.
+    let (n, w, c) = note_of("zh/");
+    assert!(n.contains("《Cyber Governance after 2014》"), "{n}");
+    assert!(n.contains("(2015年3月): 12"), "{n}");
+    assert!(w.contains("(2015年3月)"), "{w}");
+    assert!(c.contains("2014年2月27日"), "{c}");
+    // French: guillemets and French months, in the notes, the works cited and "cite this".
+    let (n, w, c) = note_of("fr/");
+    assert!(n.contains("« Cyber Governance after 2014 »"), "{n}");
+    assert!(n.contains("(mars 2015): 12"), "{n}");
+    assert!(w.contains("(mars 2015)"), "{w}");
+    assert!(c.contains("27 février 2014"), "{c}");
+    // The sources page of each language too.
+    let fr = site.html("fr/sources/index.html");
+    assert!(texts(&fr, ".bibliography li")
+        .join(" ")
+        .contains("mars 2015"));
+    let en = site.html("sources/index.html");
+    assert!(texts(&en, ".bibliography li")
+        .join(" ")
+        .contains("March 2015"));
+}

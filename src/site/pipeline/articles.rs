@@ -250,7 +250,7 @@ impl Articles<'_> {
             language: &self.config.language,
         };
         let cite_html = citable::entry(&work)
-            .map(|e| self.sources.format_work(&e))
+            .map(|e| self.sources.format_work(&self.config.language, &e))
             .unwrap_or_default();
         let references: Vec<String> = r
             .works_cited
