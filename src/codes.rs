@@ -168,6 +168,9 @@ codes! {
     TRANSLATION_FACTS = "E0161", "A glossary translation sets facts",
         "error: content/glossary/bodies/cac.zh.md:3:1: a translation gives only `name`, `abbr`, `aliases`, `summary`, `autolink` and `extra`; `jurisdiction` comes from the original (cac.md): remove it here",
         "Facts (dates, jurisdiction, parent, parties…) are the same in every language: set them in the original entry and keep the translation to its names, summary and body.";
+    TRANSLATION_KIND = "E0164", "A translation is not the same kind of content as its original",
+        "error: content/glossary/bodies/budapest.zh.md:1:1: this body translation has the name of the treaty `budapest` (content/glossary/treaties/budapest.md), which is not a body; a translation is a version of the same kind of content: move it beside its original (content/glossary/treaties/budapest.zh.md), or rename it",
+        "A file `NAME.LANG.md` is the LANG version of the `NAME.md` of the same kind: a glossary entry's translation sits in its original's folder (`bodies/` or `treaties/`), a commentary's in `commentaries/`. Move the file beside its original, or give it a name of its own.";
     MISSING_TRANSLATION = "I0162", "A commentary has no translation in a language",
         "info: content/commentaries/a.md:1:1: the commentary `a` has no translation in zh (a.zh.md)",
         "Information only: write `NAME.LANG.md` beside it (`scholia new commentary \"Title\" --lang zh`), or leave it untranslated.";

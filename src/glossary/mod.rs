@@ -27,6 +27,8 @@ pub struct Fact {
     pub on_card: bool,
     /// The value as shown.
     pub text: String,
+    /// The date it is, when it is one (a page shows it in its language).
+    pub date: Option<Date>,
     /// A glossary slug the fact links to, or an external URL.
     pub link: Option<FactLink>,
 }
@@ -216,6 +218,7 @@ impl Glossary {
                     label,
                     on_card,
                     text,
+                    date: None,
                     link,
                 });
             }
@@ -256,6 +259,19 @@ impl Glossary {
                 Some(url.clone()),
                 Some(FactLink::External(url.clone())),
             );
+        }
+        // The dates, for a page to show in its language.
+        let dates = [
+            ("Established", e.established),
+            ("Dissolved", e.dissolved),
+            ("Adopted", e.adopted),
+            ("In force", e.in_force),
+        ];
+        for f in &mut facts {
+            f.date = dates
+                .iter()
+                .find(|(l, _)| *l == f.label)
+                .and_then(|(_, d)| *d);
         }
         facts
     }

@@ -4,6 +4,7 @@
 
 use crate::content::parties::{Parties, Party, Standing};
 use crate::content::{Date, Entry, Kind};
+use crate::theme::i18n::{self, Text};
 
 /// The date a treaty's status is shown for: `parties_as_of`, else the newest date in its
 /// parties file (never the day of the build, so that a build is reproducible).
@@ -25,10 +26,28 @@ pub fn in_force_on(e: &Entry, date: Date) -> bool {
 
 /// `In force since 20 February 1977` / `Not yet in force` on `date`.
 pub fn status_text(e: &Entry, date: Date) -> String {
+    status_text_in(e, date, &Text::new())
+}
+
+/// [`status_text`] in the language of `text` (the theme's; English where it lacks a key).
+pub fn status_text_in(e: &Entry, date: Date, text: &Text) -> String {
     match e.in_force {
-        Some(d) if d <= date => format!("In force since {}", d.text()),
-        _ => "Not yet in force".into(),
+        Some(d) if d <= date => say(text, "status_in_force_since", "In force since {date}", d),
+        _ => say(text, "status_not_in_force", "Not yet in force", date),
     }
+}
+
+/// The theme's text `key` (`default` without it) with `{date}` put in.
+fn say(text: &Text, key: &str, default: &str, date: Date) -> String {
+    // Without the theme's text (a hover card), the English date.
+    let shown = if text.contains_key("date") {
+        i18n::local_date(text, date)
+    } else {
+        date.text()
+    };
+    text.get(key)
+        .map_or(default, String::as_str)
+        .replace("{date}", &shown)
 }
 
 /// Where a state stands, in words.
@@ -44,21 +63,41 @@ pub struct StateStatus {
 /// unverified row): it reads "no dated record", never "not a party"; without a parties file
 /// nothing is known about any state.
 pub fn state_on(parties: Option<&Parties>, state: &str, date: Date) -> StateStatus {
+    state_on_in(parties, state, date, &Text::new())
+}
+
+/// [`state_on`] in the language of `text`.
+pub fn state_on_in(parties: Option<&Parties>, state: &str, date: Date, text: &Text) -> StateStatus {
     let row = parties.and_then(|p| p.state(state));
-    let (standing, text) = match row.map(|r| (r, r.standing(date))) {
-        Some((r, _)) if undated(r) => ("unknown", "no dated record (see the note)".to_string()),
-        Some((_, Standing::Party { since })) => ("party", format!("party since {}", since.text())),
+    let (standing, key, default, on) = match row.map(|r| (r, r.standing(date))) {
+        Some((r, _)) if undated(r) => (
+            "unknown",
+            "state_no_record",
+            "no dated record (see the note)",
+            date,
+        ),
+        Some((_, Standing::Party { since })) => {
+            ("party", "state_party_since", "party since {date}", since)
+        }
         Some((_, Standing::Signatory { since })) => (
             "signatory",
-            format!("signatory only (signed {})", since.text()),
+            "state_signatory",
+            "signatory only (signed {date})",
+            since,
         ),
-        Some((_, Standing::Withdrawn { on })) => {
-            ("withdrawn", format!("not a party (withdrew {})", on.text()))
-        }
-        None if parties.is_none() => ("unknown", "no parties data".to_string()),
-        Some((_, Standing::Outside)) | None => ("none", "not a party".to_string()),
+        Some((_, Standing::Withdrawn { on })) => (
+            "withdrawn",
+            "state_withdrew",
+            "not a party (withdrew {date})",
+            on,
+        ),
+        None if parties.is_none() => ("unknown", "state_no_data", "no parties data", date),
+        Some((_, Standing::Outside)) | None => ("none", "state_not_party", "not a party", date),
     };
-    StateStatus { standing, text }
+    StateStatus {
+        standing,
+        text: say(text, key, default, on),
+    }
 }
 
 fn undated(r: &Party) -> bool {
@@ -70,23 +109,37 @@ fn undated(r: &Party) -> bool {
 /// The treaty on `date` in one line: `Not yet in force; 0 parties; China: not a party`.
 /// States are left out without a parties file (nothing is known about them).
 pub fn summary_on(e: &Entry, date: Date, states: &[String]) -> String {
-    let mut parts = vec![status_text(e, date)];
+    summary_on_in(e, date, states, &Text::new())
+}
+
+/// [`summary_on`] in the language of `text`.
+pub fn summary_on_in(e: &Entry, date: Date, states: &[String], text: &Text) -> String {
+    let mut parts = vec![status_text_in(e, date, text)];
     if let Some(p) = &e.record.parties {
         let n = p.counts(date).parties;
-        let listed = if e.record.parties_partial {
-            " listed"
+        let (key, one, other) = if e.record.parties_partial {
+            (
+                "listed_parties_count",
+                "{n} listed party",
+                "{n} listed parties",
+            )
         } else {
-            ""
+            ("parties_count", "{n} party", "{n} parties")
         };
-        parts.push(format!(
-            "{n}{listed} part{}",
-            if n == 1 { "y" } else { "ies" }
-        ));
+        parts.push(
+            i18n::plural(text, key, n as u64).unwrap_or_else(|| {
+                (if n == 1 { one } else { other }).replace("{n}", &n.to_string())
+            }),
+        );
         for s in states {
-            parts.push(format!("{s}: {}", state_on(Some(p), s, date).text));
+            parts.push(format!(
+                "{s}{}{}",
+                text.get("state_colon").map_or(": ", String::as_str),
+                state_on_in(Some(p), s, date, text).text
+            ));
         }
     }
-    parts.join("; ")
+    parts.join(text.get("list_semicolon").map_or("; ", String::as_str))
 }
 
 /// What a link to a treaty inside a commentary written on `written` says about it: its

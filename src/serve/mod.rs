@@ -40,7 +40,7 @@ pub struct ServeOptions {
 }
 
 /// Folders and files whose changes trigger a rebuild.
-const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
+const WATCHED: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 
 /// How long the watcher waits for more events before rebuilding: editors save in several
 /// steps (write a temporary file, rename it, touch metadata).

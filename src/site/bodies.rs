@@ -6,42 +6,54 @@ use super::chart::{self, Around, Node};
 use crate::content::Entry;
 use crate::glossary::Relations;
 use crate::theme::context::{ChartView, DiagramView, Link, RelationView};
+use crate::theme::i18n::Text;
 
-/// `2014–2018`, `since 2018`, `until 2018` or empty.
-pub fn years(e: &Entry) -> String {
+/// The theme's text `key`, or `default` (English) without it.
+fn word<'a>(text: &'a Text, key: &str, default: &'a str) -> &'a str {
+    text.get(key).map_or(default, String::as_str)
+}
+
+/// `2014–2018`, `since 2018`, `until 2018` or empty, in the language of `text`.
+fn years(e: &Entry, text: &Text) -> String {
     match (e.established, e.dissolved) {
         (Some(a), Some(b)) => format!("{}–{}", a.year, b.year),
-        (Some(a), None) => format!("since {}", a.year),
-        (None, Some(b)) => format!("until {}", b.year),
+        (Some(a), None) => {
+            word(text, "years_since", "since {year}").replace("{year}", &a.year.to_string())
+        }
+        (None, Some(b)) => {
+            word(text, "years_until", "until {year}").replace("{year}", &b.year.to_string())
+        }
         (None, None) => String::new(),
     }
 }
 
-fn node(e: &Entry) -> Node {
+fn node(e: &Entry, text: &Text) -> Node {
     Node {
         name: e.name.clone(),
-        years: years(e),
+        years: years(e, text),
     }
 }
 
-/// The diagram of body `e` among its relations; `entry(j)` gives related entry `j` and its
-/// page's URL. `None` when the body has no relations.
+/// The diagram of body `e` among its relations, its words in the language of `text`;
+/// `entry(j)` gives related entry `j` and its page's URL. `None` when the body has no
+/// relations.
 pub fn diagram<'a>(
     e: &Entry,
     rel: &Relations,
+    text: &Text,
     entry: impl Fn(usize) -> (&'a Entry, &'a str),
 ) -> Option<DiagramView> {
     if rel.is_empty() {
         return None;
     }
     let mut links = Vec::new();
-    let mut group = |label: &'static str, items: &[usize]| -> Vec<Node> {
+    let mut group = |key: &str, label: &'static str, items: &[usize]| -> Vec<Node> {
         if items.is_empty() {
             return Vec::new();
         }
         let entries: Vec<(&Entry, &str)> = items.iter().map(|&j| entry(j)).collect();
         links.push(RelationView {
-            relation: label,
+            relation: word(text, key, label).to_string(),
             bodies: entries
                 .iter()
                 .map(|(x, url)| Link {
@@ -50,26 +62,32 @@ pub fn diagram<'a>(
                 })
                 .collect(),
         });
-        entries.iter().map(|(x, _)| node(x)).collect()
+        entries.iter().map(|(x, _)| node(x, text)).collect()
     };
-    let parent = group("Part of", rel.parent.as_slice());
-    let predecessors = group("Predecessors", &rel.predecessors);
-    let successor = group("Successor", rel.successor.as_slice());
-    let children = group("Parts", &rel.children);
-    let text = links
+    let parent = group("relation_part_of", "Part of", rel.parent.as_slice());
+    let predecessors = group("relation_predecessors", "Predecessors", &rel.predecessors);
+    let successor = group("relation_successor", "Successor", rel.successor.as_slice());
+    let children = group("relation_parts", "Parts", &rel.children);
+    let alt = links
         .iter()
         .map(|l| {
             let names: Vec<&str> = l.bodies.iter().map(|b| b.name.as_str()).collect();
-            format!("{}: {}", l.relation, names.join("; "))
+            format!(
+                "{}{}{}",
+                l.relation,
+                word(text, "state_colon", ": "),
+                names.join(word(text, "list_semicolon", "; "))
+            )
         })
         .collect::<Vec<_>>()
-        .join(". ");
-    let caption = format!("{} among related bodies", e.name);
+        .join(word(text, "sentence_join", ". "));
+    let caption =
+        word(text, "diagram_caption", "{name} among related bodies").replace("{name}", &e.name);
     let svg = chart::relations(
         "body-diagram",
         &caption,
-        &text,
-        &node(e),
+        &alt,
+        &node(e, text),
         Around {
             parent: parent.first(),
             predecessors: &predecessors,
@@ -78,7 +96,7 @@ pub fn diagram<'a>(
         },
     );
     Some(DiagramView {
-        chart: ChartView::new(svg, caption, text),
+        chart: ChartView::new(svg, caption, alt),
         relations: links,
     })
 }

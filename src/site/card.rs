@@ -17,6 +17,7 @@
 use crate::codes;
 use crate::content::Date;
 use crate::error::Diagnostic;
+use crate::theme::i18n::{self, Text};
 use resvg::usvg::{self, fontdb};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
@@ -302,23 +303,37 @@ pub struct Card<'a> {
     pub date: Date,
     /// The site's name.
     pub site: &'a str,
+    /// The theme's text in the commentary's language: the date's pattern and months, `by`
+    /// and `and`.
+    pub text: &'a Text,
 }
 
-/// `A`, `A and B`, `A, B and C`, as the theme's byline joins names.
-fn names(authors: &[String]) -> String {
+/// `A`, `A and B`, `A, B and C`, as the theme's byline joins names (`and` in the card's
+/// language).
+fn names(authors: &[String], text: &Text) -> String {
     match authors {
         [] => String::new(),
         [a] => a.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!(
+            "{} {} {last}",
+            rest.join(", "),
+            text.get("and").map_or("and", String::as_str)
+        ),
     }
 }
 
 impl Card<'_> {
-    fn texts(&self) -> [String; 3] {
+    /// The date as the commentary's pages show it.
+    fn date_text(&self) -> String {
+        i18n::local_date(self.text, self.date)
+    }
+
+    fn texts(&self) -> [String; 4] {
         [
             self.title.to_string(),
-            names(self.authors),
+            names(self.authors, self.text),
             self.site.to_string(),
+            self.date_text(),
         ]
     }
 
@@ -327,7 +342,7 @@ impl Card<'_> {
         let texts = self.texts();
         let fonts_fp = fonts.fp_for(&texts.each_ref().map(String::as_str));
         let mut h = DefaultHasher::new();
-        (VERSION, &texts, self.date, fonts_fp).hash(&mut h);
+        (VERSION, &texts, fonts_fp).hash(&mut h);
         h.finish()
     }
 
@@ -335,12 +350,16 @@ impl Card<'_> {
     pub fn alt(&self) -> String {
         let by = match self.authors {
             [] => String::new(),
-            a => format!(" By {}.", names(a)),
+            a => format!(
+                " {} {}.",
+                self.text.get("by").map_or("By", String::as_str),
+                names(a, self.text)
+            ),
         };
         format!(
             "{}.{by} {}. {}",
             self.title.trim_end_matches('.'),
-            self.date.text(),
+            self.date_text(),
             self.site
         )
     }
@@ -566,8 +585,8 @@ fn svg(card: &Card, fonts: &Fonts, faces: &[(Data, u32)], step: usize, last: boo
         "<rect x=\"{LEFT}\" y=\"{RULE_Y}\" width=\"{}\" height=\"2\" fill=\"{RULE}\"/>",
         RIGHT - LEFT
     ));
-    let date = card.date.text();
-    let by = names(card.authors);
+    let date = card.date_text();
+    let by = names(card.authors, card.text);
     let room = (RIGHT - LEFT) / SMALL - regular.width(&date) - 1.5;
     s.push_str("<g id=\"foot\">");
     if !by.is_empty() {
@@ -714,7 +733,7 @@ pub fn check_commentary(fonts: &Fonts, c: &crate::content::Commentary) -> Vec<Di
     out.extend(missing_glyphs(fonts, &c.title, "title", at(&["title"])));
     out.extend(missing_glyphs(
         fonts,
-        &names(&c.authors),
+        &c.authors.join(", "),
         "authors",
         at(&["authors", "author"]),
     ));

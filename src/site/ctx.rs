@@ -19,6 +19,7 @@ use crate::markdown::{Mention, Note, Rendered};
 use crate::routes::Routes;
 use crate::search;
 use crate::theme::context::Alternate;
+use crate::theme::i18n::Text;
 use minijinja::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -68,6 +69,8 @@ pub(super) struct Base<'a> {
     routes: &'a Routes,
     sources: &'a Sources,
     site: Value,
+    /// The theme's text in the pages' language (also in `site`).
+    text: &'a Text,
     /// Fingerprint of all of the above and of the theme (0 in a full build).
     global: u64,
     /// Each page's versions in every language, by its path without the language's folder.
@@ -82,6 +85,7 @@ impl<'a> Base<'a> {
         routes: &'a Routes,
         sources: &'a Sources,
         site: Value,
+        text: &'a Text,
         global: u64,
     ) -> Base<'a> {
         Base {
@@ -89,6 +93,7 @@ impl<'a> Base<'a> {
             routes,
             sources,
             site,
+            text,
             global,
             alternates: None,
         }
@@ -126,6 +131,12 @@ impl<'a> Base<'a> {
     pub(super) fn routes(&self, r: &mut Reads) -> &'a Routes {
         r.feed(self.global);
         self.routes
+    }
+
+    /// The theme's text in the pages' language.
+    pub(super) fn text(&self, r: &mut Reads) -> &'a Text {
+        r.feed(self.global);
+        self.text
     }
 
     /// The configuration.
@@ -218,6 +229,9 @@ pub(super) struct ArticleFp {
 pub(super) struct Article {
     /// Front matter; the file text is dropped after rendering.
     pub(super) c: Commentary,
+    /// Its date as its search document says it, in the language's text then: a kept
+    /// article whose date now reads otherwise (an edited i18n file) is rendered again.
+    pub(super) date_shown: String,
     pub(super) url: String,
     pub(super) summary: String,
     pub(super) mentions: Vec<Mention>,

@@ -14,14 +14,17 @@ pub type EntrySearch = Vec<(Vec<u8>, search::Terms)>;
 /// Files of the search index, as (path in the output, bytes).
 pub type SearchFiles = Vec<(String, Vec<u8>)>;
 
-/// A commentary's search terms and its search document's file.
+/// A commentary's search terms and its search document's file (its date as its pages show
+/// it, in `text`'s language).
 pub(super) fn commentary(
     c: &Commentary,
     url: &str,
     summary: &str,
     r: &Rendered,
+    text: &crate::theme::i18n::Text,
 ) -> (search::Terms, Vec<u8>) {
-    let doc = doc(&c.title, url, "commentary", c.date.text(), summary, r);
+    let date = crate::theme::i18n::local_date(text, c.date);
+    let doc = doc(&c.title, url, "commentary", date, summary, r);
     (search::weigh(&doc), search::doc_file(&doc))
 }
 

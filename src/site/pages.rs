@@ -104,6 +104,21 @@ impl PageOut<'_> {
     }
 }
 
+/// The text scholia.js writes, for `site.script_text`: the `js_` keys (plural forms
+/// included) without the prefix, and the language, whose plural rules the script applies.
+fn script_text(text: &crate::theme::i18n::Text) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = text
+        .iter()
+        .filter_map(|(k, v)| {
+            let key = k
+                .strip_prefix("js_")
+                .or((k == "lang").then_some(k.as_str()))?;
+            Some((key.to_string(), serde_json::Value::from(v.as_str())))
+        })
+        .collect();
+    html::json_in_script(&serde_json::Value::Object(map).to_string())
+}
+
 /// The `site` value every template sees.
 pub(super) fn site_view(
     config: &crate::config::SiteConfig,
@@ -119,6 +134,7 @@ pub(super) fn site_view(
         language: config.language.clone(),
         dir: crate::lang::dir(&config.language),
         text: text.clone(),
+        script_text: script_text(text),
         extra: config.extra.clone(),
         pages: pages
             .iter()
@@ -295,6 +311,7 @@ pub(super) fn commentary<'a>(
     let site = base.site(r);
     let routes = base.routes(r);
     let config = base.config(r);
+    let text = base.text(r);
     let ArticlePage {
         c,
         url,
@@ -344,6 +361,7 @@ pub(super) fn commentary<'a>(
                     authors: &c.authors,
                     date: c.date,
                     site: &config.title,
+                    text,
                 }
                 .alt(),
             }),
@@ -453,6 +471,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
     let routes = base.routes(r);
     let sources = base.sources(r);
     let lang = &base.config(r).language;
+    let text = base.text(r);
     let this = entry_ref(ctx, i, r);
     let rendered = ctx.entry_render(i, r);
     let facts: Vec<(crate::glossary::Fact, Option<&str>)> = ctx
@@ -507,6 +526,8 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 .into_iter()
                 .map(|(f, linked)| FactView {
                     label: f.label,
+                    key: f.label.to_lowercase().replace(' ', "_"),
+                    date: f.date.map(Into::into),
                     url: match f.link {
                         Some(FactLink::External(u)) => Some(u),
                         _ => linked.map(str::to_string),
@@ -523,7 +544,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     date: h.date.into(),
                     sentence: sentence.to_string(),
                     status: status::card_on(e, h.date, states)
-                        .map(|_| status::summary_on(e, h.date, states)),
+                        .map(|_| status::summary_on_in(e, h.date, states, text)),
                 })
                 .collect(),
             jsonld: Value::from_safe_string(html::json_in_script(&citable::entry_jsonld(
@@ -533,8 +554,8 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
             ))),
             extra: e.extra.clone(),
             treaty: (e.kind == Kind::Treaty)
-                .then(|| treaty::view(e, states, lang, sources, routes)),
-            diagram: bodies::diagram(e, &relations, |j| {
+                .then(|| treaty::view(e, states, lang, sources, routes, text)),
+            diagram: bodies::diagram(e, &relations, text, |j| {
                 let (_, x, u) = related_bodies
                     .iter()
                     .find(|(k, _, _)| *k == j)
@@ -543,7 +564,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
             }),
             events: timeline::entry_events(e, url, states)
                 .iter()
-                .map(timeline::view)
+                .map(|ev| timeline::view(ev, text))
                 .collect(),
         };
         let current_url = routes.url(&path);
@@ -557,6 +578,7 @@ fn timeline_page<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'
     let site = base.site(r);
     let routes = base.routes(r);
     let states = &base.config(r).states;
+    let text = base.text(r);
     let headlines: Vec<super::ctx::Headline> = (0..ctx.article_count(r))
         .map(|i| ctx.headline(i, r))
         .collect();
@@ -571,8 +593,8 @@ fn timeline_page<'a>(ctx: &'a Ctx<'a>, path: String, r: &mut Reads) -> PageOut<'
         for (e, url) in &entries {
             events.extend(timeline::entry_events(e, url, states));
         }
-        let years = timeline::by_year(&timeline::newest_first(events));
-        let chart = timeline::overview(&years);
+        let years = timeline::by_year(&timeline::newest_first(events), text);
+        let chart = timeline::overview(&years, text);
         let current_url = routes.url(&path);
         context! { site => site.clone(), current_url, years, chart }
     })

@@ -8,6 +8,7 @@ use super::chart;
 use crate::content::parties::ConsentKind;
 use crate::content::{Date, Entry, Kind};
 use crate::theme::context::{ChartView, DateView, EventView, YearView};
+use crate::theme::i18n::{self, Text};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,8 +48,11 @@ pub struct Event {
     pub date: Date,
     /// What.
     pub what: What,
-    /// The sentence shown: `Entered into force: Convention on Cybercrime`.
+    /// The sentence, in English: `Entered into force: Convention on Cybercrime`.
     pub text: String,
+    /// The name of what it is about (entry or commentary), and for a state's consent, the
+    /// state and how it consented: what a page puts in its language's sentence.
+    pub about: (String, Option<(String, &'static str)>),
     /// The page it links to.
     pub url: String,
 }
@@ -56,44 +60,54 @@ pub struct Event {
 /// The events of one glossary entry, oldest first. `states` are the states of interest.
 pub fn entry_events(e: &Entry, url: &str, states: &[String]) -> Vec<Event> {
     let mut events = Vec::new();
-    let mut push = |date: Option<Date>, what: What, text: String| {
+    let mut add = |date: Option<Date>, what: What, text: String, consent| {
         if let Some(date) = date {
             events.push(Event {
                 date,
                 what,
                 text,
+                about: (e.name.clone(), consent),
                 url: url.to_string(),
             });
         }
     };
     match e.kind {
         Kind::Body => {
-            push(
+            add(
                 e.established,
                 What::Established,
                 format!("Established: {}", e.name),
+                None,
             );
-            push(
+            add(
                 e.dissolved,
                 What::Dissolved,
                 format!("Dissolved: {}", e.name),
+                None,
             );
         }
         Kind::Treaty => {
-            push(e.adopted, What::Adopted, format!("Adopted: {}", e.name));
-            push(
+            add(
+                e.adopted,
+                What::Adopted,
+                format!("Adopted: {}", e.name),
+                None,
+            );
+            add(
                 e.in_force,
                 What::InForce,
                 format!("Entered into force: {}", e.name),
+                None,
             );
             if let Some(p) = &e.record.parties {
                 for state in states {
                     if let Some(row) = p.state(state) {
                         let how = row.kind.map_or("consent", ConsentKind::as_str);
-                        push(
+                        add(
                             row.consent,
                             What::Consent,
                             format!("{state}: {how}, {}", e.name),
+                            Some((state.clone(), how)),
                         );
                     }
                 }
@@ -110,6 +124,7 @@ pub fn published(title: &str, url: &str, date: Date) -> Event {
         date,
         what: What::Published,
         text: format!("Published: {title}"),
+        about: (title.to_string(), None),
         url: url.to_string(),
     }
 }
@@ -121,33 +136,53 @@ pub fn newest_first(mut events: Vec<Event>) -> Vec<Event> {
     events
 }
 
-/// An event as templates see it.
-pub fn view(e: &Event) -> EventView {
+/// An event as templates see it, its sentence in the language of `text` (`event_KIND`:
+/// `{name}`, and for a consent `{state}` and `{how}`), English without it.
+pub fn view(e: &Event, text: &Text) -> EventView {
+    let kind = e.what.as_str();
+    let sentence = match text.get(&format!("event_{}", kind.replace('-', "_"))) {
+        Some(pattern) => {
+            let (name, consent) = &e.about;
+            let (state, how) = consent
+                .as_ref()
+                .map(|(s, h)| {
+                    let how = text.get(&format!("consent_{h}")).map_or(*h, String::as_str);
+                    (s.as_str(), how)
+                })
+                .unwrap_or_default();
+            pattern
+                .replace("{name}", name)
+                .replace("{state}", state)
+                .replace("{how}", how)
+        }
+        None => e.text.clone(),
+    };
     EventView {
         date: DateView::from(e.date),
-        kind: e.what.as_str(),
-        text: e.text.clone(),
+        kind,
+        text: sentence,
         url: e.url.clone(),
     }
 }
 
 /// Events (newest first) grouped by year, newest year first.
-pub fn by_year(events: &[Event]) -> Vec<YearView> {
+pub fn by_year(events: &[Event], text: &Text) -> Vec<YearView> {
     let mut years: Vec<YearView> = Vec::new();
     for e in events {
         match years.last_mut() {
-            Some(y) if y.year == e.date.year => y.events.push(view(e)),
+            Some(y) if y.year == e.date.year => y.events.push(view(e, text)),
             _ => years.push(YearView {
                 year: e.date.year,
-                events: vec![view(e)],
+                events: vec![view(e, text)],
             }),
         }
     }
     years
 }
 
-/// The overview chart: the number of events in each year, oldest year first.
-pub fn overview(years: &[YearView]) -> Option<ChartView> {
+/// The overview chart: the number of events in each year, oldest year first; its words in
+/// the language of `text` (English without it).
+pub fn overview(years: &[YearView], text: &Text) -> Option<ChartView> {
     let counts: Vec<(u16, usize)> = years
         .iter()
         .rev()
@@ -158,15 +193,22 @@ pub fn overview(years: &[YearView]) -> Option<ChartView> {
     let busiest = counts
         .iter()
         .max_by_key(|c| (c.1, std::cmp::Reverse(c.0)))?;
-    let caption = format!("Events per year, {}–{}", first.0, last.0);
-    let text = format!(
-        "{total} dated event{} from {} to {}; the most in {} ({}). The list below gives each one.",
-        if total == 1 { "" } else { "s" },
-        first.0,
-        last.0,
-        busiest.0,
-        busiest.1
-    );
+    let caption = text
+        .get("timeline_chart_caption")
+        .map_or("Events per year, {from}–{to}", String::as_str)
+        .replace("{from}", &first.0.to_string())
+        .replace("{to}", &last.0.to_string());
+    let english = if total == 1 {
+        "{n} dated event from {from} to {to}; the most in {busiest} ({most}). The list below gives each one."
+    } else {
+        "{n} dated events from {from} to {to}; the most in {busiest} ({most}). The list below gives each one."
+    };
+    let text = i18n::plural(text, "timeline_chart_text", total as u64)
+        .unwrap_or_else(|| english.replace("{n}", &total.to_string()))
+        .replace("{from}", &first.0.to_string())
+        .replace("{to}", &last.0.to_string())
+        .replace("{busiest}", &busiest.0.to_string())
+        .replace("{most}", &busiest.1.to_string());
     let svg = chart::bars("timeline-chart", &caption, &text, &counts)?;
     Some(ChartView::new(svg, caption, text))
 }
@@ -208,7 +250,7 @@ mod tests {
                 ("2001-01-01".into(), What::Adopted),
             ]
         );
-        let years = by_year(&all);
+        let years = by_year(&all, &Text::new());
         assert_eq!(
             years
                 .iter()
@@ -216,7 +258,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(2004, 1), (2003, 2), (2001, 1)]
         );
-        let chart = overview(&years).unwrap();
+        let chart = overview(&years, &Text::new()).unwrap();
         assert!(chart
             .text
             .starts_with("4 dated events from 2001 to 2004; the most in 2003 (2)"));

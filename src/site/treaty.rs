@@ -8,11 +8,12 @@ use super::chart;
 use crate::cite::Sources;
 use crate::content::parties::Parties;
 use crate::content::{Date, Entry};
-use crate::glossary::status::{as_of, in_force_on, state_on, status_text};
+use crate::glossary::status::{as_of, in_force_on, state_on_in, status_text_in};
 use crate::routes::Routes;
 use crate::theme::context::{
     ChartView, PartiesSourceView, PartyView, StateView, StatusView, TreatyView,
 };
+use crate::theme::i18n::{self, Text};
 use minijinja::Value;
 
 /// The formal citation in OSCOLA form:
@@ -67,13 +68,15 @@ fn source(text: &str, lang: &str, sources: &Sources, routes: &Routes) -> Parties
     }
 }
 
-/// The treaty view of an entry; `states` are the states of interest.
+/// The treaty view of an entry; `states` are the states of interest; its words in the
+/// language of `text`, its sources' citations in `lang`'s locale.
 pub fn view(
     e: &Entry,
     states: &[String],
     lang: &str,
     sources: &Sources,
     routes: &Routes,
+    text: &Text,
 ) -> TreatyView {
     let parties = e.record.parties.as_ref();
     let date = as_of(e);
@@ -83,7 +86,7 @@ pub fn view(
             as_of: d.into(),
             in_force: in_force_on(e, d),
             in_force_date: e.in_force.map(Into::into),
-            text: status_text(e, d),
+            text: status_text_in(e, d, text),
             parties: counts.map(|c| c.parties),
             signatories: counts.map(|c| c.signatories),
             partial: e.record.parties_partial,
@@ -115,7 +118,7 @@ pub fn view(
         Some(d) => states
             .iter()
             .map(|s| {
-                let st = state_on(parties, s, d);
+                let st = state_on_in(parties, s, d, text);
                 StateView {
                     state: s.clone(),
                     standing: st.standing,
@@ -126,7 +129,7 @@ pub fn view(
         None => Vec::new(),
     };
     let chart = match (parties, date) {
-        (Some(p), Some(d)) => chart_view(e, p, d),
+        (Some(p), Some(d)) => chart_view(e, p, d, text),
         _ => None,
     };
     TreatyView {
@@ -138,33 +141,29 @@ pub fn view(
     }
 }
 
-/// The chart of the number of parties, with its caption and text alternative.
-fn chart_view(e: &Entry, p: &Parties, end: Date) -> Option<ChartView> {
+/// The chart of the number of parties, with its caption and text alternative, in the
+/// language of `text`.
+fn chart_view(e: &Entry, p: &Parties, end: Date, text: &Text) -> Option<ChartView> {
     let points = p.steps();
     let (first, last) = (points.first()?, points.last()?);
     let most = points.iter().map(|p| p.1).max().unwrap_or(0);
-    let listed = if e.record.parties_partial {
-        " listed here (a partial list)"
+    let get = |key: &str| text.get(key).cloned().unwrap_or_default();
+    let count = |key: &str, n: usize| i18n::plural(text, key, n as u64).unwrap_or_default();
+    let caption = get(if e.record.parties_partial {
+        "chart_caption_partial"
     } else {
-        ""
-    };
-    let caption = format!(
-        "Number of parties{listed} to the {}, {}–{}",
-        e.name,
-        first.0.year,
-        end.year.max(last.0.year)
-    );
-    let text = format!(
-        "The number of parties went from {} part{} on {} to {} on {}, and was at most {}: {} dated change{} in all, each listed in the table below.",
-        first.1,
-        if first.1 == 1 { "y" } else { "ies" },
-        first.0.text(),
-        last.1,
-        last.0.text(),
-        most,
-        points.len(),
-        if points.len() == 1 { "" } else { "s" },
-    );
+        "chart_caption"
+    })
+    .replace("{name}", &e.name)
+    .replace("{from}", &first.0.year.to_string())
+    .replace("{to}", &end.year.max(last.0.year).to_string());
+    let text = get("chart_text")
+        .replace("{first}", &count("parties_count", first.1))
+        .replace("{first_date}", &i18n::local_date(text, first.0))
+        .replace("{last}", &last.1.to_string())
+        .replace("{last_date}", &i18n::local_date(text, last.0))
+        .replace("{most}", &most.to_string())
+        .replace("{changes}", &count("dated_changes", points.len()));
     let svg = chart::steps("parties-chart", &caption, &text, &points, end)?;
     Some(ChartView::new(svg, caption, text))
 }

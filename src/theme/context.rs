@@ -93,6 +93,9 @@ pub struct SiteView {
     pub dir: &'static str,
     /// The theme's fixed text in the page's language (`i18n/LANG.yaml`).
     pub text: std::collections::BTreeMap<String, String>,
+    /// The text scholia.js writes (search messages, hover-card labels): the `js_` keys of
+    /// `text` without the prefix, and `lang`, as JSON safe inside `<script>`.
+    pub script_text: String,
     /// Free map.
     pub extra: Yaml,
     /// Free pages.
@@ -278,8 +281,12 @@ pub struct EntryItem {
 /// A fact row.
 #[derive(Debug, Clone, Serialize)]
 pub struct FactView {
-    /// Label.
+    /// Label, in English.
     pub label: &'static str,
+    /// The label's key: `fact_KEY` in the theme's text (`jurisdiction`, `part_of`, …).
+    pub key: String,
+    /// The value when it is a date (for `localdate`).
+    pub date: Option<DateView>,
     /// Value.
     pub text: String,
     /// Link, if any.
@@ -451,7 +458,7 @@ pub struct DiagramView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RelationView {
     /// `Part of`, `Predecessors`, `Successor` or `Parts`.
-    pub relation: &'static str,
+    pub relation: String,
     /// The bodies, linked.
     pub bodies: Vec<Link>,
 }

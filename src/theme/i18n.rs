@@ -4,6 +4,13 @@
 //! may add keys for its own templates); the theme's comes from `themes/<name>/i18n/` or the
 //! default theme in the binary. A key missing in a language falls back to the default
 //! language's text, with one warning naming it. Templates read the result as `site.text`.
+//!
+//! A count's text has a form for each of the language's CLDR plural categories (`zero`,
+//! `one`, `two`, `few`, `many`, `other`): `commentaries: {one: "{n} commentary", other: "{n}
+//! commentaries"}`, kept as `commentaries.one`, `commentaries.other`; [`plural`] picks the
+//! form for a number (Arabic has all six, Russian one/few/many/other, Chinese other only).
+//! A plain string serves every number. The text of a language also holds its code, under
+//! `lang`, for the rules.
 
 use crate::codes;
 use crate::content::front_matter::{self, Yaml};
@@ -54,6 +61,20 @@ pub fn parse(path: &Path, text: &str) -> (Text, Vec<Diagnostic>) {
                 }
             }
             ("months", _) => bad("a list of twelve month names"),
+            (_, Yaml::Map(forms)) => {
+                let mut ok = forms.iter().any(|(c, _)| c == "other");
+                for (category, form) in forms {
+                    match form {
+                        Yaml::String(f) if CATEGORIES.contains(&category.as_str()) => {
+                            out.insert(format!("{key}.{category}"), f.clone());
+                        }
+                        _ => ok = false,
+                    }
+                }
+                if !ok {
+                    bad("a string, or a map of plural forms (`zero`, `one`, `two`, `few`, `many`, `other`; `other` required) to strings")
+                }
+            }
             (_, Yaml::String(s)) => {
                 out.insert(key.clone(), s.clone());
             }
@@ -64,6 +85,17 @@ pub fn parse(path: &Path, text: &str) -> (Text, Vec<Diagnostic>) {
         }
     }
     (out, diags)
+}
+
+/// CLDR's plural categories.
+const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+/// The key of a text without its plural category: `commentaries` for `commentaries.one`.
+fn group(key: &str) -> &str {
+    match key.rsplit_once('.') {
+        Some((g, c)) if CATEGORIES.contains(&c) => g,
+        _ => key,
+    }
 }
 
 /// Where one language's text comes from: (file as shown, its text), least specific first
@@ -96,13 +128,21 @@ pub fn resolve(
         let from = if i == 0 { "en" } else { codes[0].as_str() };
         let code = &codes[i];
         let quiet = i == 0 && file.is_none();
+        // A count's forms come as a whole: a language has the categories its rules need
+        // (Chinese `other` alone), never some of another language's.
+        let own: std::collections::BTreeSet<String> =
+            t.keys().map(|k| group(k).to_string()).collect();
         let mut missing: Vec<&str> = Vec::new();
         for (k, v) in fallback {
-            if !t.contains_key(k) {
-                missing.push(k);
+            let g = group(k);
+            if k != "lang" && !own.contains(g) {
+                if missing.last() != Some(&g) {
+                    missing.push(g);
+                }
                 t.insert(k.clone(), v.clone());
             }
         }
+        t.insert("lang".to_string(), code.clone());
         if !missing.is_empty() && !quiet && code != from {
             let msg = match &file {
                 None => format!(
@@ -141,6 +181,44 @@ pub fn format_date(text: &Text, year: i64, month: u32, day: u32) -> String {
         .replace("{year}", &year.to_string())
 }
 
+/// A content date in a language (see [`format_date`]).
+pub fn local_date(text: &Text, d: crate::content::Date) -> String {
+    format_date(text, d.year.into(), d.month.into(), d.day.into())
+}
+
+/// The plural category of `n` in the language `code` (CLDR cardinal rules): `one`, `few`…
+/// `other` for a language without rules.
+pub fn category(code: &str, n: u64) -> &'static str {
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+    let rules = code
+        .parse::<unic_langid::LanguageIdentifier>()
+        .ok()
+        .and_then(|id| PluralRules::create(id, PluralRuleType::CARDINAL).ok());
+    match rules.and_then(|r| r.select(n).ok()) {
+        Some(PluralCategory::ZERO) => "zero",
+        Some(PluralCategory::ONE) => "one",
+        Some(PluralCategory::TWO) => "two",
+        Some(PluralCategory::FEW) => "few",
+        Some(PluralCategory::MANY) => "many",
+        Some(PluralCategory::OTHER) | None => "other",
+    }
+}
+
+/// The text `key` for the number `n` in the text's language, with `{n}` replaced: the form
+/// of `n`'s plural category, else `other`, else the plain string; `None` when there is none.
+pub fn plural(text: &Text, key: &str, n: u64) -> Option<String> {
+    let code = text.get("lang").map_or("en", String::as_str);
+    let cat = category(code, n);
+    [
+        format!("{key}.{cat}"),
+        format!("{key}.other"),
+        key.to_string(),
+    ]
+    .iter()
+    .find_map(|k| text.get(k))
+    .map(|form| form.replace("{n}", &n.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,7 +251,13 @@ mod tests {
         for (code, text) in crate::theme::embedded::i18n_files() {
             let (t, d) = parse(Path::new(&code), &text);
             assert!(d.is_empty(), "{code}: {d:?}");
-            let missing: Vec<&String> = en.keys().filter(|k| !t.contains_key(*k)).collect();
+            // A count has the forms of its language's categories, not English's.
+            let own: Vec<&str> = t.keys().map(|k| group(k)).collect();
+            let missing: Vec<&str> = en
+                .keys()
+                .map(|k| group(k))
+                .filter(|g| !own.contains(g))
+                .collect();
             assert!(missing.is_empty(), "{code} lacks {missing:?}");
         }
     }
@@ -199,6 +283,89 @@ mod tests {
             d[1].to_string().contains("the theme has no text in `nl`"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn plural_categories_are_cldrs() {
+        let ar: Vec<&str> = [0, 1, 2, 3, 11, 100].map(|n| category("ar", n)).to_vec();
+        assert_eq!(ar, ["zero", "one", "two", "few", "many", "other"]);
+        let ru: Vec<&str> = [1, 2, 5, 21].map(|n| category("ru", n)).to_vec();
+        assert_eq!(ru, ["one", "few", "many", "one"]);
+        assert!([0, 1, 2, 5, 21]
+            .iter()
+            .all(|&n| category("zh", n) == "other"));
+        assert_eq!(
+            [0, 1, 2].map(|n| category("en", n)),
+            ["other", "one", "other"]
+        );
+        assert_eq!(
+            [0, 1, 2].map(|n| category("fr", n)),
+            ["one", "one", "other"]
+        );
+        assert_eq!(category("not a code", 1), "other");
+    }
+
+    #[test]
+    fn counts_take_their_languages_form() {
+        let yaml = "commentaries: {zero: \"لا تعليقات\", one: \"تعليق واحد\", two: \"تعليقان\", few: \"{n} تعليقات\", many: \"{n} تعليقًا\", other: \"{n} تعليق\"}\n";
+        let (mut ar, d) = parse(Path::new("ar.yaml"), yaml);
+        assert!(d.is_empty(), "{d:?}");
+        ar.insert("lang".into(), "ar".into());
+        let got: Vec<String> = [0, 1, 2, 3, 11, 100]
+            .map(|n| plural(&ar, "commentaries", n).unwrap())
+            .to_vec();
+        assert_eq!(
+            got,
+            [
+                "لا تعليقات",
+                "تعليق واحد",
+                "تعليقان",
+                "3 تعليقات",
+                "11 تعليقًا",
+                "100 تعليق"
+            ]
+        );
+        let (mut ru, _) = parse(
+            Path::new("ru.yaml"),
+            "n: {one: \"{n} статья\", few: \"{n} статьи\", many: \"{n} статей\", other: \"{n} статьи\"}\n",
+        );
+        ru.insert("lang".into(), "ru".into());
+        let got: Vec<String> = [1, 2, 5, 21].map(|n| plural(&ru, "n", n).unwrap()).to_vec();
+        assert_eq!(got, ["1 статья", "2 статьи", "5 статей", "21 статья"]);
+        // A plain string serves every number; a language without a form uses `other`.
+        let (mut zh, _) = parse(
+            Path::new("zh.yaml"),
+            "n: \"{n} 篇\"\nm: {other: \"{n} 条\"}\n",
+        );
+        zh.insert("lang".into(), "zh".into());
+        assert_eq!(plural(&zh, "n", 1).unwrap(), "1 篇");
+        assert_eq!(plural(&zh, "m", 1).unwrap(), "1 条");
+        assert_eq!(plural(&zh, "x", 1), None);
+    }
+
+    #[test]
+    fn plural_forms_fall_back_as_a_whole() {
+        let (en, _) = parse(
+            Path::new("en.yaml"),
+            "n: {one: \"{n} item\", other: \"{n} items\"}\nm: {one: a, other: b}\n",
+        );
+        let codes = ["en".to_string(), "zh".to_string()];
+        let (texts, d) = resolve(
+            &codes,
+            &[Vec::new(), src("i18n/zh.yaml", "n: {other: \"{n} 项\"}\n")],
+            &en,
+        );
+        assert_eq!(plural(&texts[1], "n", 1).unwrap(), "1 项");
+        assert_eq!(plural(&texts[1], "m", 1).unwrap(), "b");
+        assert_eq!(plural(&texts[0], "n", 1).unwrap(), "1 item");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].to_string()
+                .contains("the theme text `m` has no `zh` version"),
+            "{d:?}"
+        );
+        let (_, d) = parse(Path::new("x.yaml"), "n: {one: a}\nm: {other: a, lots: b}\n");
+        assert_eq!(d.len(), 2, "{d:?}");
     }
 
     #[test]

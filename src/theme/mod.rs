@@ -138,6 +138,7 @@ impl Theme {
             format!("{base}{}", path.trim_start_matches('/'))
         });
         env.add_filter("localdate", localdate);
+        env.add_filter("plural", plural);
         Ok(Theme {
             env,
             origins,
@@ -335,6 +336,29 @@ fn localdate(d: minijinja::Value, text: minijinja::Value) -> Result<String, mini
         u32::from(date.month),
         u32::from(date.day),
     ))
+}
+
+/// `{{ n | plural(site.text, "commentaries") }}`: the text for a count, in the form of its
+/// plural category in the page's language (`3 commentaries`, `3 篇评论`).
+fn plural(n: i64, text: minijinja::Value, key: &str) -> Result<String, minijinja::Error> {
+    // Only the keys of this text: it runs for every count of every list.
+    let mut t = i18n::Text::new();
+    let cats = ["zero", "one", "two", "few", "many", "other"].map(|c| format!("{key}.{c}"));
+    for k in cats.iter().map(String::as_str).chain([key, "lang"]) {
+        if let Some(v) = text
+            .get_item(&minijinja::Value::from(k))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+        {
+            t.insert(k.to_string(), v);
+        }
+    }
+    i18n::plural(&t, key, n.unsigned_abs()).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("plural: the theme has no text `{key}` (i18n/LANG.yaml)"),
+        )
+    })
 }
 
 fn env_add_asset(

@@ -514,7 +514,25 @@ if (LANGS) {
     assert(titles.every((t) => !/[A-Za-z]{4}/.test(t)), `an English page in the Chinese results: ${titles}`);
     const marks = await page.locator('.results mark').allInnerTexts();
     assert(marks.some((m) => m.includes('网络安全')), `no highlighted 网络安全: ${marks}`);
+    // The script's messages, kinds and dates come from the page, in its language.
+    const status = await page.locator('.search-status').innerText();
+    assert(status.includes('条结果') && status.includes('网络安全'), `status: ${status}`);
+    const meta = await page.locator('.results .result-meta').allInnerTexts();
+    assert(meta.some((m) => /^评论 · \d{4}年\d{1,2}月\d{1,2}日$/.test(m)), `result kinds and dates: ${meta}`);
     await shot(page, 'search-zh-1400');
+    await page.goto(LANGS_BASE + '/ar/search/?q=zzzqqq');
+    await searchTitles(page);
+    const none = await page.locator('.search-status').innerText();
+    assert(none.includes('لا شيء يطابق'), `Arabic status: ${none}`);
+    await page.context().close();
+  });
+
+  await test('languages: a glossary card on a Chinese page names the kind in Chinese', async () => {
+    const page = await open('/zh/commentaries/leading-group/', { base: LANGS_BASE });
+    const link = page.locator('.prose a.gl-body').first();
+    await link.focus();
+    const kind = await page.locator('#gl-card .gl-card-kind').innerText();
+    assert(kind === '机构', `card kind: ${kind}`);
     await page.context().close();
   });
 

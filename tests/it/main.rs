@@ -19,6 +19,7 @@ mod publish;
 mod robustness;
 mod search;
 mod serve;
+mod theme_text;
 mod themes;
 mod timeline;
 mod treaties;

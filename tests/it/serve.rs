@@ -635,3 +635,19 @@ fn editing_a_parties_file_is_served_as_a_full_build() {
     );
     assert_same_as_full_build(&site, &server, "parties removed");
 }
+
+#[test]
+fn editing_the_sites_theme_text_is_served_as_a_full_build() {
+    // The Chinese date pattern changes: pages, search documents (kept commentaries'
+    // included) and feeds say the new date, as a full build writes them.
+    let site = Site::fixture("languages");
+    let server = Server::start(&site, &[]);
+    assert_same_as_full_build(&site, &server, "start");
+    save(&site, "i18n/zh.yaml", "date: \"{year}/{m}/{day}\"\n");
+    server.wait_for("/zh/commentaries/leading-group/", "the new date", |r| {
+        texts(&html(r), ".byline time")
+            .iter()
+            .any(|t| t == "2014/2/27")
+    });
+    assert_same_as_full_build(&site, &server, "zh date edited");
+}

@@ -6,12 +6,28 @@ fn fonts() -> Fonts {
     f
 }
 
+/// The default theme's text in `code`.
+fn text(code: &str) -> &'static Text {
+    static TEXTS: OnceLock<std::collections::HashMap<String, Text>> = OnceLock::new();
+    let all = TEXTS.get_or_init(|| {
+        crate::theme::embedded::i18n_files()
+            .into_iter()
+            .map(|(file, yaml)| {
+                let code = file.trim_end_matches(".yaml").to_string();
+                (code, i18n::parse(Path::new(&file), &yaml).0)
+            })
+            .collect()
+    });
+    &all[code]
+}
+
 fn card<'a>(title: &'a str, authors: &'a [String]) -> Card<'a> {
     Card {
         title,
         authors,
         date: Date::parse("2014-03-01").unwrap(),
         site: "Cyber Policy Commentary",
+        text: text("en"),
     }
 }
 
@@ -229,4 +245,26 @@ fn a_configured_font_is_used_for_what_the_embedded_one_lacks() {
     assert!(!covers(&fonts().ranges, '⇄'));
     assert!(f.has('⇄'));
     assert_ne!(f.fp, fonts().fp, "the key follows the fonts");
+}
+
+#[test]
+fn the_date_and_byline_are_in_the_commentarys_language() {
+    let f = fonts();
+    let authors = ["Li Wei".to_string(), "Ann Lee".to_string()];
+    let en = card("网络安全", &authors);
+    let zh = Card {
+        text: text("zh"),
+        ..en
+    };
+    assert_eq!(en.date_text(), "1 March 2014");
+    assert_eq!(zh.date_text(), "2014年3月1日");
+    assert_eq!(
+        zh.alt(),
+        "网络安全. 作者： Li Wei 和 Ann Lee. 2014年3月1日. Cyber Policy Commentary"
+    );
+    let (_, faces) = f.choose(&zh.texts().each_ref().map(String::as_str));
+    let drawn = svg(&zh, &f, &faces, 0, true);
+    assert!(drawn.contains(">2014年3月1日</text>"), "{drawn}");
+    assert!(!drawn.contains("March"), "{drawn}");
+    assert_ne!(zh.key(&f), en.key(&f));
 }

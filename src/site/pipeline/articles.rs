@@ -14,6 +14,8 @@ pub(super) struct Articles<'a> {
     pub(super) base: &'a Base<'a>,
     /// The link cards' fonts, when cards are on.
     pub(super) fonts: Option<&'a card::Fonts>,
+    /// The theme's text in the commentaries' language (for the cards' dates).
+    pub(super) text: &'a crate::theme::i18n::Text,
     /// The theme, when pages are written.
     pub(super) theme: Option<&'a Theme>,
     pub(super) sink: &'a dyn Sink,
@@ -76,6 +78,8 @@ impl Articles<'_> {
                     Some(a)
                         if !reach.all
                             && a.fp.source == f
+                            && a.date_shown
+                                == crate::theme::i18n::local_date(self.text, c.date)
                             && (reach.changed.is_empty()
                                 || !(reach.touched.hits(&a.mentions, &c.file.text)
                                     || reach.touched.hits(&a.correction_links, ""))) =>
@@ -126,7 +130,7 @@ impl Articles<'_> {
             .clone()
             .unwrap_or_else(|| summary::cut(&r.first_paragraph, 200));
         let (search, doc) = if self.config.search {
-            index::commentary(&c, &url, &summary, &r)
+            index::commentary(&c, &url, &summary, &r, self.text)
         } else {
             Default::default()
         };
@@ -202,6 +206,7 @@ impl Articles<'_> {
         let mut c = c.into_owned();
         c.file.text = String::new();
         Article {
+            date_shown: crate::theme::i18n::local_date(self.text, c.date),
             c,
             url,
             summary,
@@ -393,6 +398,7 @@ impl Articles<'_> {
                 authors: &a.c.authors,
                 date: a.c.date,
                 site: &self.config.title,
+                text: self.text,
             };
             let rel = Routes::commentary_file(&a.c.slug, card::FILE);
             let key = card.key(fonts);

@@ -131,15 +131,28 @@ pub(super) fn split<'f>(
         .filter(|(c, _)| c.lang.is_none())
         .map(|(c, _)| (c.file.path.with_extension(""), c.slug.clone()))
         .collect();
+    // Glossary originals by file name, for a commentary translation filed with the wrong
+    // kind of content (by file name: a commentary may share an entry's slug, as
+    // `2014-09-01-cac.zh.md` does `cac.md`'s, but not its file name).
+    let entry_originals: HashMap<&str, &Entry> = loaded
+        .entries
+        .iter()
+        .filter(|(e, _)| e.lang.is_none())
+        .filter_map(|(e, _)| Some((e.file.path.file_stem()?.to_str()?, &**e)))
+        .collect();
     for (mut c, f) in std::mem::take(&mut loaded.commentaries) {
-        if let Some(l) = &c.lang {
+        if let Some(l) = c.lang.clone() {
             let base = c.file.path.with_extension("");
-            let original = base
-                .to_str()
-                .and_then(|s| s.strip_suffix(&format!(".{l}")))
-                .and_then(|s| originals.get(Path::new(s)));
+            let stem = base.to_str().and_then(|s| s.strip_suffix(&format!(".{l}")));
+            let original = stem.and_then(|s| originals.get(Path::new(s)));
             if let Some(slug) = original.filter(|s| **s != c.slug) {
                 c.to_mut().slug = slug.clone();
+            }
+            let name = stem.and_then(|s| Path::new(s).file_name()?.to_str());
+            if original.is_none() {
+                if let Some(e) = name.and_then(|n| entry_originals.get(n)) {
+                    diags.push(mismatch(&c.file.path, "commentary", e, &l));
+                }
             }
         }
         if let Some(i) = at(&c.lang) {
@@ -182,7 +195,12 @@ pub(super) fn split<'f>(
                         .entries
                         .push((Cow::Owned(overlay(e, t)), fp(&(f, tf, code))));
                 }
-                _ => out[i].entries.push((e.clone(), *f)),
+                Some((t, _)) => {
+                    used.insert(&t.slug);
+                    diags.push(mismatch(&t.file.path, t.kind.as_str(), e, code));
+                    out[i].entries.push((e.clone(), *f));
+                }
+                None => out[i].entries.push((e.clone(), *f)),
             }
         }
         for (t, f) in mine
@@ -201,6 +219,34 @@ pub(super) fn split<'f>(
         .filter(|(e, _)| e.lang.is_none())
         .collect();
     out
+}
+
+/// The error for a translation (a `kind`, at `path`) whose original, `original`, is another
+/// kind of content: it would otherwise be a page of its own, silently unlinked from it.
+fn mismatch(path: &Path, kind: &str, original: &Entry, code: &str) -> Diagnostic {
+    let name = original
+        .file
+        .path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let beside = original
+        .file
+        .path
+        .with_file_name(format!("{name}.{code}.md"));
+    Diagnostic::error(
+        codes::TRANSLATION_KIND,
+        path,
+        1,
+        1,
+        format!(
+            "this {kind} translation has the name of the {} `{}` ({}), which is not a {kind}; a translation is a version of the same kind of content: move it beside its original ({}), or rename it",
+            original.kind.as_str(),
+            original.slug,
+            original.file.path.display(),
+            beside.display()
+        ),
+    )
 }
 
 /// An entry in a translation's language: the translation's names, summary, `autolink`,

@@ -452,6 +452,7 @@ impl Pipeline {
                 routes,
                 sources,
                 Value::from_serialize(&site),
+                text,
                 global,
             )
             .with_alternates(&alternates, &lang.code);
@@ -464,6 +465,7 @@ impl Pipeline {
                 sources,
                 base: &base,
                 fonts: cm.fonts.as_ref(),
+                text,
                 theme: theme.theme.as_ref().filter(|_| writing),
                 sink: out,
                 pdf: pdf_memo.as_ref(),

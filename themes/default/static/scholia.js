@@ -134,9 +134,31 @@
     link.setAttribute('aria-controls', note.id);
   });
 
+  /* ------------------------------------------------------------ text */
+
+  // Every text this script writes comes from the page, in its language (the `js_` keys of
+  // the theme's i18n/LANG.yaml, in <script id="scholia-text">): none is written here.
+  var TEXT = {};
+  try {
+    TEXT = JSON.parse(document.getElementById('scholia-text').textContent);
+  } catch (e) { /* a theme without the element: texts are empty */ }
+  // `key`'s text with `{name}` replaced by `vars.name`; a count's form follows the
+  // language's plural rules (CLDR, as the i18n files name them: one, few, many, other…).
+  function t(key, vars) {
+    var s = TEXT[key];
+    if (vars && typeof vars.n === 'number') {
+      var cat = 'other';
+      try { cat = new Intl.PluralRules(TEXT.lang || undefined).select(vars.n); } catch (e) { /* keep other */ }
+      s = TEXT[key + '.' + cat] || TEXT[key + '.other'] || s;
+    }
+    s = s || '';
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+    return s;
+  }
+
   /* ------------------------------------------------------------ glossary hover cards */
 
-  var KIND = { body: 'Body', treaty: 'Treaty' };
+  var KIND = { body: t('card_body'), treaty: t('card_treaty') };
   var card = null;
   var cardFor = null;
   // The link whose card Escape closed: it stays closed until the pointer or focus leaves.
@@ -436,7 +458,7 @@
     return (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
   }
 
-  var KINDS = { commentary: 'Commentary', body: 'Glossary · Body', treaty: 'Glossary · Treaty' };
+  var KINDS = { commentary: t('kind_commentary'), body: t('kind_body'), treaty: t('kind_treaty') };
   var PAGE = 10;
 
   function renderResult(doc, terms) {
@@ -466,29 +488,29 @@
     box.textContent = '';
     box.appendChild(status);
     if (!terms.length) {
-      status.textContent = 'Type words of at least two letters; very common words such as “the” are not indexed.';
+      status.textContent = t('short_query');
       return;
     }
-    status.textContent = 'Searching…';
+    status.textContent = t('searching');
     var index = new Index(box.dataset.index);
     var found;
     try {
       found = await index.search(terms);
     } catch (e) {
-      status.textContent = 'The search index could not be loaded (' + e.message + ').';
+      status.textContent = t('index_failed', { error: e.message });
       return;
     }
     var ids = found.all ? found.ids.slice(0, found.all) : found.ids;
     if (!ids.length) {
-      status.textContent = 'Nothing matches “' + q + '”.';
+      status.textContent = t('no_match', { q: q });
       return;
     }
     status.textContent = found.all
-      ? (found.all === 1 ? '1 result' : found.all + ' results') + ' for “' + q + '”.'
-      : 'No page has all of “' + q + '”; ' + ids.length + ' have some of the words.';
+      ? t('results', { n: found.all, q: q })
+      : t('some_words', { n: ids.length, q: q });
     var list = el('ol', 'results');
     box.appendChild(list);
-    var more = el('button', 'more-results', 'More results');
+    var more = el('button', 'more-results', t('more'));
     more.type = 'button';
     var shown = 0;
     async function next() {
@@ -515,7 +537,7 @@
   var box = document.getElementById('search-results');
   if (box) {
     runSearch(box)
-      .catch(function (e) { box.textContent = 'Search failed: ' + e.message; })
+      .catch(function (e) { box.textContent = t('failed', { error: e.message }); })
       // Marks the end of the search, whatever its outcome (the browser tests wait for it).
       .finally(function () { box.dataset.ready = 'true'; });
   }
