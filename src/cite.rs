@@ -621,49 +621,47 @@ impl Sources {
     }
 
     fn format_works(&self, locale: &Option<LocaleCode>) -> Works {
+        let all: Vec<CiteItem> = self
+            .keys
+            .iter()
+            .map(|k| CiteItem {
+                key: k.clone(),
+                offset: 0,
+                locator: None,
+            })
+            .collect();
+        let items: Vec<(String, String)> = match self
+            .drive(&self.engine().style, locale, &[(&all, 1)])
+            .bibliography
         {
-            let all: Vec<CiteItem> = self
-                .keys
-                .iter()
-                .map(|k| CiteItem {
-                    key: k.clone(),
-                    offset: 0,
-                    locator: None,
+            Some(b) => b
+                .items
+                .into_iter()
+                .map(|item| {
+                    let html = item_html(&item);
+                    (item.key, html)
                 })
-                .collect();
-            let items: Vec<(String, String)> = match self
-                .drive(&self.engine().style, locale, &[(&all, 1)])
-                .bibliography
-            {
-                Some(b) => b
-                    .items
-                    .into_iter()
-                    .map(|item| {
-                        let html = item_html(&item);
-                        (item.key, html)
-                    })
-                    .collect(),
-                // A style without a bibliography: each work's first note stands in.
-                None => all
-                    .iter()
-                    .filter_map(|one| {
-                        let r = self.drive(
-                            &self.engine().cite_style,
-                            locale,
-                            &[(std::slice::from_ref(one), 1)],
-                        );
-                        let c = r.citations.first()?;
-                        Some((one.key.clone(), to_html(&c.citation)))
-                    })
-                    .collect(),
-            };
-            let rank = items
+                .collect(),
+            // A style without a bibliography: each work's first note stands in.
+            None => all
                 .iter()
-                .enumerate()
-                .map(|(i, (k, _))| (k.clone(), i))
-                .collect();
-            Works { items, rank }
-        }
+                .filter_map(|one| {
+                    let r = self.drive(
+                        &self.engine().cite_style,
+                        locale,
+                        &[(std::slice::from_ref(one), 1)],
+                    );
+                    let c = r.citations.first()?;
+                    Some((one.key.clone(), to_html(&c.citation)))
+                })
+                .collect(),
+        };
+        let rank = items
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect();
+        Works { items, rank }
     }
 
     /// The given works (repeats and unknown keys dropped), in the style's order.

@@ -580,3 +580,21 @@ fn citations_are_formatted_in_the_page_s_locale() {
         .join(" ")
         .contains("March 2015"));
 }
+
+#[test]
+fn the_demo_s_chinese_pages_cite_in_the_chinese_locale() {
+    let site = crate::publish::demo();
+    site.build_ok(&[]);
+    let cite = |rel: &str| texts(&site.html(rel), ".cite-this .citation").join(" ");
+    let zh = cite("zh/commentaries/borrowing-from-beijing/index.html");
+    assert!(
+        zh.contains("《向北京借鉴:以航空保安法为关键基础设施保护的范本》")
+            && zh.contains("2015年8月4日"),
+        "{zh}"
+    );
+    let en = cite("commentaries/borrowing-from-beijing/index.html");
+    assert!(
+        en.contains("“Borrowing from Beijing") && en.contains("August 4, 2015"),
+        "{en}"
+    );
+}
