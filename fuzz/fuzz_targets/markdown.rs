@@ -140,6 +140,7 @@ fuzz_target!(|data: &[u8]| {
             paragraph_ids: !editorial,
             written: None,
             states: &[],
+            lang: "en",
         });
         if !body.contains('<') {
             if let Err(e) = check_html(&r.html) {
