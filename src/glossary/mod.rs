@@ -14,6 +14,7 @@ use crate::content::{Date, Entry, Kind};
 use crate::error::{did_you_mean, Diagnostic};
 use crate::html::escape;
 use crate::routes::Routes;
+use crate::theme::i18n::{self, Text};
 use matcher::Matcher;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -31,6 +32,13 @@ pub struct Fact {
     pub date: Option<Date>,
     /// A glossary slug the fact links to, or an external URL.
     pub link: Option<FactLink>,
+}
+
+impl Fact {
+    /// The label's key in the theme's text, after `fact_` (`jurisdiction`, `part_of`, …).
+    pub fn key(&self) -> String {
+        self.label.to_lowercase().replace(' ', "_")
+    }
 }
 
 /// Where a fact links.
@@ -80,6 +88,9 @@ pub struct Glossary {
     /// Entries of another language's glossary, present only so that their abbreviations link
     /// (to their own page) in this language: they have no page here.
     pub foreign: Vec<bool>,
+    /// The theme's text in the glossary's language: its links' hover cards (fact labels,
+    /// dates, a treaty's status) and the rest of what the Markdown stage writes in words.
+    pub text: Text,
 }
 
 impl Glossary {
@@ -90,16 +101,18 @@ impl Glossary {
         routes: &Routes,
         default_summary: impl Fn(&str) -> String,
     ) -> (Glossary, Vec<Diagnostic>) {
-        Glossary::new_in(entries, routes, None, default_summary)
+        Glossary::new_in(entries, routes, None, Text::new(), default_summary)
     }
 
     /// The glossary of a language other than the default: `other` is (its code, the default
     /// language's routes). An entry whose `lang` is not the code is the original of an
     /// untranslated entry: only its abbreviation is matched, and it links to its own page.
+    /// `text` is the theme's text in the language (empty: English).
     pub fn new_in(
         mut entries: Vec<Entry>,
         routes: &Routes,
         other: Option<(&str, &Routes)>,
+        text: Text,
         default_summary: impl Fn(&str) -> String,
     ) -> (Glossary, Vec<Diagnostic>) {
         entries.sort_by(|a, b| (a.kind, &a.slug).cmp(&(b.kind, &b.slug)));
@@ -142,6 +155,7 @@ impl Glossary {
             matcher,
             quiet,
             foreign,
+            text,
         };
         g.open_tags = (0..g.entries.len()).map(|i| g.build_open_tag(i)).collect();
         (g, diags)
@@ -199,8 +213,8 @@ impl Glossary {
     pub fn open_tag_on(&self, i: usize, written: Option<Date>, states: &[String]) -> Cow<'_, str> {
         let e = &self.entries[i];
         let card = match written {
-            Some(d) => status::card_on(e, d, states),
-            None => status::card_now(e, states),
+            Some(d) => status::card_on(e, d, states, &self.text),
+            None => status::card_now(e, states, &self.text),
         };
         match card {
             Some(card) => Cow::Owned(self.build_tag(i, Some(&card))),
@@ -276,12 +290,24 @@ impl Glossary {
         facts
     }
 
-    /// `Jurisdiction: China · Established: 27 February 2014`: the hover card's key facts.
+    /// `Jurisdiction: China · Established: 27 February 2014`: the hover card's key facts,
+    /// in the glossary's language.
     pub fn card_facts(&self, i: usize) -> String {
+        let colon = self.text.get("state_colon").map_or(": ", String::as_str);
         self.facts(i)
             .into_iter()
             .filter(|f| f.on_card)
-            .map(|f| format!("{}: {}", f.label, f.text))
+            .map(|f| {
+                let label = self
+                    .text
+                    .get(&format!("fact_{}", f.key()))
+                    .map_or(f.label, String::as_str);
+                let value = match f.date {
+                    Some(d) => i18n::local_date(&self.text, d),
+                    None => f.text,
+                };
+                format!("{label}{colon}{value}")
+            })
             .collect::<Vec<_>>()
             .join(" · ")
     }
@@ -301,7 +327,12 @@ impl Glossary {
         };
         let mut status_attr = String::new();
         if let Some(st) = status {
-            title.push_str(&format!(" ({st}.)"));
+            title = self
+                .text
+                .get("card_title_status")
+                .map_or("{title} ({status}.)", String::as_str)
+                .replace("{status}", st)
+                .replace("{title}", &title);
             status_attr = format!(r#" data-status="{}""#, escape(st));
         }
         let kind = e.kind.as_str();

@@ -39,15 +39,9 @@ pub fn status_text_in(e: &Entry, date: Date, text: &Text) -> String {
 
 /// The theme's text `key` (`default` without it) with `{date}` put in.
 fn say(text: &Text, key: &str, default: &str, date: Date) -> String {
-    // Without the theme's text (a hover card), the English date.
-    let shown = if text.contains_key("date") {
-        i18n::local_date(text, date)
-    } else {
-        date.text()
-    };
     text.get(key)
         .map_or(default, String::as_str)
-        .replace("{date}", &shown)
+        .replace("{date}", &i18n::local_date(text, date))
 }
 
 /// Where a state stands, in words.
@@ -143,18 +137,30 @@ pub fn summary_on_in(e: &Entry, date: Date, states: &[String], text: &Text) -> S
 }
 
 /// What a link to a treaty inside a commentary written on `written` says about it: its
-/// status then and, where different, on its status date. `None` for a body, or a treaty with
-/// neither an `in_force` date nor a parties file (nothing dated to say).
-pub fn card_on(e: &Entry, written: Date, states: &[String]) -> Option<String> {
+/// status then and, where different, on its status date, in the language of `text`. `None`
+/// for a body, or a treaty with neither an `in_force` date nor a parties file (nothing dated
+/// to say).
+pub fn card_on(e: &Entry, written: Date, states: &[String], text: &Text) -> Option<String> {
     if e.kind != Kind::Treaty || (e.in_force.is_none() && e.record.parties.is_none()) {
         return None;
     }
-    let then = summary_on(e, written, states);
-    let mut s = format!("When this was written ({}): {then}", written.text());
+    let then = summary_on_in(e, written, states, text);
+    let mut s = dated(
+        text,
+        "card_when_written",
+        "When this was written ({date}): {status}",
+        written,
+        &then,
+    );
     if let Some(now) = as_of(e).filter(|&d| d > written) {
-        let later = summary_on(e, now, states);
+        let later = summary_on_in(e, now, states, text);
         if later != then {
-            s.push_str(&format!(". As of {}: {later}", now.text()));
+            let second = dated(text, "card_as_of", "As of {date}: {status}", now, &later);
+            s = text
+                .get("card_sentences")
+                .map_or("{first}. {second}", String::as_str)
+                .replace("{second}", &second)
+                .replace("{first}", &s);
         }
     }
     Some(s)
@@ -162,12 +168,24 @@ pub fn card_on(e: &Entry, written: Date, states: &[String]) -> Option<String> {
 
 /// What a link to a treaty outside a commentary (an entry's text, a free page) says about
 /// it: its status on its status date, when it has a parties file. `None` otherwise.
-pub fn card_now(e: &Entry, states: &[String]) -> Option<String> {
+pub fn card_now(e: &Entry, states: &[String], text: &Text) -> Option<String> {
     if e.kind != Kind::Treaty || e.record.parties.is_none() {
         return None;
     }
     let d = as_of(e)?;
-    Some(format!("As of {}: {}", d.text(), summary_on(e, d, states)))
+    let status = summary_on_in(e, d, states, text);
+    Some(dated(
+        text,
+        "card_as_of",
+        "As of {date}: {status}",
+        d,
+        &status,
+    ))
+}
+
+/// The theme's text `key` (`default` without it) with `{date}` and `{status}` put in.
+fn dated(text: &Text, key: &str, default: &str, date: Date, status: &str) -> String {
+    say(text, key, default, date).replace("{status}", status)
 }
 
 #[cfg(test)]
@@ -229,20 +247,20 @@ pub(crate) mod tests {
         );
         let states = ["A".to_string(), "Z".to_string()];
         assert_eq!(
-            card_on(&e, d("2001-06-01"), &states).unwrap(),
+            card_on(&e, d("2001-06-01"), &states, &Text::new()).unwrap(),
             "When this was written (1 June 2001): Not yet in force; 1 party; A: signatory only (signed 1 January 2000); Z: not a party. \
              As of 1 January 2010: In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
         );
         // Written after the status date: nothing later to add.
         assert_eq!(
-            card_on(&e, d("2011-01-01"), &states).unwrap(),
+            card_on(&e, d("2011-01-01"), &states, &Text::new()).unwrap(),
             "When this was written (1 January 2011): In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
         );
         let bare = treaty("name: T\n", None);
-        assert!(card_on(&bare, d("2011-01-01"), &states).is_none());
-        assert!(card_now(&bare, &states).is_none());
+        assert!(card_on(&bare, d("2011-01-01"), &states, &Text::new()).is_none());
+        assert!(card_now(&bare, &states, &Text::new()).is_none());
         assert_eq!(
-            card_now(&e, &states).unwrap(),
+            card_now(&e, &states, &Text::new()).unwrap(),
             "As of 1 January 2010: In force since 1 June 2002; 1 party; A: party since 1 January 2002; Z: not a party"
         );
     }

@@ -338,7 +338,12 @@ pub fn render<'a>(input: &'a Input<'a>) -> Rendered {
         _ => Vec::new(),
     };
     if !para_ids.is_empty() {
-        html = place_paragraph_ids(&html, para_ids, &heading_ids);
+        let label = input
+            .glossary
+            .text
+            .get("link_paragraph")
+            .map_or("Link to this paragraph", String::as_str);
+        html = place_paragraph_ids(&html, para_ids, &heading_ids, label);
     }
     if input.sanitize && (deep_at.is_some() || sanitize::too_deep(&html)) {
         let msg = format!("blocks are nested more than {} deep here; with `sanitize_html: true` Scholia refuses such pages, because cleaning them takes time that grows with the square of the depth; flatten the quotes, lists or HTML", sanitize::MAX_DEPTH);
@@ -410,7 +415,12 @@ fn paragraph_id(source: &str) -> String {
 /// Pass 5: each opening mark puts its id on the tag just before it (`<p>` or
 /// `<blockquote>`), each closing mark becomes the `¶` link. Ids are unique in the page: a
 /// repeated paragraph, or a heading that happens to have the same id, gets `-2`, `-3`, ….
-fn place_paragraph_ids(html: &str, wanted: Vec<String>, taken: &HashSet<String>) -> String {
+fn place_paragraph_ids(
+    html: &str,
+    wanted: Vec<String>,
+    taken: &HashSet<String>,
+    label: &str,
+) -> String {
     let mut used: HashSet<String> = taken.clone();
     let ids: Vec<String> = wanted
         .into_iter()
@@ -457,7 +467,8 @@ fn place_paragraph_ids(html: &str, wanted: Vec<String>, taken: &HashSet<String>)
         } else {
             out.push_str(before);
             out.push_str(&format!(
-                "<a class=\"pilcrow\" href=\"#{id}\" aria-label=\"Link to this paragraph\">¶</a>"
+                "<a class=\"pilcrow\" href=\"#{id}\" aria-label=\"{}\">¶</a>",
+                crate::html::escape(label)
             ));
         }
         rest = &after[digits + kind.len_utf8()..];

@@ -14,13 +14,15 @@ const PAD: (f64, f64, f64, f64) = (44.0, 16.0, 14.0, 30.0);
 /// A step chart of a count over time: one point per `(date, count)` (oldest first), the
 /// count holding until the next point, and the last one until `end`. `id` makes the ids of
 /// the title and description unique in the page; `title` and `desc` are the chart's
-/// accessible name and text alternative. `None` without points.
+/// accessible name and text alternative; `date` writes a date in the page's language. `None`
+/// without points.
 pub fn steps(
     id: &str,
     title: &str,
     desc: &str,
     points: &[(Date, usize)],
     end: Date,
+    date: impl Fn(Date) -> String,
 ) -> Option<String> {
     let first = points.first()?;
     let last = points.last()?;
@@ -58,10 +60,10 @@ pub fn steps(
          <text x=\"{:.1}\" y=\"{base:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\">0</text>\
          <text x=\"{:.1}\" y=\"{pt}\" text-anchor=\"end\" dominant-baseline=\"middle\">{top}</text></g>",
         H - 8.0,
-        span_label(first.0, same_year),
+        span_label(first.0, same_year, &date),
         W - pr,
         H - 8.0,
-        span_label(Date::from_days(x1), same_year),
+        span_label(Date::from_days(x1), same_year, &date),
         pl - 6.0,
         pl - 6.0,
     );
@@ -82,7 +84,7 @@ pub fn steps(
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{}: {}</title></circle>",
             x(p.0),
             y(p.1),
-            p.0.text(),
+            escape(&date(p.0)),
             p.1
         );
     }
@@ -135,9 +137,9 @@ pub fn bars(id: &str, title: &str, desc: &str, counts: &[(u16, usize)]) -> Optio
 }
 
 /// An axis end: the year, or the date when the axis spans less than a year.
-fn span_label(d: Date, same_year: bool) -> String {
+fn span_label(d: Date, same_year: bool, date: impl Fn(Date) -> String) -> String {
     if same_year {
-        d.text()
+        escape(&date(d))
     } else {
         d.year.to_string()
     }
@@ -311,14 +313,25 @@ mod tests {
             "D & d",
             &[(d("2000-01-01"), 1), (d("2010-01-01"), 3)],
             d("2020-01-01"),
+            |d| format!("{}年", d.year),
         )
         .unwrap();
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("<title id=\"c-title\">T &lt;1&gt;</title>"));
         assert!(svg.contains(">2000</text>") && svg.contains(">2020</text>"));
-        assert!(steps("c", "t", "d", &[], d("2020-01-01")).is_none());
+        // A point's tooltip is the date as the page's language writes it.
+        assert!(svg.contains("<title>2010年: 3</title>"), "{svg}");
+        assert!(steps("c", "t", "d", &[], d("2020-01-01"), |d| d.text()).is_none());
         // One point on the end date: no division by zero.
-        let one = steps("c", "t", "d", &[(d("2020-01-01"), 0)], d("2020-01-01")).unwrap();
+        let one = steps(
+            "c",
+            "t",
+            "d",
+            &[(d("2020-01-01"), 0)],
+            d("2020-01-01"),
+            |d| d.text(),
+        )
+        .unwrap();
         assert!(!one.contains("NaN") && !one.contains("inf"));
     }
 

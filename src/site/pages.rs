@@ -526,7 +526,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                 .into_iter()
                 .map(|(f, linked)| FactView {
                     label: f.label,
-                    key: f.label.to_lowercase().replace(' ', "_"),
+                    key: f.key(),
                     date: f.date.map(Into::into),
                     url: match f.link {
                         Some(FactLink::External(u)) => Some(u),
@@ -543,7 +543,7 @@ fn entry<'a>(ctx: &'a Ctx<'a>, i: usize, path: String, r: &mut Reads) -> PageOut
                     url: h.url.to_string(),
                     date: h.date.into(),
                     sentence: sentence.to_string(),
-                    status: status::card_on(e, h.date, states)
+                    status: status::card_on(e, h.date, states, text)
                         .map(|_| status::summary_on_in(e, h.date, states, text)),
                 })
                 .collect(),

@@ -157,15 +157,17 @@ fn chart_view(e: &Entry, p: &Parties, end: Date, text: &Text) -> Option<ChartVie
     .replace("{name}", &e.name)
     .replace("{from}", &first.0.year.to_string())
     .replace("{to}", &end.year.max(last.0.year).to_string());
-    let text = get("chart_text")
+    let desc = get("chart_text")
         .replace("{first}", &count("parties_count", first.1))
         .replace("{first_date}", &i18n::local_date(text, first.0))
         .replace("{last}", &last.1.to_string())
         .replace("{last_date}", &i18n::local_date(text, last.0))
         .replace("{most}", &most.to_string())
         .replace("{changes}", &count("dated_changes", points.len()));
-    let svg = chart::steps("parties-chart", &caption, &text, &points, end)?;
-    Some(ChartView::new(svg, caption, text))
+    let svg = chart::steps("parties-chart", &caption, &desc, &points, end, |d| {
+        i18n::local_date(text, d)
+    })?;
+    Some(ChartView::new(svg, caption, desc))
 }
 
 #[cfg(test)]

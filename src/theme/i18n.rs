@@ -181,8 +181,11 @@ pub fn format_date(text: &Text, year: i64, month: u32, day: u32) -> String {
         .replace("{year}", &year.to_string())
 }
 
-/// A content date in a language (see [`format_date`]).
+/// A content date in a language (see [`format_date`]); in English without a theme's text.
 pub fn local_date(text: &Text, d: crate::content::Date) -> String {
+    if !text.contains_key("date") {
+        return d.text();
+    }
     format_date(text, d.year.into(), d.month.into(), d.day.into())
 }
 

@@ -1,7 +1,8 @@
 //! The default theme's fixed text in the page's language (issue 15): over
 //! `tests/fixtures/theme-text`, a site whose Chinese, French and Arabic pages hold no English
 //! content, no English text of the theme (`themes/default/i18n/en.yaml`) shows on those
-//! pages, in their text, their labels or the strings handed to scholia.js; and no template
+//! pages, in their text, their labels, their charts, their glossary links' hover cards or
+//! the strings handed to scholia.js; and no template
 //! of the default theme writes English text of its own.
 
 use crate::util::{sel, Site};
@@ -107,7 +108,7 @@ fn shown(doc: &Html) -> Vec<String> {
             if within(&["noscript"]) {
                 // Its markup is text to the parser: read it as the page it is without script.
                 out.extend(shown(&Html::parse_fragment(t)));
-            } else if !within(&["script", "style", "svg"]) && !cited && !t.trim().is_empty() {
+            } else if !within(&["script", "style"]) && !cited && !t.trim().is_empty() {
                 out.push(t.trim().to_string());
             }
         }
@@ -123,10 +124,12 @@ fn shown(doc: &Html) -> Vec<String> {
             out.extend(e.value().attr("content").map(str::to_string));
         }
     }
-    // The `title` of links and alternates, except a glossary link's (its hover card's
-    // status, written by the glossary, not by the theme).
-    for e in doc.select(&sel("[title]:not(a.gl)")) {
-        out.extend(e.value().attr("title").map(str::to_string));
+    // The `title` of links and alternates, and what a glossary link hands its hover card
+    // (its facts, and a treaty's status on the commentary's date).
+    for e in doc.select(&sel("[title], a.gl")) {
+        for attr in ["title", "data-facts", "data-status"] {
+            out.extend(e.value().attr(attr).map(str::to_string));
+        }
     }
     out
 }

@@ -12,12 +12,13 @@ impl Pipeline {
         lm: &mut LangMemo,
         lang: &Lang,
         entries: Vec<(Cow<Entry>, u64)>,
+        text: crate::theme::i18n::Text,
         sources_changed: bool,
         diags: &mut Vec<Diagnostic>,
     ) -> Reach {
         let keep = self.keep;
         let hash = if keep {
-            fp(&entries.iter().map(|(_, f)| *f).collect::<Vec<_>>())
+            fp(&(entries.iter().map(|(_, f)| *f).collect::<Vec<_>>(), &text))
         } else {
             0
         };
@@ -39,10 +40,15 @@ impl Pipeline {
                     .collect();
                 let owned: Vec<Entry> = entries.into_iter().map(|(e, _)| e.into_owned()).collect();
                 let other = lang.other().map(|code| (code, &cm.routes));
-                let (g, gd) = Glossary::new_in(owned, routes, other, |body| {
+                let (g, gd) = Glossary::new_in(owned, routes, other, text, |body| {
                     summary::first_sentence(&summary::first_paragraph(body))
                 });
                 let (renders, fps) = match old {
+                    // The theme's text is in every link's hover card and every page's words.
+                    Some(o) if o.glossary.text != g.text => {
+                        reach.all = true;
+                        (o.renders, o.fps)
+                    }
                     Some(o) => {
                         match affected::changed_entries(&o.glossary, &g) {
                             Some(c) => {

@@ -357,9 +357,15 @@ impl Pipeline {
         let mut reaches = Vec::new();
         // The glossaries and free pages of every language first: their errors stop the
         // run before anything is written.
-        for ((lang, lm), part) in langs.iter().zip(lang_memos.iter_mut()).zip(&mut parts) {
+        for (li, ((lang, lm), part)) in langs
+            .iter()
+            .zip(lang_memos.iter_mut())
+            .zip(&mut parts)
+            .enumerate()
+        {
             let entries = std::mem::take(&mut part.entries);
-            let reach = self.glossary(lm, lang, entries, sources_changed, &mut diags);
+            let text = self.memo.theme.texts.get(li).cloned().unwrap_or_default();
+            let reach = self.glossary(lm, lang, entries, text, sources_changed, &mut diags);
             let page_list = visible_pages(&part.pages, self.opts.drafts);
             self.free_pages(lm, part, &page_list, reach.any());
             let gm = lm.glossary.as_ref().expect("set by the glossary stage");
