@@ -36,6 +36,10 @@ pub enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Render everything again: neither read nor write the build cache (`.scholia-cache/`
+        /// in the site root, which keeps each commentary's render between builds).
+        #[arg(long)]
+        no_cache: bool,
         /// How to print problems: human (default on a terminal), short, or json.
         #[arg(long, value_enum)]
         message_format: Option<Format>,
@@ -148,6 +152,7 @@ pub fn run(cli: Cli) -> i32 {
             out,
             base_url,
             drafts,
+            no_cache,
             message_format,
         } => build(
             BuildOptions {
@@ -155,6 +160,7 @@ pub fn run(cli: Cli) -> i32 {
                 root,
                 base_url,
                 drafts,
+                cache: !no_cache,
                 ..BuildOptions::default()
             },
             Format::resolve(message_format),

@@ -189,6 +189,9 @@ codes! {
     MISSING_GLYPH = "W0141", "No font can draw a character of a link card",
         "warning: content/commentaries/a.md:2:8: no font can draw `中` (U+4E2D) of the `title` on the link card, which would show an empty box; add a font that has it to `fonts:` in scholia.yaml (for Chinese, Japanese or Korean, Noto Sans CJK: Debian's fonts-noto-cjk)",
         "Add a font file that has the character to `fonts:` in scholia.yaml (a system font found by fontconfig also serves), or set `cards: false`.";
+    CACHE_DAMAGED = "W0180", "The build cache cannot be read or written",
+        "warning: .scholia-cache/articles.bin: the build cache is damaged (its checksum does not match) and was not used; it is written again after this build, or delete the folder .scholia-cache",
+        "Nothing to do: the build is correct without the cache and writes it again. If the warning stays, delete `.scholia-cache/` or build with `--no-cache`.";
     PDF_ALT = "E0150", "An image in a commentary with a PDF has no alt text",
         "error: content/commentaries/a.md:12:1: this image has no alt text, which its PDF needs (PDF/UA, and readers who cannot see it); describe it between the brackets: `![what it shows](…)`",
         "Describe the image between the brackets of `![…](…)`: an accessible PDF (PDF/UA-1) must say what each image shows.";

@@ -11,7 +11,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// The build cannot produce a correct site.
     Error,
@@ -23,7 +25,7 @@ pub enum Severity {
 }
 
 /// One problem, with its place in a file when it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -258,5 +260,44 @@ mod tests {
         // Equally close: the same answer in any order.
         assert_eq!(closest("ab-12", ["ab-39", "ab-46"]), Some("ab-39"));
         assert_eq!(closest("ab-12", ["ab-46", "ab-39"]), Some("ab-39"));
+    }
+}
+
+/// A diagnostic as the build cache keeps it: its code is read back as the code table's own
+/// string, and a code this binary does not know refuses the record.
+#[derive(serde::Deserialize)]
+struct Stored {
+    severity: Severity,
+    path: Option<PathBuf>,
+    line: usize,
+    col: usize,
+    message: String,
+    code: String,
+}
+
+impl<'de> serde::Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        use serde::de::Error;
+        Diagnostic::try_from(Stored::deserialize(d)?).map_err(D::Error::custom)
+    }
+}
+
+impl TryFrom<Stored> for Diagnostic {
+    type Error = String;
+
+    fn try_from(d: Stored) -> Result<Diagnostic, String> {
+        let code = crate::codes::ALL
+            .iter()
+            .map(|c| c.id)
+            .find(|c| *c == d.code)
+            .ok_or_else(|| format!("unknown diagnostic code {}", d.code))?;
+        Ok(Diagnostic {
+            severity: d.severity,
+            path: d.path,
+            line: d.line,
+            col: d.col,
+            message: d.message,
+            code,
+        })
     }
 }

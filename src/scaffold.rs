@@ -267,6 +267,8 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
     }
     let today = Date::today();
     let mut files: Vec<(PathBuf, String)> = vec![
+        // The built site and the build cache are made, not written.
+        (".gitignore".into(), "/site/\n/.scholia-cache/\n".into()),
         (
             "scholia.yaml".into(),
             "title: \"My Commentary\"\ndescription: \"Annotated commentary on international affairs.\"\nbase_url: \"/\"\nlanguage: en\n# paginate: 10\n# autolink: first    # first | all | none\n".into(),

@@ -45,7 +45,7 @@ pub struct Doc {
 /// What the index keeps of a document once its file is written: its distinct terms, sorted,
 /// with weights. One string for all of them, because a build holds this for every page until
 /// the index is written (a `String` per term cost 350 MB on 10,000 commentaries).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     /// Terms, each followed by `\n`.
     joined: String,

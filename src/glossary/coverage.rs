@@ -72,7 +72,9 @@ const STARTERS: &[&str] = &[
 ];
 
 /// Which `scholia new` kind a candidate suggests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Suggest {
     /// `scholia new body`.
     Body,

@@ -143,7 +143,7 @@ impl<'a> Input<'a> {
 }
 
 /// One note, numbered, rendered.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// 1-based number, by first reference.
     pub number: usize,
@@ -156,7 +156,7 @@ pub struct Note {
 }
 
 /// The first mention of an entry in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     /// Glossary index.
     pub entry: usize,

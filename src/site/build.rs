@@ -23,6 +23,8 @@ pub struct BuildOptions {
     /// Also report the editorial state (`check`): unused entries, missing summaries, plain
     /// mentions of explicit-only entries, glossary coverage.
     pub editorial: bool,
+    /// Use the build cache (`.scholia-cache/`); never in `check`, which writes nothing.
+    pub cache: bool,
 }
 
 impl BuildOptions {
@@ -37,7 +39,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
     let start = Instant::now();
     let mut sink = StagingSink::new(&opts.out_dir(), &opts.root);
     let progress = Arc::new(Progress::default());
-    let mut pipeline = Pipeline::fresh(Options {
+    let options = Options {
         root: opts.root.clone(),
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
@@ -46,10 +48,19 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
         skip_pdf: false,
         print_all: false,
         pdf_stand_in: false,
-    });
+        feed_len: None,
+    };
+    let mut pipeline = if opts.cache && !opts.editorial {
+        Pipeline::cached(options)
+    } else {
+        Pipeline::fresh(options)
+    };
     let ticker = Ticker::start(progress);
     let mut report = pipeline.run(None, &mut sink);
     drop(ticker);
+    if report.ok {
+        report.diags.extend(pipeline.save_cache());
+    }
     report.elapsed = start.elapsed();
     let diags = std::mem::take(&mut report.diags);
     (report.ok.then_some(report), diags)

@@ -266,6 +266,11 @@ impl Fonts {
         (Arc::new(db), faces)
     }
 
+    /// The fingerprint of every font configured.
+    pub fn fingerprint(&self) -> u64 {
+        self.fp
+    }
+
     /// The fingerprint of the fonts [`Fonts::choose`] gives, without reading them.
     fn fp_for(&self, text: &[&str]) -> u64 {
         let picked = self.pick(text);

@@ -184,7 +184,7 @@ pub(super) struct ArticlePage<'b> {
 }
 
 /// A commentary's rendered body: what its page shows besides the front matter.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, serde::Serialize, serde::Deserialize)]
 pub(super) struct Body {
     pub(super) html: String,
     pub(super) notes: Vec<Note>,
@@ -193,7 +193,7 @@ pub(super) struct Body {
 }
 
 /// A correction, rendered.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, serde::Serialize, serde::Deserialize)]
 pub(super) struct CorrectionOut {
     pub(super) date: Date,
     /// Its id on the commentary's page, unique there.
@@ -203,7 +203,7 @@ pub(super) struct CorrectionOut {
 }
 
 /// Fingerprints of an article's parts (all 0 in a full build).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct ArticleFp {
     /// The file it was rendered from.
     pub(super) source: u64,
@@ -265,6 +265,8 @@ pub(super) struct Article {
     pub(super) pdf: Option<super::pdf::PdfDoc>,
     /// Whether it has a PDF (its page links it).
     pub(super) has_pdf: bool,
+    /// Its PDF's key, when keyed.
+    pub(super) pdf_key: Option<u64>,
     pub(super) fp: ArticleFp,
 }
 

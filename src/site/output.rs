@@ -103,6 +103,10 @@ impl StagingSink {
         if previous.get(rel) != Some(&key) {
             return false;
         }
+        // Asked again about a file already taken (a cached commentary rendered after all).
+        if self.keys.lock().unwrap_or_else(|p| p.into_inner()).get(rel) == Some(&key) {
+            return true;
+        }
         let taken = s.reuse(rel, &|_| true);
         if taken {
             self.record(rel, key);

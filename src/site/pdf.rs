@@ -287,6 +287,11 @@ fn glyphs(fonts: &Fonts, c: &Commentary) -> Vec<Diagnostic> {
 }
 
 impl PdfSetup {
+    /// The fingerprint of the template, fonts and options.
+    pub fn fingerprint(&self) -> u64 {
+        self.key
+    }
+
     /// The key of a document's PDF.
     pub fn key(&self, doc: &PdfDoc) -> u64 {
         let mut h = DefaultHasher::new();

@@ -75,6 +75,7 @@ impl Session {
                 skip_pdf: true,
                 print_all: false,
                 pdf_stand_in: false,
+                feed_len: None,
             }),
             sink: LiveSink::seeded(Dir(out.to_path_buf()), &root.join("site")),
             generation: 0,

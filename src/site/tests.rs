@@ -962,6 +962,17 @@ impl Bench {
     fn run(&mut self, changed: Option<&[PathBuf]>) -> Report {
         kept_run(&mut self.kept, &mut self.sink, changed)
     }
+
+    /// One to three random edits of the model (none before the first build), in words.
+    fn edits(&mut self, step: usize) -> String {
+        if step == 0 {
+            return "first build".to_string();
+        }
+        (0..1 + self.rng.below(3))
+            .map(|_| self.model.edit(&mut self.rng))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 fn equivalence(seed: u64, steps: usize) {
@@ -971,14 +982,7 @@ fn equivalence(seed: u64, steps: usize) {
     // PDFs (their keys) made in some step: the PDF pipeline is covered.
     let mut pdfs = 0;
     for step in 0..steps {
-        let what = if step == 0 {
-            "first build".to_string()
-        } else {
-            (0..1 + b.rng.below(3))
-                .map(|_| b.model.edit(&mut b.rng))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
+        let what = b.edits(step);
         history.push(what);
         let changed = b.write();
         // Half the time as the watcher reports them, half with a walk.
@@ -1023,6 +1027,108 @@ fn equivalence(seed: u64, steps: usize) {
 fn a_kept_pipeline_writes_what_a_full_build_writes_after_random_edits() {
     for seed in 1..=4 {
         equivalence(seed, 40);
+    }
+}
+
+/// The files of a build's output folder, less its bookkeeping (the marker, the keys).
+fn read_out(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(out).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(rel, _)| !rel.starts_with(".scholia-"))
+        .collect()
+}
+
+/// The build cache (`build` without `--no-cache`): each step a new pipeline (as a new
+/// process) reads the cache the previous step's build wrote and takes files from its output;
+/// what it writes and reports must be what a build from nothing writes and reports. Between
+/// steps the cache file is sometimes damaged (one warning more, nothing else differs) or the
+/// output deleted (the cached commentaries are rendered again).
+fn cached_equivalence(seed: u64, steps: usize) {
+    use super::output::StagingSink;
+    use super::pipeline::cache;
+    let mut b = Bench::new(seed);
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("site");
+    // Most commentaries older than the feed: their records carry no body.
+    let opts = |root: &Path| Options {
+        feed_len: Some(2),
+        ..opts(root)
+    };
+    let cache_file = b.root.join(cache::DIR).join("articles.bin");
+    let mut history = Vec::new();
+    let (mut hits, mut ok_runs) = (0, 0);
+    for step in 0..steps {
+        let mut what = b.edits(step);
+        let damaged = step > 0 && cache_file.exists() && b.rng.chance(10);
+        if damaged {
+            let mut bytes = std::fs::read(&cache_file).unwrap();
+            let cut = b.rng.below(bytes.len());
+            bytes.truncate(cut);
+            std::fs::write(&cache_file, &bytes).unwrap();
+            what.push_str("; cache file cut short");
+        }
+        if b.rng.chance(10) {
+            let _ = std::fs::remove_dir_all(&out);
+            what.push_str("; output deleted");
+        }
+        history.push(what);
+        b.write();
+        let mut cached = Pipeline::cached(opts(&b.root));
+        let mut sink = StagingSink::new(&out, &b.root);
+        let mut c = cached.run(None, &mut sink);
+        if c.ok {
+            assert!(cached.save_cache().is_none());
+        }
+        let mut fresh_sink = LiveSink::new(Memory::default());
+        let f = Pipeline::fresh(opts(&b.root)).run(None, &mut fresh_sink);
+        let mut fresh = snapshot(&fresh_sink);
+        fresh.retain(|rel, _| !rel.starts_with(".scholia-"));
+        let context = || {
+            format!(
+                "seed {seed}, step {step}; edits so far:\n  {}",
+                history.join("\n  ")
+            )
+        };
+        let warned = c
+            .diags
+            .iter()
+            .position(|d| d.code == crate::codes::CACHE_DAMAGED.id);
+        assert_eq!(warned.is_some(), damaged, "{}", context());
+        if let Some(i) = warned {
+            c.diags.remove(i);
+        }
+        assert_eq!(c.diags, f.diags, "diagnostics differ ({})", context());
+        assert_eq!(c.ok, f.ok, "{}", context());
+        if f.ok {
+            ok_runs += 1;
+            hits += c.counts.commentaries - c.markdown_renders;
+            let now = read_out(&out);
+            assert!(
+                now == fresh,
+                "outputs differ ({}): {}",
+                context(),
+                first_difference(&now, &fresh)
+            );
+        }
+    }
+    assert!(
+        hits > steps,
+        "the cache served few commentaries (seed {seed}: {hits})"
+    );
+    assert!(ok_runs * 2 > steps, "most steps must build (seed {seed})");
+}
+
+#[test]
+fn a_build_with_the_cache_writes_what_a_build_from_nothing_writes_after_random_edits() {
+    for seed in 21..=23 {
+        cached_equivalence(seed, 25);
     }
 }
 

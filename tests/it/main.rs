@@ -8,6 +8,7 @@ mod authoring;
 mod bodies;
 mod browser;
 mod build;
+mod cache;
 mod cards;
 mod citable;
 mod cite;

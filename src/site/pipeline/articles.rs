@@ -7,6 +7,11 @@ use super::*;
 pub(super) struct Articles<'a> {
     pub(super) opts: &'a Options,
     pub(super) keep: bool,
+    /// Whether pages and files are keyed.
+    pub(super) keyed: bool,
+    /// The build cache, with the fingerprint of everything a render reads but the
+    /// commentary's own file.
+    pub(super) cache: Option<(&'a cache::Cache, u64)>,
     pub(super) config: &'a SiteConfig,
     pub(super) routes: &'a Routes,
     pub(super) glossary: &'a Glossary,
@@ -74,6 +79,7 @@ impl Articles<'_> {
         let results: Vec<(Article, bool, Vec<Diagnostic>)> = work
             .into_par_iter()
             .map(|(i, c, f, prev)| {
+                let mut from_cache = false;
                 let (mut a, rendered) = match prev {
                     Some(a)
                         if !reach.all
@@ -86,8 +92,22 @@ impl Articles<'_> {
                     {
                         (a, false)
                     }
-                    _ => (self.render(c, f), true),
+                    _ => match self.cached(i, &c, f) {
+                        Some(a) => {
+                            from_cache = true;
+                            (a, false)
+                        }
+                        None => (self.render(c, f), true),
+                    },
                 };
+                if let Some((cache, world)) = self.cache {
+                    let key = fp(&(world, f));
+                    if from_cache {
+                        cache.carry(key);
+                    } else {
+                        cache.put(key, &record(&a, i < self.opts.feed_len()));
+                    }
+                }
                 let mut d = if self.keep {
                     a.diags.clone()
                 } else {
@@ -97,7 +117,7 @@ impl Articles<'_> {
                     d.extend(self.emit(theme, i, &mut a).err());
                     d.extend(self.emit_pdf(&mut a));
                 }
-                if !self.keep && i >= FEED_LEN {
+                if !self.keep && i >= self.opts.feed_len() {
                     a.body = None;
                 }
                 if let Some(p) = &self.opts.progress {
@@ -186,7 +206,12 @@ impl Articles<'_> {
             words,
             works_cited,
         };
-        let fp = if self.keep {
+        let pdf_key = pdf
+            .as_ref()
+            .zip(self.pdf)
+            .filter(|_| self.keyed)
+            .map(|(doc, setup)| setup.key(doc));
+        let fp = if self.keyed {
             ArticleFp {
                 source,
                 page: fp(&(
@@ -226,8 +251,69 @@ impl Articles<'_> {
             diags,
             pdf,
             has_pdf,
+            pdf_key,
             fp,
         }
+    }
+
+    /// Commentary `i` from the build cache, when it holds it and the output already has
+    /// every file of it as this run would make them (taken from the previous output);
+    /// `None` to render it. One of the newest few needs its body (the feed shows it).
+    fn cached(&self, i: usize, c: &Commentary, source: u64) -> Option<Article> {
+        let (cache, world) = self.cache?;
+        let r = cache.get(fp(&(world, source)))?;
+        if i < self.opts.feed_len() && r.body.is_none() {
+            return None;
+        }
+        let mut c = c.clone();
+        c.file.text = String::new();
+        let url = self.routes.url(&Routes::commentary(&c.slug));
+        let item = pages::commentary_item(self.routes, &c, &url, &r.summary);
+        let a = Article {
+            date_shown: crate::theme::i18n::local_date(self.text, c.date),
+            url,
+            summary: r.summary,
+            mentions: r.mentions,
+            candidates: r.candidates,
+            cited: r.cited,
+            body: r.body.filter(|_| i < self.opts.feed_len()),
+            corrections: r.corrections,
+            correction_links: r.correction_links,
+            cite_html: r.cite_html,
+            cite_files: Vec::new(),
+            jsonld: r.jsonld,
+            references: r.references,
+            item: Value::from_serialize(&item),
+            search: r.search,
+            search_doc: None,
+            diags: r.diags,
+            pdf: None,
+            has_pdf: r.has_pdf,
+            pdf_key: r.pdf_key,
+            fp: r.fp,
+            c,
+        };
+        (self.theme.is_none() || self.taken(i, &a)).then_some(a)
+    }
+
+    /// Whether the output takes every file of commentary `i` but its link card (drawn
+    /// without its render) from the previous output, by key.
+    fn taken(&self, i: usize, a: &Article) -> bool {
+        let mut r = Reads::new(true);
+        let page = pages::commentary(self.base, a, &mut r);
+        let wants = |rel: &str, key: u64| self.sink.wants(rel, Some(key));
+        !wants(&page.file(), r.key(&page.path, page.template).unwrap_or(0))
+            && [citable::BIB, citable::RIS, citable::JSON]
+                .iter()
+                .all(|name| {
+                    !wants(
+                        &Routes::commentary_file(&a.c.slug, name),
+                        fp(&(a.fp.cite_files, name)),
+                    )
+                })
+            && !(self.config.search && wants(&Routes::search_doc(i), a.fp.search))
+            && a.pdf_key
+                .is_none_or(|k| !wants(&Routes::commentary_pdf(&a.c.slug), k))
     }
 
     /// How the commentary is cited: "Cite this" in the site's style, the citation files, its
@@ -347,7 +433,7 @@ impl Articles<'_> {
             return Vec::new();
         };
         let rel = Routes::commentary_pdf(&a.c.slug);
-        let key = setup.key(doc);
+        let key = a.pdf_key.unwrap_or_else(|| setup.key(doc));
         let mut diags = Vec::new();
         if self.sink.wants(&rel, Some(key)) {
             let made = if self.opts.pdf_stand_in {
@@ -369,7 +455,7 @@ impl Articles<'_> {
     /// Hands commentary `i`'s page and search document to the output, when it wants them.
     pub(super) fn emit(&self, theme: &Theme, i: usize, a: &mut Article) -> Result<(), Diagnostic> {
         {
-            let mut r = Reads::new(self.keep);
+            let mut r = Reads::new(self.keyed);
             let page = pages::commentary(self.base, a, &mut r);
             let rel = page.file();
             let key = r.key(&page.path, page.template);
@@ -383,7 +469,7 @@ impl Articles<'_> {
         let files = std::mem::take(&mut a.cite_files);
         for (name, text) in &files {
             let rel = Routes::commentary_file(&a.c.slug, name);
-            let key = self.keep.then(|| fp(&(a.fp.cite_files, name)));
+            let key = self.keyed.then(|| fp(&(a.fp.cite_files, name)));
             if self.sink.wants(&rel, key) {
                 self.sink.put(&rel, key, text.clone().into_bytes())?;
             }
@@ -419,7 +505,7 @@ impl Articles<'_> {
         }
         if self.config.search {
             let rel = Routes::search_doc(i);
-            let key = self.keep.then_some(a.fp.search);
+            let key = self.keyed.then_some(a.fp.search);
             if self.sink.wants(&rel, key) {
                 let doc = if self.keep {
                     a.search_doc.clone()
@@ -430,5 +516,26 @@ impl Articles<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// What the build cache keeps of an article (its body too, with `body`).
+fn record(a: &Article, body: bool) -> cache::RecordRef<'_> {
+    cache::RecordRef {
+        summary: &a.summary,
+        mentions: &a.mentions,
+        candidates: &a.candidates,
+        cited: &a.cited,
+        cite_html: &a.cite_html,
+        jsonld: &a.jsonld,
+        references: &a.references,
+        corrections: &a.corrections,
+        correction_links: &a.correction_links,
+        diags: &a.diags,
+        search: &a.search,
+        has_pdf: a.has_pdf,
+        pdf_key: a.pdf_key,
+        fp: &a.fp,
+        body: a.body.as_ref().filter(|_| body),
     }
 }

@@ -179,10 +179,11 @@ pub(super) fn site_files(
     config: &SiteConfig,
     routes: &Routes,
     articles: &[Article],
+    feed_len: usize,
 ) -> Vec<(String, Vec<u8>)> {
     let feed_items: Vec<FeedItem> = articles
         .iter()
-        .take(FEED_LEN)
+        .take(feed_len)
         .map(|a| FeedItem {
             title: a.c.title.clone(),
             url: a.url.clone(),

@@ -16,6 +16,7 @@ impl Pipeline {
         let max = config.max_file_bytes;
         let langs = config.codes();
         let keep = self.keep;
+        let keyed = self.keyed;
         let mut files = std::mem::take(&mut self.memo.content.files);
         let fast = match changed {
             Some(paths) if self.memo.content.scan.is_some() => self.update_scan(paths, &mut files),
@@ -23,7 +24,7 @@ impl Pipeline {
         };
         let load = |path: &Path, display: &Path, section: Section, st: (Stamp, Option<Stamp>)| {
             let (parsed, diags) = discover::load(path, display, section, max, &langs);
-            let fp = if keep { fp(&parsed) } else { 0 };
+            let fp = if keyed { fp(&parsed) } else { 0 };
             FileState {
                 stamp: st,
                 parsed,
@@ -217,10 +218,11 @@ impl Pipeline {
                     continue;
                 };
                 diags.extend(f.diags);
+                // Fingerprints when keyed (0 otherwise).
                 match f.parsed {
-                    Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Owned(c), 0)),
-                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(*e), 0)),
-                    Some(Parsed::P(p)) => loaded.pages.push((Cow::Owned(p), 0)),
+                    Some(Parsed::C(c)) => loaded.commentaries.push((Cow::Owned(c), f.fp)),
+                    Some(Parsed::E(e)) => loaded.entries.push((Cow::Owned(*e), f.fp)),
+                    Some(Parsed::P(p)) => loaded.pages.push((Cow::Owned(p), f.fp)),
                     None => {}
                 }
             }

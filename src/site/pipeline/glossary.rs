@@ -17,7 +17,7 @@ impl Pipeline {
         diags: &mut Vec<Diagnostic>,
     ) -> Reach {
         let keep = self.keep;
-        let hash = if keep {
+        let hash = if self.keyed {
             fp(&(entries.iter().map(|(_, f)| *f).collect::<Vec<_>>(), &text))
         } else {
             0
@@ -65,7 +65,7 @@ impl Pipeline {
                     }
                 };
                 let mut fps = fps;
-                if keep {
+                if self.keyed {
                     fps.entries = (0..g.entries.len())
                         .map(|i| {
                             let e = &g.entries[i];
@@ -102,7 +102,7 @@ impl Pipeline {
                     })
                 })
                 .collect();
-            if keep {
+            if self.keyed {
                 fps.renders.resize(n, 0);
                 for (i, r) in redo.iter().enumerate() {
                     if let Some(r) = r {
@@ -140,7 +140,7 @@ impl Pipeline {
         visible: &[&Page],
         glossary_changed: bool,
     ) {
-        let hash = if self.keep {
+        let hash = if self.keyed {
             fp(&(
                 loaded.pages.iter().map(|(_, f)| *f).collect::<Vec<_>>(),
                 self.opts.drafts,

@@ -12,6 +12,7 @@
 //! test in `tests.rs` compares a kept pipeline with fresh ones after random edits.
 
 mod articles;
+pub mod cache;
 mod extras;
 mod files;
 mod glossary;
@@ -80,6 +81,15 @@ pub struct Options {
     pub print_all: bool,
     /// Tests: write each PDF's key in place of the PDF (the equivalence test compares keys).
     pub pdf_stand_in: bool,
+    /// Tests: the number of commentaries in the feed, when not [`FEED_LEN`] (the build
+    /// cache's test makes most of a small site's commentaries older than the feed).
+    pub feed_len: Option<usize>,
+}
+
+impl Options {
+    fn feed_len(&self) -> usize {
+        self.feed_len.unwrap_or(FEED_LEN)
+    }
 }
 
 /// Pages and files a run produced, by kind.
@@ -233,6 +243,12 @@ struct Memo {
 pub struct Pipeline {
     opts: Options,
     keep: bool,
+    /// Whether pages and files are keyed (their inputs fingerprinted), so that an output
+    /// that already holds one as this run would make it takes it as it is: a kept
+    /// pipeline's, and a build's with a cache.
+    keyed: bool,
+    /// The build cache, when the build has one.
+    cache: Option<cache::Cache>,
     memo: Memo,
     canonical_root: PathBuf,
 }
@@ -271,6 +287,23 @@ impl Pipeline {
         Pipeline::new(opts, true)
     }
 
+    /// A full build's pipeline with the build cache of the site ([`cache`]): commentaries
+    /// it holds are not rendered again, and files keyed as the output already has them are
+    /// taken from it.
+    pub fn cached(opts: Options) -> Pipeline {
+        let cache = cache::Cache::new(&opts.root);
+        let mut p = Pipeline::new(opts, false);
+        p.keyed = true;
+        p.cache = Some(cache);
+        p
+    }
+
+    /// Writes the build cache for the next build (after a run that succeeded); a warning
+    /// when it cannot be written.
+    pub fn save_cache(&self) -> Option<Diagnostic> {
+        self.cache.as_ref().and_then(cache::Cache::save)
+    }
+
     fn new(opts: Options, keep: bool) -> Pipeline {
         let canonical_root = opts
             .root
@@ -279,6 +312,8 @@ impl Pipeline {
         Pipeline {
             opts,
             keep,
+            keyed: keep,
+            cache: None,
             memo: Memo::default(),
             canonical_root,
         }
@@ -382,6 +417,7 @@ impl Pipeline {
         trace.lap("glossary, entries and pages");
 
         let keep = self.keep;
+        let keyed = self.keyed;
         let search_later = keep && self.search_enabled();
         let Memo {
             config: config_memo,
@@ -448,8 +484,16 @@ impl Pipeline {
             let page_list = visible_pages(&part.pages, self.opts.drafts);
             let site =
                 pages::site_view(config, routes, &page_list, !sources.keys().is_empty(), text);
-            let global = if keep {
-                fp(&(theme.epoch, cm.hash, sm.hash, &site))
+            // The theme's hash and this binary's, for keys compared with another process's.
+            let global = if keyed {
+                fp(&(
+                    theme.epoch,
+                    theme.hash,
+                    cache::binary(),
+                    cm.hash,
+                    sm.hash,
+                    &site,
+                ))
             } else {
                 0
             };
@@ -462,9 +506,18 @@ impl Pipeline {
                 global,
             )
             .with_alternates(&alternates, &lang.code);
+            // Everything a commentary's render reads but its own file.
+            let world = fp(&(
+                (cache::binary(), &lang.code, cm.hash, sm.hash, theme.hash),
+                (gm.hash, self.opts.editorial, self.opts.drafts),
+                pdf_memo.as_ref().map(PdfSetup::fingerprint),
+                cm.fonts.as_ref().map(card::Fonts::fingerprint),
+            ));
             let stage = Articles {
                 opts: &self.opts,
                 keep,
+                keyed,
+                cache: self.cache.as_ref().map(|c| (c, world)),
                 config,
                 routes,
                 glossary: &gm.glossary,
@@ -498,13 +551,13 @@ impl Pipeline {
                     &base,
                     &gm.glossary,
                     &articles,
-                    (&gm.renders, keep.then_some(&gm.fps)),
+                    (&gm.renders, keyed.then_some(&gm.fps)),
                     &page_list,
                     page_renders,
                     terms,
                 );
                 let jobs = pages::jobs(&ctx, lang.is_default());
-                render_pages(&ctx, &jobs, theme_ref, out, keep, &mut report, &mut diags);
+                render_pages(&ctx, &jobs, theme_ref, out, keyed, &mut report, &mut diags);
                 report.counts.commentaries += articles.len();
                 trace.lap("pages");
                 if self.opts.editorial && lang.is_default() {
@@ -522,7 +575,7 @@ impl Pipeline {
                 if let Some(k) = order {
                     *terms_memo = Some((k, ctx.into_terms()));
                 }
-                let mut files = site_files(config, routes, &articles);
+                let mut files = site_files(config, routes, &articles, self.opts.feed_len());
                 // Counted without the search index, which grows with the content.
                 site_file_count += files.len();
                 if !keep && config.search {
@@ -559,12 +612,13 @@ impl Pipeline {
             // The sitemap and robots.txt, the feeds, the theme's files and the site's.
             report.counts.statics = 2 + site_file_count + theme.assets.len() + statics.len();
             extras.extend(statics);
-            put_all(extras, &*sink, keep, &mut diags);
+            put_all(extras, &*sink, keyed, &mut diags);
             trace.lap("extras");
         }
         if keep {
             content_memo.files = files;
         }
+        diags.extend(self.cache.as_ref().and_then(cache::Cache::warning));
         self.memo.langs = lang_memos;
         enter("writing", 0);
         finish(report, diags, sink, search_later, &codes)

@@ -9,7 +9,7 @@ impl Pipeline {
     /// changed. Returns whether it changed.
     pub(super) fn config(&mut self, diags: &mut Vec<Diagnostic>) -> bool {
         let root = &self.opts.root;
-        let hash = if self.keep {
+        let hash = if self.keyed {
             fp(&(
                 std::fs::read(root.join("scholia.yaml")).ok(),
                 &self.opts.base_url,
@@ -85,6 +85,18 @@ impl Pipeline {
                 style,
                 style.ends_with(".csl").then(|| stamp(&root.join(style))),
             ))
+        } else if self.keyed {
+            // Compared with another process's: the files themselves, not their times.
+            fp(&(
+                cite_site::FILES
+                    .iter()
+                    .map(|f| std::fs::read(root.join("content").join(f)).ok())
+                    .collect::<Vec<_>>(),
+                style,
+                style
+                    .ends_with(".csl")
+                    .then(|| std::fs::read(root.join(style)).ok()),
+            ))
         } else {
             0
         };
@@ -112,13 +124,16 @@ impl Pipeline {
     pub(super) fn theme(&mut self, diags: &mut Vec<Diagnostic>) {
         let root = &self.opts.root;
         let cm = self.memo.config.as_ref().expect("config first");
-        let hash = self.keep.then(|| {
+        let hash = self.keyed.then(|| {
             fp(&(
-                tree_hash(&[
-                    root.join("themes"),
-                    root.join("templates"),
-                    root.join("i18n"),
-                ]),
+                tree_hash(
+                    &[
+                        root.join("themes"),
+                        root.join("templates"),
+                        root.join("i18n"),
+                    ],
+                    !self.keep,
+                ),
                 &cm.config.theme,
             ))
         });
@@ -175,9 +190,11 @@ fn theme_texts(
     (texts, diags)
 }
 
-/// Hash of the name, time and size of every file under `dirs`: templates and theme files
-/// are read lazily by minijinja, so any change there means a new theme.
-pub(super) fn tree_hash(dirs: &[PathBuf]) -> u64 {
+/// Hash of every file under `dirs`: templates and theme files are read lazily by minijinja,
+/// so any change there means a new theme. By name, time and size; with `contents` (a hash
+/// compared with another process's, where a checkout's new times change nothing and a file
+/// put back with its old time still counts), by name and bytes.
+pub(super) fn tree_hash(dirs: &[PathBuf], contents: bool) -> u64 {
     let mut h = DefaultHasher::new();
     for d in dirs {
         for e in walkdir::WalkDir::new(d)
@@ -186,7 +203,11 @@ pub(super) fn tree_hash(dirs: &[PathBuf]) -> u64 {
             .flatten()
         {
             e.path().hash(&mut h);
-            if let Ok(m) = e.metadata() {
+            if contents {
+                if e.file_type().is_file() {
+                    std::fs::read(e.path()).ok().hash(&mut h);
+                }
+            } else if let Ok(m) = e.metadata() {
                 m.modified().ok().hash(&mut h);
                 m.len().hash(&mut h);
             }

@@ -1,0 +1,367 @@
+//! The build cache: what each commentary's render produced, kept between builds in
+//! `.scholia-cache/` under the site root, so that a build after a small edit renders only
+//! what the edit reaches.
+//!
+//! A record is found by a key over everything a commentary's render reads: its file, and
+//! the "world" of its language (this binary, the configuration, the bibliography, the
+//! theme and its text, the language's glossary, the PDF setup and fonts, the build's
+//! options). Any change to the world misses every record of the language; a change to one
+//! file misses its record only. A record holds what lists, backlinks, feeds, the search
+//! index and the page keys need, not the page (a body only for the newest few, which the
+//! feed shows): an article found here whose page, citation files, search document or PDF
+//! the output does not already hold as this run would make them (by key, `Sink::wants`:
+//! the previous output's files are taken by hard link) is rendered again.
+//!
+//! The file is written whole after a build that succeeded (through a temporary name, so a
+//! build stopped half-way leaves the old file or the new one), with a checksum; a file of
+//! another binary or format is ignored in silence, a damaged one with a warning, and either
+//! way the build is what a build without the cache would be.
+
+use crate::codes;
+use crate::error::Diagnostic;
+use crate::glossary::coverage::Suggest;
+use crate::markdown::Mention;
+use crate::search::Terms;
+use crate::site::ctx::{ArticleFp, Body, CorrectionOut};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// The cache's folder under the site root.
+pub const DIR: &str = ".scholia-cache";
+const FILE: &str = "articles.bin";
+const MAGIC: &[u8; 8] = b"SCHOLIA\x00";
+/// The layout of the file and of a record: a new one ignores older files.
+const FORMAT: u32 = 1;
+/// Magic, format, binary, payload length, payload checksum.
+const HEADER: usize = 8 + 4 + 8 + 8 + 8;
+
+/// What a commentary's render produced, less its page: the fields of `Article` that are not
+/// rebuilt from the front matter.
+#[derive(Serialize, Deserialize)]
+pub(super) struct Record {
+    pub(super) summary: String,
+    pub(super) mentions: Vec<Mention>,
+    pub(super) candidates: Vec<(String, Suggest)>,
+    pub(super) cited: Vec<String>,
+    pub(super) cite_html: String,
+    pub(super) jsonld: String,
+    pub(super) references: Vec<String>,
+    pub(super) corrections: Vec<CorrectionOut>,
+    pub(super) correction_links: Vec<Mention>,
+    pub(super) diags: Vec<Diagnostic>,
+    pub(super) search: Terms,
+    pub(super) has_pdf: bool,
+    pub(super) pdf_key: Option<u64>,
+    pub(super) fp: ArticleFp,
+    /// Its body, for the newest few (the feed shows it).
+    pub(super) body: Option<Body>,
+}
+
+/// [`Record`] borrowed from an article, to write it without copying (the same fields in the
+/// same order: the encoding is positional).
+#[derive(Serialize)]
+pub(super) struct RecordRef<'a> {
+    pub(super) summary: &'a str,
+    pub(super) mentions: &'a [Mention],
+    pub(super) candidates: &'a [(String, Suggest)],
+    pub(super) cited: &'a [String],
+    pub(super) cite_html: &'a str,
+    pub(super) jsonld: &'a str,
+    pub(super) references: &'a [String],
+    pub(super) corrections: &'a [CorrectionOut],
+    pub(super) correction_links: &'a [Mention],
+    pub(super) diags: &'a [Diagnostic],
+    pub(super) search: &'a Terms,
+    pub(super) has_pdf: bool,
+    pub(super) pdf_key: Option<u64>,
+    pub(super) fp: &'a ArticleFp,
+    pub(super) body: Option<&'a Body>,
+}
+
+/// The cache of one build: the previous build's records (read on first use) and this one's.
+pub(super) struct Cache {
+    file: PathBuf,
+    /// Shown in messages.
+    shown: PathBuf,
+    old: OnceLock<Old>,
+    /// This build's records, encoded, each after its key and length.
+    new: Mutex<Vec<u8>>,
+}
+
+/// Where each record is in a file's bytes: key → (start, length).
+type Index = HashMap<u64, (usize, usize)>;
+
+#[derive(Default)]
+struct Old {
+    bytes: Vec<u8>,
+    /// Where each record is in `bytes`.
+    at: Index,
+    /// Why the file was not used, when it was damaged.
+    warning: Option<Diagnostic>,
+}
+
+/// This binary's fingerprint: its size and modification time (a rebuilt binary, even of
+/// the same version, may write pages otherwise).
+pub(super) fn binary() -> u64 {
+    static FP: OnceLock<u64> = OnceLock::new();
+    *FP.get_or_init(|| {
+        let meta = std::env::current_exe().and_then(std::fs::metadata);
+        let mut h = DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        if let Ok(m) = meta {
+            m.len().hash(&mut h);
+            m.modified().ok().hash(&mut h);
+        }
+        h.finish()
+    })
+}
+
+fn warning(path: &Path, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: crate::error::Severity::Warning,
+        ..Diagnostic::file(codes::CACHE_DAMAGED, path, message)
+    }
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+impl Cache {
+    /// The cache of the site at `root`.
+    pub(super) fn new(root: &Path) -> Cache {
+        let rel = Path::new(DIR).join(FILE);
+        Cache {
+            file: root.join(&rel),
+            shown: crate::content::discover::shown(root, &rel),
+            old: OnceLock::new(),
+            new: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn old(&self) -> &Old {
+        self.old.get_or_init(|| {
+            let Ok(bytes) = std::fs::read(&self.file) else {
+                return Old::default();
+            };
+            match index(&bytes) {
+                Ok(Some(at)) => Old {
+                    bytes,
+                    at,
+                    warning: None,
+                },
+                // Another binary's or format's: not damaged, only of no use.
+                Ok(None) => Old::default(),
+                Err(why) => Old {
+                    warning: Some(warning(
+                        &self.shown,
+                        format!(
+                            "the build cache is damaged ({why}) and was not used; it is written \
+                             again after this build, or delete the folder {DIR}"
+                        ),
+                    )),
+                    ..Old::default()
+                },
+            }
+        })
+    }
+
+    /// The previous build's record under `key`. A record that does not decode is a miss
+    /// (the checksum makes that a bug, not damage).
+    pub(super) fn get(&self, key: u64) -> Option<Record> {
+        let old = self.old();
+        let &(start, len) = old.at.get(&key)?;
+        bincode::deserialize(&old.bytes[start..start + len]).ok()
+    }
+
+    /// Keeps `record` under `key` for the next build.
+    pub(super) fn put(&self, key: u64, record: &RecordRef) {
+        if let Ok(bytes) = bincode::serialize(record) {
+            self.append(key, &bytes);
+        }
+    }
+
+    /// Keeps the previous build's record under `key` as it is for the next build.
+    pub(super) fn carry(&self, key: u64) {
+        let old = self.old();
+        if let Some(&(start, len)) = old.at.get(&key) {
+            self.append(key, &old.bytes[start..start + len]);
+        }
+    }
+
+    fn append(&self, key: u64, bytes: &[u8]) {
+        let mut new = self.new.lock().unwrap_or_else(|p| p.into_inner());
+        if new.capacity() == 0 {
+            // About as large as last time: no copying as it grows.
+            let old = self.old().bytes.len();
+            new.reserve(old + old / 8);
+        }
+        new.extend_from_slice(&key.to_le_bytes());
+        new.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        new.extend_from_slice(bytes);
+    }
+
+    /// The warning about a damaged file, once it has been read.
+    pub(super) fn warning(&self) -> Option<Diagnostic> {
+        self.old.get().and_then(|o| o.warning.clone())
+    }
+
+    /// Writes this build's records in place of the previous ones. A cache that cannot be
+    /// written is a warning: the site is built.
+    pub(super) fn save(&self) -> Option<Diagnostic> {
+        let payload = std::mem::take(&mut *self.new.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut bytes = Vec::with_capacity(HEADER + payload.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&binary().to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&checksum(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        // Two builds of one site at once each write their own file; the last one stays.
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = self
+            .file
+            .with_extension(format!("{}-{n}.part", std::process::id()));
+        let written = self
+            .file
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, &bytes))
+            .and_then(|()| std::fs::rename(&tmp, &self.file));
+        written.err().map(|e| {
+            warning(
+                &self.shown,
+                format!("cannot write the build cache: {e}; the next build starts from nothing"),
+            )
+        })
+    }
+}
+
+/// Where each record is in a cache file's bytes; `Ok(None)` for a file of another binary or
+/// format, `Err` for a damaged one.
+fn index(bytes: &[u8]) -> Result<Option<Index>, String> {
+    let word = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        return Err("not a cache file, or cut short".into());
+    }
+    let format = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if format != FORMAT || word(12) != Some(binary()) {
+        return Ok(None);
+    }
+    let (len, sum) = (word(20).unwrap_or(0), word(28).unwrap_or(0));
+    let payload = &bytes[HEADER..];
+    if payload.len() as u64 != len {
+        return Err(format!(
+            "{} bytes of records where {len} were written",
+            payload.len()
+        ));
+    }
+    if checksum(payload) != sum {
+        return Err("its checksum does not match".into());
+    }
+    let mut at = HashMap::new();
+    let mut i = 0;
+    while i < payload.len() {
+        let (Some(key), Some(n)) = (
+            word(HEADER + i),
+            word(HEADER + i + 8).and_then(|n| usize::try_from(n).ok()),
+        ) else {
+            return Err("a record is cut short".into());
+        };
+        let start = HEADER + i + 16;
+        if n > bytes.len().saturating_sub(start) {
+            return Err("a record is cut short".into());
+        }
+        at.insert(key, (start, n));
+        i += 16 + n;
+    }
+    Ok(Some(at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(summary: &str) -> RecordRef<'_> {
+        RecordRef {
+            summary,
+            mentions: &[],
+            candidates: &[],
+            cited: &[],
+            cite_html: "",
+            jsonld: "",
+            references: &[],
+            corrections: &[],
+            correction_links: &[],
+            diags: &[],
+            search: Box::leak(Box::default()),
+            has_pdf: false,
+            pdf_key: Some(7),
+            fp: Box::leak(Box::default()),
+            body: None,
+        }
+    }
+
+    fn saved(dir: &Path) -> Cache {
+        let c = Cache::new(dir);
+        c.put(1, &record("one"));
+        c.put(2, &record("two"));
+        assert!(c.save().is_none());
+        Cache::new(dir)
+    }
+
+    #[test]
+    fn records_come_back_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = saved(dir.path());
+        assert_eq!(c.get(2).unwrap().summary, "two");
+        assert_eq!(c.get(1).unwrap().pdf_key, Some(7));
+        assert!(c.get(3).is_none());
+        assert!(c.warning().is_none());
+    }
+
+    #[test]
+    fn a_damaged_or_cut_file_is_a_warning_and_no_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(DIR).join(FILE);
+        saved(dir.path());
+        let good = std::fs::read(&file).unwrap();
+        let mut flipped = good.clone();
+        let last = flipped.len() - 2;
+        flipped[last] ^= 0x20;
+        for bad in [
+            flipped,
+            good[..good.len() - 5].to_vec(),
+            good[..10].to_vec(),
+            Vec::new(),
+        ] {
+            std::fs::write(&file, &bad).unwrap();
+            let c = Cache::new(dir.path());
+            assert!(c.get(1).is_none() && c.get(2).is_none());
+            let w = c.warning().expect("a warning");
+            assert_eq!(w.code, codes::CACHE_DAMAGED.id);
+            assert!(w.message.contains("damaged"), "{}", w.message);
+        }
+    }
+
+    #[test]
+    fn another_binarys_file_is_ignored_quietly() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(DIR).join(FILE);
+        saved(dir.path());
+        let mut other = std::fs::read(&file).unwrap();
+        other[12] ^= 1;
+        std::fs::write(&file, &other).unwrap();
+        let c = Cache::new(dir.path());
+        assert!(c.get(1).is_none());
+        assert!(c.warning().is_none());
+    }
+}
