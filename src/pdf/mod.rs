@@ -14,7 +14,7 @@ use crate::config::PdfStandard;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{mpsc, Arc, LazyLock};
 use typst::diag::{FileError, FileResult, Severity, Warned};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -34,10 +34,11 @@ static EMBEDDED: LazyLock<Vec<Font>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The fonts a document may use: the embedded ones, then the site's.
+/// The fonts a document may use: the embedded ones, then the site's. Cheap to clone (a
+/// document takes its own handle to the typesetter's thread).
+#[derive(Clone)]
 pub struct Fonts {
-    fonts: Vec<Font>,
-    book: LazyHash<FontBook>,
+    shared: Arc<(Vec<Font>, LazyHash<FontBook>)>,
     /// Fingerprint of the site's font files (part of every PDF's key).
     pub fp: u64,
 }
@@ -68,7 +69,13 @@ impl Fonts {
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
         let fp = std::hash::Hasher::finish(&h);
-        (Fonts { fonts, book, fp }, problems)
+        (
+            Fonts {
+                shared: Arc::new((fonts, book)),
+                fp,
+            },
+            problems,
+        )
     }
 
     /// The embedded fonts only.
@@ -78,7 +85,8 @@ impl Fonts {
 
     /// Whether some font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts
+        self.shared
+            .0
             .iter()
             .any(|f| f.info().coverage.contains(c as u32))
     }
@@ -105,10 +113,10 @@ pub struct Problem {
     pub message: String,
 }
 
-struct Doc<'a> {
+struct Doc {
     main: Source,
     template: Source,
-    fonts: &'a Fonts,
+    fonts: Fonts,
     today: Option<Datetime>,
 }
 
@@ -123,13 +131,13 @@ fn file_id(path: &str) -> FileId {
 static MAIN: LazyLock<FileId> = LazyLock::new(|| file_id("/main.typ"));
 static TEMPLATE_ID: LazyLock<FileId> = LazyLock::new(|| file_id("/template.typ"));
 
-impl World for Doc<'_> {
+impl World for Doc {
     fn library(&self) -> &LazyHash<Library> {
         &LIBRARY
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.fonts.book
+        &self.fonts.shared.1
     }
 
     fn main(&self) -> FileId {
@@ -152,7 +160,7 @@ impl World for Doc<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.fonts.get(index).cloned()
+        self.fonts.shared.0.get(index).cloned()
     }
 
     fn today(&self, _: Option<typst::foundations::Duration>) -> Option<Datetime> {
@@ -171,35 +179,64 @@ pub fn compile(
     let doc = Doc {
         main: Source::new(*MAIN, main.to_string()),
         template: Source::new(*TEMPLATE_ID, template.to_string()),
-        fonts,
+        fonts: fonts.clone(),
         today: None,
     };
-    // Typed in place, on the rayon worker that asked: Typst's own parallel work uses the same
-    // pool, so parking the worker to wait for another thread could starve that work (a
-    // thread per document hung the demo's build). The deep recursion of layout is served by
-    // the pool's stack size instead (see `STACK`, set by the binary).
-    // A panic (Typst can panic on input it does not expect) must not take the build down
-    // with it, nor leave a broken file: it is reported like any other problem.
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| typeset(&doc, opts, ident)));
-    run.unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown");
-        Err(vec![Problem {
+    let ident = ident.to_string();
+    let failed = |why: &str| {
+        vec![Problem {
             in_main: false,
             range: None,
             template_line: None,
             message: format!("the typesetter failed ({why})"),
-        }])
-    })
+        }]
+    };
+    let pool = match &*POOL {
+        Ok(pool) => pool,
+        Err(e) => return Err(failed(e)),
+    };
+    // Typeset on Typst's own pool, the caller blocked until it is done. Typst and krilla
+    // wait for their parallel work by running whatever other work the pool has
+    // (`rayon::yield_now` in krilla's deferred page streams, joins in layout). On the pool
+    // that runs the build, that other work is the next commentaries: each began its own PDF
+    // inside the one waiting, and so on down the stack, every document's layout alive until
+    // the whole stage was done (peak memory grew by 4 MB a PDF). On a pool of its own, a
+    // document can only take up the few others being typeset at the same moment (one per
+    // thread of the build's pool), and a blocked caller starves nothing Typst needs.
+    let (tx, rx) = mpsc::sync_channel(1);
+    pool.spawn(move || {
+        // A panic (Typst can panic on input it does not expect) must not take the build
+        // down with it, nor leave a broken file: it is reported like any other problem.
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| typeset(&doc, opts, &ident)));
+        let result = run.unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown");
+            Err(failed(why))
+        });
+        // The receiver is gone only if the caller is, and then nobody wants the PDF.
+        let _ = tx.send(result);
+    });
+    rx.recv()
+        .unwrap_or_else(|_| Err(failed("its thread stopped")))
 }
 
-/// The stack each worker thread gets (the binary sets it for rayon's pool): Typst recurses
-/// deeply in layout, and a long commentary overflowed the default 2 MB in a debug build of a
-/// 1,000-commentary corpus. Reserved, not touched, until used.
-pub const STACK: usize = 64 << 20;
+/// The stack of each of the typesetter's threads: Typst recurses deeply in layout, and a long
+/// commentary overflowed the default 2 MB in a debug build of a 1,000-commentary corpus.
+/// Reserved, not touched, until used.
+const STACK: usize = 64 << 20;
+
+/// The typesetter's threads (as many as the build's): every document is typeset here.
+static POOL: LazyLock<Result<rayon::ThreadPool, String>> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .thread_name(|i| format!("typst-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start its threads: {e}"))
+});
 
 fn typeset(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
     {
