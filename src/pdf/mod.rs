@@ -12,9 +12,12 @@ pub mod markup;
 
 use crate::config::PdfStandard;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, LazyLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Condvar, LazyLock, Mutex, PoisonError};
+use std::time::Duration;
 use typst::diag::{FileError, FileResult, Severity, Warned};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -191,20 +194,11 @@ pub fn compile(
             message: format!("the typesetter failed ({why})"),
         }]
     };
-    let pool = match &*POOL {
-        Ok(pool) => pool,
-        Err(e) => return Err(failed(e)),
-    };
-    // Typeset on Typst's own pool, the caller blocked until it is done. Typst and krilla
-    // wait for their parallel work by running whatever other work the pool has
-    // (`rayon::yield_now` in krilla's deferred page streams, joins in layout). On the pool
-    // that runs the build, that other work is the next commentaries: each began its own PDF
-    // inside the one waiting, and so on down the stack, every document's layout alive until
-    // the whole stage was done (peak memory grew by 4 MB a PDF). On a pool of its own, a
-    // document can only take up the few others being typeset at the same moment (one per
-    // thread of the build's pool), and a blocked caller starves nothing Typst needs.
+    if let Err(e) = &*POOL {
+        return Err(failed(e));
+    }
     let (tx, rx) = mpsc::sync_channel(1);
-    pool.spawn(move || {
+    QUEUE.push(Box::new(move || {
         // A panic (Typst can panic on input it does not expect) must not take the build
         // down with it, nor leave a broken file: it is reported like any other problem.
         let run =
@@ -219,7 +213,9 @@ pub fn compile(
         });
         // The receiver is gone only if the caller is, and then nobody wants the PDF.
         let _ = tx.send(result);
-    });
+    }));
+    // Blocked, not helping its own pool: what that pool has to do is the build's other work,
+    // and none of Typst's (see `Queue`).
     rx.recv()
         .unwrap_or_else(|_| Err(failed("its thread stopped")))
 }
@@ -229,14 +225,80 @@ pub fn compile(
 /// Reserved, not touched, until used.
 const STACK: usize = 64 << 20;
 
-/// The typesetter's threads (as many as the build's): every document is typeset here.
+/// The typesetter's threads (as many as the build's), each serving [`QUEUE`] for good.
 static POOL: LazyLock<Result<rayon::ThreadPool, String>> = LazyLock::new(|| {
-    rayon::ThreadPoolBuilder::new()
+    let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK)
         .thread_name(|i| format!("typst-{i}"))
         .build()
-        .map_err(|e| format!("cannot start its threads: {e}"))
+        .map_err(|e| format!("cannot start its threads: {e}"))?;
+    pool.spawn_broadcast(|_| QUEUE.serve());
+    Ok(pool)
 });
+
+static QUEUE: Queue = Queue {
+    jobs: Mutex::new(VecDeque::new()),
+    changed: Condvar::new(),
+    busy: AtomicUsize::new(0),
+};
+
+/// The documents waiting for a thread of [`POOL`], each typeset from start to end by one
+/// thread that takes no other document meanwhile.
+///
+/// Typst and krilla wait for their parallel work by running whatever other work their rayon
+/// pool has: `rayon::yield_now` in krilla's deferred page streams, joins in layout. When a
+/// document was a job of a rayon pool (the build's, or one of Typst's own), the next
+/// documents were such work: each began inside the one waiting, and so on down the stack,
+/// every document's layout alive until the last of them was done (a build's peak memory grew
+/// by 4 MB a PDF, to 4 GB for 1,000; on a pool of Typst's own, documents taken up inside
+/// others idled its other threads). Documents here are no rayon jobs, so a thread waiting
+/// for its document's parallel work runs only other documents' parallel work.
+struct Queue {
+    jobs: Mutex<VecDeque<Box<dyn FnOnce() + Send>>>,
+    changed: Condvar,
+    /// Documents being typeset.
+    busy: AtomicUsize,
+}
+
+impl Queue {
+    fn push(&self, job: Box<dyn FnOnce() + Send>) {
+        self.lock().push_back(job);
+        self.changed.notify_one();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Box<dyn FnOnce() + Send>>> {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A thread's life: typeset the next document, or help with the parallel work of those
+    /// on other threads (a collection typeset alone still uses every thread), or sleep.
+    fn serve(&self) {
+        loop {
+            let next = self.lock().pop_front();
+            if let Some(job) = next {
+                self.busy.fetch_add(1, Ordering::SeqCst);
+                // Idle threads wake up to help with it.
+                self.changed.notify_all();
+                job();
+                self.busy.fetch_sub(1, Ordering::SeqCst);
+                continue;
+            }
+            if rayon::yield_now() == Some(rayon::Yield::Executed) {
+                continue;
+            }
+            let jobs = self.lock();
+            if jobs.is_empty() {
+                // Typst's parallel work cannot wake a thread sleeping here: look again soon
+                // while a document is being typeset.
+                if self.busy.load(Ordering::SeqCst) > 0 {
+                    drop(self.changed.wait_timeout(jobs, Duration::from_millis(1)));
+                } else {
+                    drop(self.changed.wait(jobs));
+                }
+            }
+        }
+    }
+}
 
 fn typeset(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
     {
