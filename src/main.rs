@@ -8,11 +8,6 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    // Deep stacks for the typesetter (see scholia::pdf::STACK); building the global pool
-    // fails only if it exists already, which it cannot this early.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(scholia::pdf::STACK)
-        .build_global();
     let cli = scholia::cli::Cli::parse();
     std::process::exit(scholia::cli::run(cli));
 }

@@ -12,9 +12,12 @@ pub mod markup;
 
 use crate::config::PdfStandard;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Condvar, LazyLock, Mutex, PoisonError};
+use std::time::Duration;
 use typst::diag::{FileError, FileResult, Severity, Warned};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -34,10 +37,11 @@ static EMBEDDED: LazyLock<Vec<Font>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The fonts a document may use: the embedded ones, then the site's.
+/// The fonts a document may use: the embedded ones, then the site's. Cheap to clone (a
+/// document takes its own handle to the typesetter's thread).
+#[derive(Clone)]
 pub struct Fonts {
-    fonts: Vec<Font>,
-    book: LazyHash<FontBook>,
+    shared: Arc<(Vec<Font>, LazyHash<FontBook>)>,
     /// Fingerprint of the site's font files (part of every PDF's key).
     pub fp: u64,
 }
@@ -68,7 +72,13 @@ impl Fonts {
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
         let fp = std::hash::Hasher::finish(&h);
-        (Fonts { fonts, book, fp }, problems)
+        (
+            Fonts {
+                shared: Arc::new((fonts, book)),
+                fp,
+            },
+            problems,
+        )
     }
 
     /// The embedded fonts only.
@@ -78,7 +88,8 @@ impl Fonts {
 
     /// Whether some font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts
+        self.shared
+            .0
             .iter()
             .any(|f| f.info().coverage.contains(c as u32))
     }
@@ -105,10 +116,10 @@ pub struct Problem {
     pub message: String,
 }
 
-struct Doc<'a> {
+struct Doc {
     main: Source,
     template: Source,
-    fonts: &'a Fonts,
+    fonts: Fonts,
     today: Option<Datetime>,
 }
 
@@ -123,13 +134,13 @@ fn file_id(path: &str) -> FileId {
 static MAIN: LazyLock<FileId> = LazyLock::new(|| file_id("/main.typ"));
 static TEMPLATE_ID: LazyLock<FileId> = LazyLock::new(|| file_id("/template.typ"));
 
-impl World for Doc<'_> {
+impl World for Doc {
     fn library(&self) -> &LazyHash<Library> {
         &LIBRARY
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.fonts.book
+        &self.fonts.shared.1
     }
 
     fn main(&self) -> FileId {
@@ -152,7 +163,7 @@ impl World for Doc<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.fonts.get(index).cloned()
+        self.fonts.shared.0.get(index).cloned()
     }
 
     fn today(&self, _: Option<typst::foundations::Duration>) -> Option<Datetime> {
@@ -171,65 +182,156 @@ pub fn compile(
     let doc = Doc {
         main: Source::new(*MAIN, main.to_string()),
         template: Source::new(*TEMPLATE_ID, template.to_string()),
-        fonts,
+        fonts: fonts.clone(),
         today: None,
     };
-    // Typed in place, on the rayon worker that asked: Typst's own parallel work uses the same
-    // pool, so parking the worker to wait for another thread could starve that work (a
-    // thread per document hung the demo's build). The deep recursion of layout is served by
-    // the pool's stack size instead (see `STACK`, set by the binary).
-    // A panic (Typst can panic on input it does not expect) must not take the build down
-    // with it, nor leave a broken file: it is reported like any other problem.
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| typeset(&doc, opts, ident)));
-    run.unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown");
-        Err(vec![Problem {
+    let ident = ident.to_string();
+    let failed = |why: &str| {
+        vec![Problem {
             in_main: false,
             range: None,
             template_line: None,
             message: format!("the typesetter failed ({why})"),
-        }])
-    })
+        }]
+    };
+    if let Err(e) = &*POOL {
+        return Err(failed(e));
+    }
+    let (tx, rx) = mpsc::sync_channel(1);
+    QUEUE.push(Box::new(move || {
+        // A panic (Typst can panic on input it does not expect) must not take the build
+        // down with it, nor leave a broken file: it is reported like any other problem.
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| typeset(&doc, opts, &ident)));
+        let result = run.unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown");
+            Err(failed(why))
+        });
+        // The receiver is gone only if the caller is, and then nobody wants the PDF.
+        let _ = tx.send(result);
+    }));
+    // Blocked, not helping its own pool: what that pool has to do is the build's other work,
+    // and none of Typst's (see `Queue`).
+    rx.recv()
+        .unwrap_or_else(|_| Err(failed("its thread stopped")))
 }
 
-/// The stack each worker thread gets (the binary sets it for rayon's pool): Typst recurses
-/// deeply in layout, and a long commentary overflowed the default 2 MB in a debug build of a
-/// 1,000-commentary corpus. Reserved, not touched, until used.
-pub const STACK: usize = 64 << 20;
+/// The stack of each of the typesetter's threads: Typst recurses deeply in layout, and a long
+/// commentary overflowed the default 2 MB in a debug build of a 1,000-commentary corpus.
+/// Reserved, not touched, until used.
+const STACK: usize = 64 << 20;
+
+/// The typesetter's threads (as many as the build's), each serving [`QUEUE`] for good.
+static POOL: LazyLock<Result<rayon::ThreadPool, String>> = LazyLock::new(|| {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .thread_name(|i| format!("typst-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start its threads: {e}"))?;
+    pool.spawn_broadcast(|_| QUEUE.serve());
+    Ok(pool)
+});
+
+static QUEUE: Queue = Queue {
+    jobs: Mutex::new(VecDeque::new()),
+    changed: Condvar::new(),
+    busy: AtomicUsize::new(0),
+};
+
+/// The documents waiting for a thread of [`POOL`], each typeset from start to end by one
+/// thread that takes no other document meanwhile.
+///
+/// Typst and krilla wait for their parallel work by running whatever other work their rayon
+/// pool has: `rayon::yield_now` in krilla's deferred page streams, joins in layout. When a
+/// document was a job of a rayon pool (the build's, or one of Typst's own), the next
+/// documents were such work: each began inside the one waiting, and so on down the stack,
+/// every document's layout alive until the last of them was done (a build's peak memory grew
+/// by 4 MB a PDF, to 4 GB for 1,000; on a pool of Typst's own, documents taken up inside
+/// others idled its other threads). Documents here are no rayon jobs, so a thread waiting
+/// for its document's parallel work runs only other documents' parallel work.
+struct Queue {
+    jobs: Mutex<VecDeque<Box<dyn FnOnce() + Send>>>,
+    changed: Condvar,
+    /// Documents being typeset.
+    busy: AtomicUsize,
+}
+
+impl Queue {
+    fn push(&self, job: Box<dyn FnOnce() + Send>) {
+        self.lock().push_back(job);
+        self.changed.notify_one();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Box<dyn FnOnce() + Send>>> {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A thread's life: typeset the next document, or help with the parallel work of those
+    /// on other threads (a collection typeset alone still uses every thread), or sleep.
+    fn serve(&self) {
+        loop {
+            let next = self.lock().pop_front();
+            if let Some(job) = next {
+                self.busy.fetch_add(1, Ordering::SeqCst);
+                // Idle threads wake up to help with it.
+                self.changed.notify_all();
+                job();
+                self.busy.fetch_sub(1, Ordering::SeqCst);
+                continue;
+            }
+            if rayon::yield_now() == Some(rayon::Yield::Executed) {
+                continue;
+            }
+            let jobs = self.lock();
+            if jobs.is_empty() {
+                // Typst's parallel work cannot wake a thread sleeping here: look again soon
+                // while a document is being typeset.
+                if self.busy.load(Ordering::SeqCst) > 0 {
+                    drop(self.changed.wait_timeout(jobs, Duration::from_millis(1)));
+                } else {
+                    drop(self.changed.wait(jobs));
+                }
+            }
+        }
+    }
+}
 
 fn typeset(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
-    {
-        let Warned { output, .. } = typst::compile::<PagedDocument>(doc);
-        let paged = output.map_err(|e| problems(doc, &e))?;
-        let standards = match opts.standard {
-            PdfStandard::Ua1 => vec![typst_pdf::PdfStandard::Ua_1],
-            PdfStandard::A2a => vec![typst_pdf::PdfStandard::A_2a],
-            PdfStandard::None => vec![],
-        };
-        let pdf_opts = typst_pdf::PdfOptions {
-            ident: Smart::Custom(ident.to_string()),
-            creator: Smart::Custom(Some("Scholia".to_string())),
-            standards: typst_pdf::PdfStandards::new(&standards).map_err(|e| {
-                vec![Problem {
-                    in_main: false,
-                    range: None,
-                    template_line: None,
-                    message: e.message().to_string(),
-                }]
-            })?,
-            ..Default::default()
-        };
-        let pdf = typst_pdf::pdf(&paged, &pdf_opts).map_err(|e| problems(doc, &e));
-        // Typst memoizes across compilations and never forgets by itself: without this a
-        // 1,000-commentary build held 5.6 GB at the end. What the next documents share (the
-        // library, fonts, the template) is used again within a few calls and stays.
-        typst::comemo::evict(EVICT_AFTER);
-        pdf
-    }
+    let pdf = export(doc, opts, ident);
+    // Typst memoizes across compilations and never forgets by itself: without this, 250 PDFs
+    // held 1.47 GB at the peak of a build (0.2 GB with it), and a document that fails leaves
+    // its results too. What the next documents share (the library, fonts, the template) is
+    // used again within a few calls and stays.
+    typst::comemo::evict(EVICT_AFTER);
+    pdf
+}
+
+fn export(doc: &Doc, opts: Options, ident: &str) -> Result<Vec<u8>, Vec<Problem>> {
+    let Warned { output, .. } = typst::compile::<PagedDocument>(doc);
+    let paged = output.map_err(|e| problems(doc, &e))?;
+    let standards = match opts.standard {
+        PdfStandard::Ua1 => vec![typst_pdf::PdfStandard::Ua_1],
+        PdfStandard::A2a => vec![typst_pdf::PdfStandard::A_2a],
+        PdfStandard::None => vec![],
+    };
+    let pdf_opts = typst_pdf::PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some("Scholia".to_string())),
+        standards: typst_pdf::PdfStandards::new(&standards).map_err(|e| {
+            vec![Problem {
+                in_main: false,
+                range: None,
+                template_line: None,
+                message: e.message().to_string(),
+            }]
+        })?,
+        ..Default::default()
+    };
+    typst_pdf::pdf(&paged, &pdf_opts).map_err(|e| problems(doc, &e))
 }
 
 /// How many `evict` calls (one per document) a memoized result survives unused.
