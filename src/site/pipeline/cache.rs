@@ -87,8 +87,21 @@ pub(super) struct Cache {
     /// Shown in messages.
     shown: PathBuf,
     old: OnceLock<Old>,
-    /// This build's records, encoded, each after its key and length.
-    new: Mutex<Vec<u8>>,
+    /// This build's records, written as they come (each after its key and length) to a
+    /// file of its own, which takes the place of the old one once the build succeeded.
+    new: Mutex<NewFile>,
+}
+
+/// The file this build writes its records to.
+#[derive(Default)]
+struct NewFile {
+    /// The open file and its path, once a record came.
+    out: Option<(std::io::BufWriter<std::fs::File>, PathBuf)>,
+    /// Of the records written so far.
+    sum: DefaultHasher,
+    len: u64,
+    /// The first failure to write: the cache is not written, the build goes on.
+    error: Option<std::io::Error>,
 }
 
 /// Where each record is in a file's bytes: key → (start, length).
@@ -140,7 +153,7 @@ impl Cache {
             file: root.join(&rel),
             shown: crate::content::discover::shown(root, &rel),
             old: OnceLock::new(),
-            new: Mutex::new(Vec::new()),
+            new: Mutex::new(NewFile::default()),
         }
     }
 
@@ -195,15 +208,53 @@ impl Cache {
     }
 
     fn append(&self, key: u64, bytes: &[u8]) {
-        let mut new = self.new.lock().unwrap_or_else(|p| p.into_inner());
-        if new.capacity() == 0 {
-            // About as large as last time: no copying as it grows.
-            let old = self.old().bytes.len();
-            new.reserve(old + old / 8);
+        use std::io::Write;
+        let mut guard = self.new.lock().unwrap_or_else(|p| p.into_inner());
+        let new = &mut *guard;
+        if new.error.is_some() {
+            return;
         }
-        new.extend_from_slice(&key.to_le_bytes());
-        new.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        new.extend_from_slice(bytes);
+        let head = [key.to_le_bytes(), (bytes.len() as u64).to_le_bytes()].concat();
+        let written = self.open(new).and_then(|out| {
+            out.write_all(&head)?;
+            out.write_all(bytes)
+        });
+        match written {
+            Ok(()) => {
+                new.sum.write(&head);
+                new.sum.write(bytes);
+                new.len += (head.len() + bytes.len()) as u64;
+            }
+            Err(e) => {
+                new.error = Some(e);
+                if let Some((_, tmp)) = new.out.take() {
+                    let _ = std::fs::remove_file(tmp);
+                }
+            }
+        }
+    }
+
+    /// This build's file, made with room for the header on first use. Two builds of one
+    /// site at once each write their own; the last to finish stays.
+    fn open<'n>(
+        &self,
+        new: &'n mut NewFile,
+    ) -> std::io::Result<&'n mut std::io::BufWriter<std::fs::File>> {
+        use std::io::Write;
+        if new.out.is_none() {
+            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = self
+                .file
+                .with_extension(format!("{}-{n}.part", std::process::id()));
+            if let Some(dir) = self.file.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+            out.write_all(&[0; HEADER])?;
+            new.out = Some((out, tmp));
+        }
+        Ok(&mut new.out.as_mut().expect("just opened").0)
     }
 
     /// The warning about a damaged file, once it has been read.
@@ -211,35 +262,48 @@ impl Cache {
         self.old.get().and_then(|o| o.warning.clone())
     }
 
-    /// Writes this build's records in place of the previous ones. A cache that cannot be
+    /// Puts this build's records in place of the previous ones. A cache that cannot be
     /// written is a warning: the site is built.
     pub(super) fn save(&self) -> Option<Diagnostic> {
-        let payload = std::mem::take(&mut *self.new.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut bytes = Vec::with_capacity(HEADER + payload.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&binary().to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&checksum(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        // Two builds of one site at once each write their own file; the last one stays.
-        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = self
-            .file
-            .with_extension(format!("{}-{n}.part", std::process::id()));
-        let written = self
-            .file
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&tmp, &bytes))
-            .and_then(|()| std::fs::rename(&tmp, &self.file));
-        written.err().map(|e| {
+        use std::io::{Seek, Write};
+        let mut guard = self.new.lock().unwrap_or_else(|p| p.into_inner());
+        let new = &mut *guard;
+        let saved = (|| -> std::io::Result<()> {
+            if let Some(e) = new.error.take() {
+                return Err(e);
+            }
+            self.open(new)?;
+            let (out, tmp) = new.out.take().expect("opened");
+            let mut file = out.into_inner().map_err(|e| e.into_error())?;
+            let mut head = Vec::with_capacity(HEADER);
+            head.extend_from_slice(MAGIC);
+            head.extend_from_slice(&FORMAT.to_le_bytes());
+            head.extend_from_slice(&binary().to_le_bytes());
+            head.extend_from_slice(&new.len.to_le_bytes());
+            head.extend_from_slice(&new.sum.finish().to_le_bytes());
+            file.seek(std::io::SeekFrom::Start(0))?;
+            file.write_all(&head)?;
+            drop(file);
+            std::fs::rename(&tmp, &self.file).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+        })();
+        saved.err().map(|e| {
             warning(
                 &self.shown,
                 format!("cannot write the build cache: {e}; the next build starts from nothing"),
             )
         })
+    }
+}
+
+impl Drop for Cache {
+    /// A build that did not save (it failed) leaves no half-written file behind.
+    fn drop(&mut self) {
+        let new = self.new.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, tmp)) = new.out.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
 }
 
@@ -326,6 +390,24 @@ mod tests {
         assert_eq!(c.get(1).unwrap().pdf_key, Some(7));
         assert!(c.get(3).is_none());
         assert!(c.warning().is_none());
+    }
+
+    #[test]
+    fn a_build_that_does_not_save_leaves_the_old_file_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        saved(dir.path());
+        let file = dir.path().join(DIR).join(FILE);
+        let before = std::fs::read(&file).unwrap();
+        let c = Cache::new(dir.path());
+        c.put(3, &record("three"));
+        drop(c);
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path().join(DIR)).unwrap().count(), 1);
+        // A build with no commentary writes a cache with no record.
+        let c = Cache::new(dir.path());
+        assert!(c.save().is_none());
+        assert!(Cache::new(dir.path()).get(1).is_none());
+        assert!(Cache::new(dir.path()).warning().is_none());
     }
 
     #[test]
