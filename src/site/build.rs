@@ -37,7 +37,11 @@ impl BuildOptions {
 /// Builds (or checks) a site. Returns the report when it succeeded, and every diagnostic.
 pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
     let start = Instant::now();
+    let cached = opts.cache && !opts.editorial;
     let mut sink = StagingSink::new(&opts.out_dir(), &opts.root);
+    if cached {
+        sink = sink.in_place();
+    }
     let progress = Arc::new(Progress::default());
     let options = Options {
         root: opts.root.clone(),
@@ -50,7 +54,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Report>, Vec<Diagnostic>) {
         pdf_stand_in: false,
         feed_len: None,
     };
-    let mut pipeline = if opts.cache && !opts.editorial {
+    let mut pipeline = if cached {
         Pipeline::cached(options)
     } else {
         Pipeline::fresh(options)

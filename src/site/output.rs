@@ -72,6 +72,12 @@ pub struct StagingSink {
     previous: std::sync::OnceLock<HashMap<String, u64>>,
     /// The keyed files of this build.
     keys: Mutex<BTreeMap<String, u64>>,
+    /// Asked to keep unchanged files where they are ([`StagingSink::in_place`]).
+    in_place: bool,
+    /// Whether it does: the previous output is a finished build's, with keys.
+    keeping: bool,
+    /// The files this build wrote (kept when the output is updated in place).
+    written: Mutex<HashSet<String>>,
 }
 
 impl StagingSink {
@@ -83,12 +89,24 @@ impl StagingSink {
             staging: None,
             previous: Default::default(),
             keys: Default::default(),
+            in_place: false,
+            keeping: false,
+            written: Default::default(),
         }
     }
 
-    /// Copies the previous build's file at `rel` into this one when its key is `key`.
-    fn reuse(&self, rel: &str, key: u64) -> bool {
-        let previous = self.previous.get_or_init(|| {
+    /// Updates the previous output in place when the build succeeded: its files whose key
+    /// did not change stay where they are (no copy, no link), the new and changed ones are
+    /// moved in, and those the build did not make are removed. For a build that keys all its
+    /// files (with the build cache), where most files do not change; otherwise the output is
+    /// swapped whole. The staging folder holds only what changed.
+    pub fn in_place(mut self) -> StagingSink {
+        self.in_place = true;
+        self
+    }
+
+    fn previous(&self) -> &HashMap<String, u64> {
+        self.previous.get_or_init(|| {
             let text = std::fs::read_to_string(self.out.join(KEYS)).unwrap_or_default();
             text.lines()
                 .filter_map(|l| {
@@ -96,12 +114,25 @@ impl StagingSink {
                     Some((path.to_string(), u64::from_str_radix(k, 16).ok()?))
                 })
                 .collect()
-        });
+        })
+    }
+
+    /// Copies the previous build's file at `rel` into this one when its key is `key`.
+    fn reuse(&self, rel: &str, key: u64) -> bool {
+        let previous = self.previous();
         let Some(s) = &self.staging else {
             return false;
         };
         if previous.get(rel) != Some(&key) {
             return false;
+        }
+        if self.keeping {
+            // Where it is: there, unless someone removed it.
+            let there = self.out.join(rel).is_file();
+            if there {
+                self.record(rel, key);
+            }
+            return there;
         }
         // Asked again about a file already taken (a cached commentary rendered after all).
         if self.keys.lock().unwrap_or_else(|p| p.into_inner()).get(rel) == Some(&key) {
@@ -132,6 +163,7 @@ impl Sink for StagingSink {
 
     fn begin(&mut self) -> Result<(), Diagnostic> {
         self.staging = Some(Staging::begin(&self.out, &self.root)?);
+        self.keeping = self.in_place && Staging::finished(&self.out) && !self.previous().is_empty();
         Ok(())
     }
 
@@ -141,13 +173,26 @@ impl Sink for StagingSink {
         key.is_none_or(|k| !self.reuse(rel, k))
     }
 
-    fn reuse(&self, rel: &str, _: u64, same: &dyn Fn(&[u8]) -> bool) -> bool {
+    fn reuse(&self, rel: &str, key: u64, same: &dyn Fn(&[u8]) -> bool) -> bool {
+        if self.keeping {
+            let kept = write::starts_as(&self.out.join(rel), same);
+            if kept {
+                self.record(rel, key);
+            }
+            return kept;
+        }
         self.staging.as_ref().is_some_and(|s| s.reuse(rel, same))
     }
 
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         if let Some(k) = key {
             self.record(rel, k);
+        }
+        if self.keeping {
+            self.written
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(rel.to_string());
         }
         match &self.staging {
             Some(s) => s.write(rel, &bytes),
@@ -166,6 +211,14 @@ impl Sink for StagingSink {
                         .map(|(p, k)| format!("{k:016x} {p}\n"))
                         .collect();
                     s.write(KEYS, text.as_bytes())?;
+                }
+                if self.keeping {
+                    let written = std::mem::take(
+                        &mut *self.written.lock().unwrap_or_else(|p| p.into_inner()),
+                    );
+                    let keep =
+                        |rel: &str| rel == KEYS || keys.contains_key(rel) || written.contains(rel);
+                    return s.commit_in_place(&keep).map(|()| Changes::default());
                 }
                 s.commit().map(|()| Changes::default())
             }

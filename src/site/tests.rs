@@ -1081,7 +1081,7 @@ fn cached_equivalence(seed: u64, steps: usize) {
         history.push(what);
         b.write();
         let mut cached = Pipeline::cached(opts(&b.root));
-        let mut sink = StagingSink::new(&out, &b.root);
+        let mut sink = StagingSink::new(&out, &b.root).in_place();
         let mut c = cached.run(None, &mut sink);
         if c.ok {
             assert!(cached.save_cache().is_none());

@@ -16,6 +16,11 @@ pub const MARKER: &str = ".scholia-output";
 /// What the marker file says.
 pub const MARKER_TEXT: &str = "This folder is written by Scholia; a build replaces it whole.\n";
 
+/// What the marker file says while a build moves its new files in ([`Staging::commit_in_place`]):
+/// a build that finds it takes nothing from this output.
+pub const MARKER_MOVING: &str =
+    "This folder is written by Scholia; a build was moving its files in and did not finish.\n";
+
 /// How many first bytes of a previous output's file [`Staging::reuse`] reads.
 pub const PREFIX: usize = 256;
 
@@ -84,6 +89,15 @@ pub fn guard(out: &Path, root: &Path, home: Option<&Path>) -> Result<(), String>
     }
 }
 
+/// Whether the file at `path` exists and `same` accepts its first [`PREFIX`] bytes.
+pub fn starts_as(path: &Path, same: &dyn Fn(&[u8]) -> bool) -> bool {
+    use std::io::Read;
+    let mut prefix = Vec::with_capacity(PREFIX);
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(PREFIX as u64).read_to_end(&mut prefix));
+    read.is_ok() && same(&prefix)
+}
+
 impl Staging {
     /// Checks the target with [`guard`] and creates the temporary sibling folder.
     pub fn begin(out: &Path, root: &Path) -> Result<Staging, Diagnostic> {
@@ -121,16 +135,12 @@ impl Staging {
     }
 
     /// Takes the previous output's `rel` into the new one when `same` accepts its first
-    /// [`PREFIX`] bytes: a hard link (the old folder is removed after the swap, the file
+    /// [`PREFIX`] bytes ([`starts_as`]): a hard link (the old folder is removed after the swap, the file
     /// stays), or a copy where links are refused. This is what lets a build skip the link
     /// cards it drew before, until a persistent cache exists. Whether it was taken.
     pub fn reuse(&self, rel: &str, same: &dyn Fn(&[u8]) -> bool) -> bool {
-        use std::io::Read;
         let old = self.target.join(rel);
-        let mut prefix = Vec::with_capacity(PREFIX);
-        let read =
-            std::fs::File::open(&old).and_then(|f| f.take(PREFIX as u64).read_to_end(&mut prefix));
-        if read.is_err() || !same(&prefix) {
+        if !starts_as(&old, same) {
             return false;
         }
         let new = self.tmp.join(rel);
@@ -176,6 +186,81 @@ impl Staging {
         Ok(())
     }
 
+    /// Moves the files of the finished folder into the old output, over its files, and
+    /// removes the old output's files that `keep` does not name (those this build did not
+    /// make: the files it took as they were are named too). For a build that wrote only what
+    /// changed. While the files move, the marker says so: a build that finds it so (this one
+    /// was stopped) takes nothing from the output.
+    pub fn commit_in_place(self, keep: &dyn Fn(&str) -> bool) -> Result<(), Diagnostic> {
+        let io = |what: &str, e: std::io::Error| {
+            Diagnostic::global(
+                codes::IO,
+                format!("cannot {what} in `{}`: {e}", self.target.display()),
+            )
+        };
+        std::fs::write(self.target.join(MARKER), MARKER_MOVING)
+            .map_err(|e| io("write the marker", e))?;
+        let new: Vec<PathBuf> = walkdir::WalkDir::new(&self.tmp)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&self.tmp)
+                    .unwrap_or(e.path())
+                    .to_path_buf()
+            })
+            .collect();
+        for rel in &new {
+            let to = self.target.join(rel);
+            // A folder where a file goes, or a file where a folder goes, is the old shape.
+            if to.is_dir() {
+                std::fs::remove_dir_all(&to).map_err(|e| io("replace a folder", e))?;
+            }
+            for a in rel
+                .ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+            {
+                let dir = self.target.join(a);
+                if dir.is_file() {
+                    std::fs::remove_file(&dir).map_err(|e| io("replace a file", e))?;
+                }
+            }
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io("create a folder", e))?;
+            }
+            std::fs::rename(self.tmp.join(rel), &to).map_err(|e| io("move a file", e))?;
+        }
+        // What the build did not make goes, and the folders left empty.
+        let mut dirs = Vec::new();
+        for e in walkdir::WalkDir::new(&self.target)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let rel = e.path().strip_prefix(&self.target).unwrap_or(e.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                dirs.push(e.into_path());
+            } else if rel != MARKER && !keep(&rel) {
+                std::fs::remove_file(e.path()).map_err(|e| io("remove an old file", e))?;
+            }
+        }
+        for d in dirs.iter().rev() {
+            // Fails, as it should, for a folder that still holds a file.
+            let _ = std::fs::remove_dir(d);
+        }
+        let _ = std::fs::remove_dir_all(&self.tmp);
+        std::fs::write(self.target.join(MARKER), MARKER_TEXT).map_err(|e| io("write the marker", e))
+    }
+
+    /// Whether `out` is an output whose files can be kept where they are: a build's whose
+    /// last build finished.
+    pub fn finished(out: &Path) -> bool {
+        std::fs::read_to_string(out.join(MARKER)).is_ok_and(|m| m == MARKER_TEXT)
+    }
+
     /// Throws the unfinished folder away; the old output is untouched.
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.tmp);
@@ -185,6 +270,43 @@ impl Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_in_place_moves_the_new_files_in_and_removes_what_was_not_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("root"), dir.path().join("site"));
+        std::fs::create_dir_all(&root).unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = out.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put(MARKER, MARKER_TEXT);
+        put("x/1.html", "old folder");
+        put("kept.html", "kept");
+        put("gone/old.html", "gone");
+        put("y", "a file where a folder goes");
+        assert!(Staging::finished(&out));
+        let s = Staging::begin(&out, &root).unwrap();
+        s.write("x", b"now a file").unwrap();
+        s.write("y/2.html", b"in a folder").unwrap();
+        s.write("kept2.html", b"new").unwrap();
+        let keep = |rel: &str| ["kept.html", "x", "y/2.html", "kept2.html"].contains(&rel);
+        s.commit_in_place(&keep).unwrap();
+        let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+        assert_eq!(read("x"), "now a file");
+        assert_eq!(read("y/2.html"), "in a folder");
+        assert_eq!(read("kept.html"), "kept");
+        assert_eq!(read("kept2.html"), "new");
+        assert!(!out.join("gone").exists(), "an emptied folder goes too");
+        assert_eq!(read(MARKER), MARKER_TEXT);
+        assert!(Staging::finished(&out));
+        // No staging folder left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        // A build stopped while moving its files leaves an output nothing is taken from.
+        put(MARKER, MARKER_MOVING);
+        assert!(!Staging::finished(&out));
+    }
 
     #[test]
     fn refuses_root_home_and_sources() {
