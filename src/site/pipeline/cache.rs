@@ -102,6 +102,9 @@ struct NewFile {
     len: u64,
     /// The first failure to write: the cache is not written, the build goes on.
     error: Option<std::io::Error>,
+    /// Whether this build made the cache's folder (a failed build removes it again: it
+    /// changes nothing in the site).
+    made_dir: bool,
 }
 
 /// Where each record is in a file's bytes: key → (start, length).
@@ -248,7 +251,10 @@ impl Cache {
                 .file
                 .with_extension(format!("{}-{n}.part", std::process::id()));
             if let Some(dir) = self.file.parent() {
-                std::fs::create_dir_all(dir)?;
+                if !dir.is_dir() {
+                    std::fs::create_dir_all(dir)?;
+                    new.made_dir = true;
+                }
             }
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
             out.write_all(&[0; HEADER])?;
@@ -303,6 +309,11 @@ impl Drop for Cache {
         let new = self.new.get_mut().unwrap_or_else(|p| p.into_inner());
         if let Some((_, tmp)) = new.out.take() {
             let _ = std::fs::remove_file(tmp);
+            if new.made_dir {
+                if let Some(dir) = self.file.parent() {
+                    let _ = std::fs::remove_dir(dir);
+                }
+            }
         }
     }
 }
@@ -403,6 +414,12 @@ mod tests {
         drop(c);
         assert_eq!(std::fs::read(&file).unwrap(), before);
         assert_eq!(std::fs::read_dir(dir.path().join(DIR)).unwrap().count(), 1);
+        // Nor a folder it made.
+        let other = tempfile::tempdir().unwrap();
+        let c = Cache::new(other.path());
+        c.put(3, &record("three"));
+        drop(c);
+        assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 0);
         // A build with no commentary writes a cache with no record.
         let c = Cache::new(dir.path());
         assert!(c.save().is_none());
