@@ -303,8 +303,49 @@ pub fn doc_file(doc: &Doc) -> Vec<u8> {
     gzip(json.to_string().as_bytes(), flate2::Compression::fast())
 }
 
+/// A file of the search index, its shards compressed only when wanted: an output that
+/// already has a shard (by [`Part::key`], which is of the text before compression) does not
+/// pay for compressing it again.
+pub enum Part {
+    /// The bytes as they are.
+    Ready(Vec<u8>),
+    /// JSON, to gzip at the default level.
+    Gzip(String),
+}
+
+impl Part {
+    /// A fingerprint of the file's bytes, computed without making them.
+    pub fn key(&self) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        match self {
+            Part::Ready(b) => b.hash(&mut h),
+            Part::Gzip(json) => ("gzip", json).hash(&mut h),
+        }
+        h.finish()
+    }
+
+    /// The file's bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Part::Ready(b) => b,
+            // The default level: `best` took 20 times the CPU (deflate's longest match
+            // search crawls over runs of small numbers) for 6 % fewer bytes.
+            Part::Gzip(json) => gzip(json.as_bytes(), flate2::Compression::default()),
+        }
+    }
+}
+
 /// The index files, (path under `search/`, bytes), from each document's terms in id order.
 pub fn index_files<'a>(docs: impl IntoIterator<Item = &'a Terms>) -> Vec<(String, Vec<u8>)> {
+    index_parts(docs)
+        .into_par_iter()
+        .map(|(p, part)| (p, part.into_bytes()))
+        .collect()
+}
+
+/// [`index_files`], the shards not yet compressed.
+pub fn index_parts<'a>(docs: impl IntoIterator<Item = &'a Terms>) -> Vec<(String, Part)> {
     let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
     let mut count = 0;
     for (id, d) in docs.into_iter().enumerate() {
@@ -348,18 +389,16 @@ pub fn index_files<'a>(docs: impl IntoIterator<Item = &'a Terms>) -> Vec<(String
         shard.push(']');
     }
     flush(&mut shard, &mut shards);
-    // The default level: `best` took 20 times the CPU (deflate's longest match search
-    // crawls over runs of small numbers) for 6 % fewer bytes.
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
-        .enumerate()
-        .map(|(n, s)| {
-            let bytes = gzip(s.as_bytes(), flate2::Compression::default());
-            (format!("t/{n}.json.gz"), bytes)
-        })
-        .collect();
     let manifest = serde_json::json!({ "v": 1, "docs": count, "shards": firsts });
-    files.push(("index.json".into(), manifest.to_string().into_bytes()));
+    let mut files: Vec<(String, Part)> = shards
+        .into_iter()
+        .enumerate()
+        .map(|(n, s)| (format!("t/{n}.json.gz"), Part::Gzip(s)))
+        .collect();
+    files.push((
+        "index.json".into(),
+        Part::Ready(manifest.to_string().into_bytes()),
+    ));
     files
 }
 

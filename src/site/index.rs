@@ -90,15 +90,27 @@ pub(super) fn files<'a>(
     articles: impl ExactSizeIterator<Item = &'a search::Terms>,
     entries: &'a EntrySearch,
 ) -> SearchFiles {
+    use rayon::prelude::*;
+    parts(articles, entries)
+        .into_par_iter()
+        .map(|(p, part)| (p, part.into_bytes()))
+        .collect()
+}
+
+/// [`files`], the index's shards not yet compressed.
+pub(super) fn parts<'a>(
+    articles: impl ExactSizeIterator<Item = &'a search::Terms>,
+    entries: &'a EntrySearch,
+) -> Vec<(String, search::Part)> {
     let n = articles.len();
-    let mut files: SearchFiles = entries
+    let mut files: Vec<(String, search::Part)> = entries
         .iter()
         .enumerate()
-        .map(|(j, (doc, _))| (Routes::search_doc(n + j), doc.clone()))
+        .map(|(j, (doc, _))| (Routes::search_doc(n + j), search::Part::Ready(doc.clone())))
         .collect();
     let terms = articles.chain(entries.iter().map(|(_, t)| t));
     files.extend(
-        search::index_files(terms)
+        search::index_parts(terms)
             .into_iter()
             .map(|(p, b)| (Routes::search_data(&p), b)),
     );

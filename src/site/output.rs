@@ -76,6 +76,8 @@ pub struct StagingSink {
     in_place: bool,
     /// Whether it does: the previous output is a finished build's, with keys.
     keeping: bool,
+    /// Its files, when it does.
+    existing: HashSet<String>,
     /// The files this build wrote (kept when the output is updated in place).
     written: Mutex<HashSet<String>>,
 }
@@ -91,6 +93,7 @@ impl StagingSink {
             keys: Default::default(),
             in_place: false,
             keeping: false,
+            existing: HashSet::new(),
             written: Default::default(),
         }
     }
@@ -128,7 +131,7 @@ impl StagingSink {
         }
         if self.keeping {
             // Where it is: there, unless someone removed it.
-            let there = self.out.join(rel).is_file();
+            let there = self.existing.contains(rel);
             if there {
                 self.record(rel, key);
             }
@@ -162,8 +165,12 @@ impl Sink for StagingSink {
     }
 
     fn begin(&mut self) -> Result<(), Diagnostic> {
-        self.staging = Some(Staging::begin(&self.out, &self.root)?);
+        let s = Staging::begin(&self.out, &self.root)?;
         self.keeping = self.in_place && Staging::finished(&self.out) && !self.previous().is_empty();
+        if self.keeping {
+            self.existing = s.existing();
+        }
+        self.staging = Some(s);
         Ok(())
     }
 
@@ -218,7 +225,10 @@ impl Sink for StagingSink {
                     );
                     let keep =
                         |rel: &str| rel == KEYS || keys.contains_key(rel) || written.contains(rel);
-                    return s.commit_in_place(&keep).map(|()| Changes::default());
+                    let existing = std::mem::take(&mut self.existing);
+                    return s
+                        .commit_in_place(&existing, &keep)
+                        .map(|()| Changes::default());
                 }
                 s.commit().map(|()| Changes::default())
             }

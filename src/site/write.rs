@@ -186,12 +186,31 @@ impl Staging {
         Ok(())
     }
 
+    /// The files of the output as it is (forward slashes), found without reading them.
+    pub fn existing(&self) -> std::collections::HashSet<String> {
+        walkdir::WalkDir::new(&self.target)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&self.target).unwrap_or(e.path());
+                rel.to_string_lossy().replace('\\', "/")
+            })
+            .collect()
+    }
+
     /// Moves the files of the finished folder into the old output, over its files, and
-    /// removes the old output's files that `keep` does not name (those this build did not
-    /// make: the files it took as they were are named too). For a build that wrote only what
-    /// changed. While the files move, the marker says so: a build that finds it so (this one
-    /// was stopped) takes nothing from the output.
-    pub fn commit_in_place(self, keep: &dyn Fn(&str) -> bool) -> Result<(), Diagnostic> {
+    /// removes the files of `existing` (the output's, from [`Staging::existing`]) that `keep`
+    /// does not name (those this build did not make: the files it took as they were are
+    /// named too). For a build that wrote only what changed. While the files move, the
+    /// marker says so: a build that finds it so (this one was stopped) takes nothing from
+    /// the output.
+    pub fn commit_in_place(
+        self,
+        existing: &std::collections::HashSet<String>,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<(), Diagnostic> {
         let io = |what: &str, e: std::io::Error| {
             Diagnostic::global(
                 codes::IO,
@@ -232,24 +251,35 @@ impl Staging {
             }
             std::fs::rename(self.tmp.join(rel), &to).map_err(|e| io("move a file", e))?;
         }
-        // What the build did not make goes, and the folders left empty.
-        let mut dirs = Vec::new();
-        for e in walkdir::WalkDir::new(&self.target)
-            .min_depth(1)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let rel = e.path().strip_prefix(&self.target).unwrap_or(e.path());
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if e.file_type().is_dir() {
-                dirs.push(e.into_path());
-            } else if rel != MARKER && !keep(&rel) {
-                std::fs::remove_file(e.path()).map_err(|e| io("remove an old file", e))?;
+        // What the build did not make goes, and the folders it leaves empty.
+        let mut dirs = std::collections::BTreeSet::new();
+        for rel in existing {
+            if rel == MARKER || keep(rel) {
+                continue;
             }
+            let path = self.target.join(rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                // Gone already with its folder, which a new file replaced, or replaced by a
+                // folder of new files.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                    ) || path.is_dir() => {}
+                Err(e) => return Err(io("remove an old file", e)),
+            }
+            dirs.extend(
+                Path::new(rel)
+                    .ancestors()
+                    .skip(1)
+                    .filter(|a| !a.as_os_str().is_empty())
+                    .map(Path::to_path_buf),
+            );
         }
+        // Deepest first; fails, as it should, for a folder that still holds a file.
         for d in dirs.iter().rev() {
-            // Fails, as it should, for a folder that still holds a file.
-            let _ = std::fs::remove_dir(d);
+            let _ = std::fs::remove_dir(self.target.join(d));
         }
         let _ = std::fs::remove_dir_all(&self.tmp);
         std::fs::write(self.target.join(MARKER), MARKER_TEXT).map_err(|e| io("write the marker", e))
@@ -292,7 +322,8 @@ mod tests {
         s.write("y/2.html", b"in a folder").unwrap();
         s.write("kept2.html", b"new").unwrap();
         let keep = |rel: &str| ["kept.html", "x", "y/2.html", "kept2.html"].contains(&rel);
-        s.commit_in_place(&keep).unwrap();
+        let existing = s.existing();
+        s.commit_in_place(&existing, &keep).unwrap();
         let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
         assert_eq!(read("x"), "now a file");
         assert_eq!(read("y/2.html"), "in a folder");

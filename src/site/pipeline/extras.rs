@@ -90,6 +90,28 @@ pub(super) fn put_all(
     }
 }
 
+/// Hands the search index's files to the output, compressing (in parallel) only those it
+/// wants.
+pub(super) fn put_parts(
+    parts: Vec<(String, crate::search::Part)>,
+    sink: &dyn Sink,
+    keyed: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let failed: Vec<Diagnostic> = parts
+        .into_par_iter()
+        .filter_map(|(rel, part)| {
+            let key = keyed.then(|| part.key());
+            if sink.wants(&rel, key) {
+                sink.put(&rel, key, part.into_bytes()).err()
+            } else {
+                None
+            }
+        })
+        .collect();
+    diags.extend(failed);
+}
+
 /// The files of `content/static/`; a kept pipeline reads one again only when it changed.
 pub(super) fn read_statics(
     root: &Path,

@@ -45,7 +45,8 @@ use crate::routes::{self, Routes};
 use crate::theme::Theme;
 use articles::Articles;
 use extras::{
-    editorial, global_files, page_sources, put_all, read_statics, render_pages, site_files, sitemap,
+    editorial, global_files, page_sources, put_all, put_parts, read_statics, render_pages,
+    site_files, sitemap,
 };
 use langs::{Lang, LangMemo, Prefixed};
 use minijinja::Value;
@@ -456,6 +457,8 @@ impl Pipeline {
             writing = true;
         }
         let mut extras: Vec<(String, Vec<u8>)> = Vec::new();
+        // A full build's search index, its shards compressed only when the output wants them.
+        let mut search_parts: Vec<(String, crate::search::Part)> = Vec::new();
         let mut site_file_count = 0;
         let no_text = crate::theme::i18n::Text::new();
         for (li, (((lang, lm), part), reach)) in langs
@@ -575,13 +578,18 @@ impl Pipeline {
                 if let Some(k) = order {
                     *terms_memo = Some((k, ctx.into_terms()));
                 }
-                let mut files = site_files(config, routes, &articles, self.opts.feed_len());
+                let files = site_files(config, routes, &articles, self.opts.feed_len());
                 // Counted without the search index, which grows with the content.
                 site_file_count += files.len();
                 if !keep && config.search {
                     enter("the search index", 0);
                     let entries = index::entries(&gm.glossary, &gm.renders);
-                    files.extend(index::files(articles.iter().map(|a| &a.search), &entries));
+                    let parts = index::parts(articles.iter().map(|a| &a.search), &entries);
+                    search_parts.extend(
+                        parts
+                            .into_iter()
+                            .map(|(p, part)| (format!("{}{p}", lang.prefix), part)),
+                    );
                 }
                 extras.extend(
                     files
@@ -613,6 +621,7 @@ impl Pipeline {
             report.counts.statics = 2 + site_file_count + theme.assets.len() + statics.len();
             extras.extend(statics);
             put_all(extras, &*sink, keyed, &mut diags);
+            put_parts(search_parts, &*sink, keyed, &mut diags);
             trace.lap("extras");
         }
         if keep {
