@@ -892,8 +892,12 @@ fn kept_run(p: &mut Pipeline, sink: &mut LiveSink<Memory>, changed: Option<&[Pat
 }
 
 fn fresh_run(root: &Path) -> (Report, BTreeMap<String, Vec<u8>>) {
+    fresh_run_with(opts(root))
+}
+
+fn fresh_run_with(opts: Options) -> (Report, BTreeMap<String, Vec<u8>>) {
     let mut sink = LiveSink::new(Memory::default());
-    let report = Pipeline::fresh(opts(root)).run(None, &mut sink);
+    let report = Pipeline::fresh(opts).run(None, &mut sink);
     (report, snapshot(&sink))
 }
 
@@ -1130,6 +1134,43 @@ fn a_build_with_the_cache_writes_what_a_build_from_nothing_writes_after_random_e
     for seed in 21..=23 {
         cached_equivalence(seed, 25);
     }
+}
+
+/// A cached build after a new commentary (the newest: every other one's place in the list,
+/// and so its search document's name, moves) renders that one only.
+#[test]
+fn a_build_with_the_cache_renders_only_a_new_commentary() {
+    use super::output::StagingSink;
+    let mut b = Bench::new(9);
+    b.model.commentaries.retain(|c| !c.draft);
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("site");
+    // Most commentaries older than the feed, whose records carry no body.
+    let opts = |root: &Path| Options {
+        feed_len: Some(1),
+        ..opts(root)
+    };
+    let build = |b: &mut Bench| {
+        b.write();
+        let mut p = Pipeline::cached(opts(&b.root));
+        let r = p.run(None, &mut StagingSink::new(&out, &b.root).in_place());
+        assert!(r.ok, "{:?}", r.diags);
+        assert!(p.save_cache().is_none());
+        r
+    };
+    let first = build(&mut b);
+    assert_eq!(first.markdown_renders, first.counts.commentaries);
+    let again = build(&mut b);
+    assert_eq!(again.markdown_renders, 0, "nothing changed");
+    b.model.new_commentary(&mut b.rng);
+    b.model.commentaries.last_mut().unwrap().date = (2030, 1, 1);
+    let after = build(&mut b);
+    assert_eq!(after.counts.commentaries, first.counts.commentaries + 1);
+    assert_eq!(after.markdown_renders, 1, "only the new commentary");
+    let (_, mut fresh) = fresh_run_with(opts(&b.root));
+    fresh.retain(|rel, _| !rel.starts_with(".scholia-"));
+    let now = read_out(&out);
+    assert!(now == fresh, "{}", first_difference(&now, &fresh));
 }
 
 #[test]

@@ -285,7 +285,7 @@ impl Articles<'_> {
             references: r.references,
             item: Value::from_serialize(&item),
             search: r.search,
-            search_doc: None,
+            search_doc: r.search_doc,
             diags: r.diags,
             pdf: None,
             has_pdf: r.has_pdf,
@@ -293,12 +293,13 @@ impl Articles<'_> {
             fp: r.fp,
             c,
         };
-        (self.theme.is_none() || self.taken(i, &a)).then_some(a)
+        (self.theme.is_none() || self.taken(&a)).then_some(a)
     }
 
     /// Whether the output takes every file of commentary `i` but its link card (drawn
-    /// without its render) from the previous output, by key.
-    fn taken(&self, i: usize, a: &Article) -> bool {
+    /// without its render) and search document (kept in the cache) from the previous output,
+    /// by key.
+    fn taken(&self, a: &Article) -> bool {
         let mut r = Reads::new(true);
         let page = pages::commentary(self.base, a, &mut r);
         let wants = |rel: &str, key: u64| self.sink.wants(rel, Some(key));
@@ -311,7 +312,6 @@ impl Articles<'_> {
                         fp(&(a.fp.cite_files, name)),
                     )
                 })
-            && !(self.config.search && wants(&Routes::search_doc(i), a.fp.search))
             && a.pdf_key
                 .is_none_or(|k| !wants(&Routes::commentary_pdf(&a.c.slug), k))
     }
@@ -537,5 +537,6 @@ fn record(a: &Article, body: bool) -> cache::RecordRef<'_> {
         pdf_key: a.pdf_key,
         fp: &a.fp,
         body: a.body.as_ref().filter(|_| body),
+        search_doc: a.search_doc.as_ref(),
     }
 }

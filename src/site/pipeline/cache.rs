@@ -8,8 +8,8 @@
 //! options). Any change to the world misses every record of the language; a change to one
 //! file misses its record only. A record holds what lists, backlinks, feeds, the search
 //! index and the page keys need, not the page (a body only for the newest few, which the
-//! feed shows): an article found here whose page, citation files, search document or PDF
-//! the output does not already hold as this run would make them (by key, `Sink::wants`:
+//! feed shows; the search document, whose name moves): an article found here whose page,
+//! citation files or PDF the output does not already hold as this run would make them (by key, `Sink::wants`:
 //! the previous output's files are taken by hard link) is rendered again.
 //!
 //! The file is written whole after a build that succeeded (through a temporary name, so a
@@ -34,7 +34,7 @@ pub const DIR: &str = ".scholia-cache";
 const FILE: &str = "articles.bin";
 const MAGIC: &[u8; 8] = b"SCHOLIA\x00";
 /// The layout of the file and of a record: a new one ignores older files.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Magic, format, binary, payload length, payload checksum.
 const HEADER: usize = 8 + 4 + 8 + 8 + 8;
 
@@ -58,6 +58,9 @@ pub(super) struct Record {
     pub(super) fp: ArticleFp,
     /// Its body, for the newest few (the feed shows it).
     pub(super) body: Option<Body>,
+    /// Its search document's file: named by the commentary's place in the list, which an
+    /// added commentary moves, so it is written again more often than the rest.
+    pub(super) search_doc: Option<Vec<u8>>,
 }
 
 /// [`Record`] borrowed from an article, to write it without copying (the same fields in the
@@ -79,6 +82,7 @@ pub(super) struct RecordRef<'a> {
     pub(super) pdf_key: Option<u64>,
     pub(super) fp: &'a ArticleFp,
     pub(super) body: Option<&'a Body>,
+    pub(super) search_doc: Option<&'a Vec<u8>>,
 }
 
 /// The cache of one build: the previous build's records (read on first use) and this one's.
@@ -382,6 +386,7 @@ mod tests {
             pdf_key: Some(7),
             fp: Box::leak(Box::default()),
             body: None,
+            search_doc: None,
         }
     }
 
