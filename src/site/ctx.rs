@@ -5,8 +5,8 @@
 //! decides whether `serve` renders a page again is that fingerprint: it is a by-product of
 //! building the view, so it cannot drift from what the template sees. The fingerprints of
 //! large values (a commentary's rendered body, an entry) are computed once, when the value is
-//! made, and only by a pipeline that keeps its memo; a full build's `Reads` are off and its
-//! accessors feed nothing.
+//! made, and only by a keyed pipeline (one that keeps its memo, or a build with the build
+//! cache); a build without the cache has its `Reads` off, and its accessors feed nothing.
 //!
 //! The fields here are private so that a view cannot read around an accessor.
 

@@ -2,7 +2,9 @@
 //! destination.
 //!
 //! - [`StagingSink`] (`build`, `check`): every file is wanted and written at once into a
-//!   staging folder, which is swapped in place of the output only if the run succeeded.
+//!   staging folder, which is swapped in place of the output only if the run succeeded; or,
+//!   for a build with the cache ([`StagingSink::in_place`]), a file whose key did not change
+//!   is left where it is, and the staging folder's files are moved in.
 //! - [`LiveSink`] (`serve`, and the equivalence tests in memory): a file is wanted only when
 //!   its key differs from the key of the file already there; a run's files are applied
 //!   together when it succeeded (a failed run leaves the last good site served), and files

@@ -8,8 +8,10 @@
 //! or size changed, a commentary's Markdown is rendered again only when its file changed or
 //! a glossary change can reach it ([`affected`]), and a page is rendered again only when the
 //! key its view read ([`ctx`]) differs from the key of the file already in the output
-//! ([`output::LiveSink`]). The output is byte for byte the same either way: the equivalence
-//! test in `tests.rs` compares a kept pipeline with fresh ones after random edits.
+//! ([`output::LiveSink`]). A build with the build cache ([`cache`]) is a fresh pipeline that
+//! keys its pages like a kept one and takes commentaries' renders from the cache. The output
+//! is byte for byte the same every way: the equivalence tests in `tests.rs` compare a kept
+//! pipeline, and a cached build per step, with fresh ones after random edits.
 
 mod articles;
 pub mod cache;
