@@ -194,9 +194,17 @@ impl Cache {
     /// The previous build's record under `key`. A record that does not decode is a miss
     /// (the checksum makes that a bug, not damage).
     pub(super) fn get(&self, key: u64) -> Option<Record> {
+        use bincode::Options;
         let old = self.old();
         let &(start, len) = old.at.get(&key)?;
-        bincode::deserialize(&old.bytes[start..start + len]).ok()
+        // `bincode::serialize`'s encoding, with no claimed length beyond the record's own
+        // bytes believed (a file made to pass the checksum must not make it allocate).
+        bincode::DefaultOptions::new()
+            .with_fixint_encoding()
+            .allow_trailing_bytes()
+            .with_limit(len as u64)
+            .deserialize(&old.bytes[start..start + len])
+            .ok()
     }
 
     /// Keeps `record` under `key` for the next build.
@@ -454,6 +462,24 @@ mod tests {
             assert_eq!(w.code, codes::CACHE_DAMAGED.id);
             assert!(w.message.contains("damaged"), "{}", w.message);
         }
+    }
+
+    #[test]
+    fn a_record_claiming_more_than_it_holds_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(DIR).join(FILE);
+        saved(dir.path());
+        let mut bytes = std::fs::read(&file).unwrap();
+        // The first record's summary length (after its key and size) said to be 2^60, the
+        // checksum made right again.
+        bytes[HEADER + 16..HEADER + 24].copy_from_slice(&(1u64 << 60).to_le_bytes());
+        let sum = checksum(&bytes[HEADER..]);
+        bytes[28..36].copy_from_slice(&sum.to_le_bytes());
+        std::fs::write(&file, &bytes).unwrap();
+        let c = Cache::new(dir.path());
+        assert!(c.get(1).is_none());
+        assert_eq!(c.get(2).unwrap().summary, "two");
+        assert!(c.warning().is_none());
     }
 
     #[test]
