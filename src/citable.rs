@@ -41,6 +41,8 @@ pub const BIB: &str = "cite.bib";
 pub const RIS: &str = "cite.ris";
 /// The CSL-JSON file.
 pub const JSON: &str = "cite.json";
+/// Their names, in the order [`files`] makes them.
+pub const FILES: [&str; 3] = [BIB, RIS, JSON];
 
 /// The three files written beside a commentary's page: (file name, text).
 pub fn files(w: &Work) -> Vec<(&'static str, String)> {

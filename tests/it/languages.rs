@@ -598,3 +598,39 @@ fn the_demo_s_chinese_pages_cite_in_the_chinese_locale() {
         "{en}"
     );
 }
+
+/// What the fixture's theme-text test checks, on the demo's real Chinese page: its glossary
+/// links hand their hover cards Chinese fact labels and a Chinese dated status, and its
+/// paragraph links are labelled in Chinese.
+#[test]
+fn the_demo_s_chinese_hover_cards_and_paragraph_links_are_in_chinese() {
+    let site = crate::publish::demo();
+    site.build_ok(&[]);
+    let page = site.html("zh/commentaries/borrowing-from-beijing/index.html");
+    let facts = attrs(&page, "a.gl[data-facts]", "data-facts");
+    assert!(!facts.is_empty());
+    let english = [
+        "Jurisdiction",
+        "Established",
+        "Adopted",
+        "In force",
+        "written",
+        "As of",
+    ];
+    let statuses = attrs(&page, "a.gl[data-status]", "data-status");
+    assert!(!statuses.is_empty());
+    for s in facts.iter().chain(&statuses) {
+        assert!(!english.iter().any(|e| s.contains(e)), "{s}");
+    }
+    assert!(facts.iter().any(|f| f.contains("管辖：")), "{facts:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.starts_with("撰写本文时（2015年8月4日）：")),
+        "{statuses:?}"
+    );
+    let labels: BTreeSet<String> = attrs(&page, "a.pilcrow", "aria-label")
+        .into_iter()
+        .collect();
+    assert_eq!(labels, BTreeSet::from(["链接到本段".to_string()]));
+}

@@ -272,21 +272,24 @@ impl Articles<'_> {
         let a = Article {
             date_shown: crate::theme::i18n::local_date(self.text, c.date),
             url,
-            summary: r.summary,
-            mentions: r.mentions,
-            candidates: r.candidates,
-            cited: r.cited,
-            body: r.body.filter(|_| i < self.opts.feed_len()),
-            corrections: r.corrections,
-            correction_links: r.correction_links,
-            cite_html: r.cite_html,
+            summary: r.summary.into_owned(),
+            mentions: r.mentions.into_owned(),
+            candidates: r.candidates.into_owned(),
+            cited: r.cited.into_owned(),
+            body: r
+                .body
+                .filter(|_| i < self.opts.feed_len())
+                .map(Cow::into_owned),
+            corrections: r.corrections.into_owned(),
+            correction_links: r.correction_links.into_owned(),
+            cite_html: r.cite_html.into_owned(),
             cite_files: Vec::new(),
-            jsonld: r.jsonld,
-            references: r.references,
+            jsonld: r.jsonld.into_owned(),
+            references: r.references.into_owned(),
             item: Value::from_serialize(&item),
-            search: r.search,
-            search_doc: r.search_doc,
-            diags: r.diags,
+            search: r.search.into_owned(),
+            search_doc: r.search_doc.map(Cow::into_owned),
+            diags: r.diags.into_owned(),
             pdf: None,
             has_pdf: r.has_pdf,
             pdf_key: r.pdf_key,
@@ -304,14 +307,12 @@ impl Articles<'_> {
         let page = pages::commentary(self.base, a, &mut r);
         let wants = |rel: &str, key: u64| self.sink.wants(rel, Some(key));
         !wants(&page.file(), r.key(&page.path, page.template).unwrap_or(0))
-            && [citable::BIB, citable::RIS, citable::JSON]
-                .iter()
-                .all(|name| {
-                    !wants(
-                        &Routes::commentary_file(&a.c.slug, name),
-                        fp(&(a.fp.cite_files, name)),
-                    )
-                })
+            && citable::FILES.iter().all(|name| {
+                !wants(
+                    &Routes::commentary_file(&a.c.slug, name),
+                    cite_file_key(a, name),
+                )
+            })
             && a.pdf_key
                 .is_none_or(|k| !wants(&Routes::commentary_pdf(&a.c.slug), k))
     }
@@ -469,7 +470,7 @@ impl Articles<'_> {
         let files = std::mem::take(&mut a.cite_files);
         for (name, text) in &files {
             let rel = Routes::commentary_file(&a.c.slug, name);
-            let key = self.keyed.then(|| fp(&(a.fp.cite_files, name)));
+            let key = self.keyed.then(|| cite_file_key(a, name));
             if self.sink.wants(&rel, key) {
                 self.sink.put(&rel, key, text.clone().into_bytes())?;
             }
@@ -519,24 +520,30 @@ impl Articles<'_> {
     }
 }
 
+/// The key of an article's citation file `name`: the fingerprint taken when its files were
+/// made, with the name.
+fn cite_file_key(a: &Article, name: &str) -> u64 {
+    fp(&(a.fp.cite_files, name))
+}
+
 /// What the build cache keeps of an article (its body too, with `body`).
-fn record(a: &Article, body: bool) -> cache::RecordRef<'_> {
-    cache::RecordRef {
-        summary: &a.summary,
-        mentions: &a.mentions,
-        candidates: &a.candidates,
-        cited: &a.cited,
-        cite_html: &a.cite_html,
-        jsonld: &a.jsonld,
-        references: &a.references,
-        corrections: &a.corrections,
-        correction_links: &a.correction_links,
-        diags: &a.diags,
-        search: &a.search,
+fn record(a: &Article, body: bool) -> cache::Record<'_> {
+    cache::Record {
+        summary: Cow::Borrowed(&a.summary),
+        mentions: Cow::Borrowed(&a.mentions),
+        candidates: Cow::Borrowed(&a.candidates),
+        cited: Cow::Borrowed(&a.cited),
+        cite_html: Cow::Borrowed(&a.cite_html),
+        jsonld: Cow::Borrowed(&a.jsonld),
+        references: Cow::Borrowed(&a.references),
+        corrections: Cow::Borrowed(&a.corrections),
+        correction_links: Cow::Borrowed(&a.correction_links),
+        diags: Cow::Borrowed(&a.diags),
+        search: Cow::Borrowed(&a.search),
         has_pdf: a.has_pdf,
         pdf_key: a.pdf_key,
-        fp: &a.fp,
-        body: a.body.as_ref().filter(|_| body),
-        search_doc: a.search_doc.as_ref(),
+        fp: a.fp,
+        body: a.body.as_ref().filter(|_| body).map(Cow::Borrowed),
+        search_doc: a.search_doc.as_deref().map(Cow::Borrowed),
     }
 }

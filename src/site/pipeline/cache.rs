@@ -24,6 +24,7 @@ use crate::markdown::Mention;
 use crate::search::Terms;
 use crate::site::ctx::{ArticleFp, Body, CorrectionOut};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -39,50 +40,28 @@ const FORMAT: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 8 + 8;
 
 /// What a commentary's render produced, less its page: the fields of `Article` that are not
-/// rebuilt from the front matter.
+/// rebuilt from the front matter. Written borrowed from the article, read back owned.
 #[derive(Serialize, Deserialize)]
-pub(super) struct Record {
-    pub(super) summary: String,
-    pub(super) mentions: Vec<Mention>,
-    pub(super) candidates: Vec<(String, Suggest)>,
-    pub(super) cited: Vec<String>,
-    pub(super) cite_html: String,
-    pub(super) jsonld: String,
-    pub(super) references: Vec<String>,
-    pub(super) corrections: Vec<CorrectionOut>,
-    pub(super) correction_links: Vec<Mention>,
-    pub(super) diags: Vec<Diagnostic>,
-    pub(super) search: Terms,
+pub(super) struct Record<'a> {
+    pub(super) summary: Cow<'a, str>,
+    pub(super) mentions: Cow<'a, [Mention]>,
+    pub(super) candidates: Cow<'a, [(String, Suggest)]>,
+    pub(super) cited: Cow<'a, [String]>,
+    pub(super) cite_html: Cow<'a, str>,
+    pub(super) jsonld: Cow<'a, str>,
+    pub(super) references: Cow<'a, [String]>,
+    pub(super) corrections: Cow<'a, [CorrectionOut]>,
+    pub(super) correction_links: Cow<'a, [Mention]>,
+    pub(super) diags: Cow<'a, [Diagnostic]>,
+    pub(super) search: Cow<'a, Terms>,
     pub(super) has_pdf: bool,
     pub(super) pdf_key: Option<u64>,
     pub(super) fp: ArticleFp,
     /// Its body, for the newest few (the feed shows it).
-    pub(super) body: Option<Body>,
+    pub(super) body: Option<Cow<'a, Body>>,
     /// Its search document's file: named by the commentary's place in the list, which an
     /// added commentary moves, so it is written again more often than the rest.
-    pub(super) search_doc: Option<Vec<u8>>,
-}
-
-/// [`Record`] borrowed from an article, to write it without copying (the same fields in the
-/// same order: the encoding is positional).
-#[derive(Serialize)]
-pub(super) struct RecordRef<'a> {
-    pub(super) summary: &'a str,
-    pub(super) mentions: &'a [Mention],
-    pub(super) candidates: &'a [(String, Suggest)],
-    pub(super) cited: &'a [String],
-    pub(super) cite_html: &'a str,
-    pub(super) jsonld: &'a str,
-    pub(super) references: &'a [String],
-    pub(super) corrections: &'a [CorrectionOut],
-    pub(super) correction_links: &'a [Mention],
-    pub(super) diags: &'a [Diagnostic],
-    pub(super) search: &'a Terms,
-    pub(super) has_pdf: bool,
-    pub(super) pdf_key: Option<u64>,
-    pub(super) fp: &'a ArticleFp,
-    pub(super) body: Option<&'a Body>,
-    pub(super) search_doc: Option<&'a Vec<u8>>,
+    pub(super) search_doc: Option<Cow<'a, [u8]>>,
 }
 
 /// The cache of one build: the previous build's records (read on first use) and this one's.
@@ -193,7 +172,7 @@ impl Cache {
 
     /// The previous build's record under `key`. A record that does not decode is a miss
     /// (the checksum makes that a bug, not damage).
-    pub(super) fn get(&self, key: u64) -> Option<Record> {
+    pub(super) fn get(&self, key: u64) -> Option<Record<'static>> {
         use bincode::Options;
         let old = self.old();
         let &(start, len) = old.at.get(&key)?;
@@ -208,7 +187,7 @@ impl Cache {
     }
 
     /// Keeps `record` under `key` for the next build.
-    pub(super) fn put(&self, key: u64, record: &RecordRef) {
+    pub(super) fn put(&self, key: u64, record: &Record) {
         if let Ok(bytes) = bincode::serialize(record) {
             self.append(key, &bytes);
         }
@@ -377,22 +356,22 @@ fn index(bytes: &[u8]) -> Result<Option<Index>, String> {
 mod tests {
     use super::*;
 
-    fn record(summary: &str) -> RecordRef<'_> {
-        RecordRef {
-            summary,
-            mentions: &[],
-            candidates: &[],
-            cited: &[],
-            cite_html: "",
-            jsonld: "",
-            references: &[],
-            corrections: &[],
-            correction_links: &[],
-            diags: &[],
-            search: Box::leak(Box::default()),
+    fn record(summary: &str) -> Record<'_> {
+        Record {
+            summary: summary.into(),
+            mentions: Cow::Borrowed(&[]),
+            candidates: Cow::Borrowed(&[]),
+            cited: Cow::Borrowed(&[]),
+            cite_html: "".into(),
+            jsonld: "".into(),
+            references: Cow::Borrowed(&[]),
+            corrections: Cow::Borrowed(&[]),
+            correction_links: Cow::Borrowed(&[]),
+            diags: Cow::Borrowed(&[]),
+            search: Cow::Owned(Terms::default()),
             has_pdf: false,
             pdf_key: Some(7),
-            fp: Box::leak(Box::default()),
+            fp: ArticleFp::default(),
             body: None,
             search_doc: None,
         }
@@ -404,6 +383,15 @@ mod tests {
         c.put(2, &record("two"));
         assert!(c.save().is_none());
         Cache::new(dir)
+    }
+
+    /// A saved cache: its folder, its file and the file's bytes.
+    fn saved_file() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        saved(dir.path());
+        let file = dir.path().join(DIR).join(FILE);
+        let bytes = std::fs::read(&file).unwrap();
+        (dir, file, bytes)
     }
 
     #[test]
@@ -418,10 +406,7 @@ mod tests {
 
     #[test]
     fn a_build_that_does_not_save_leaves_the_old_file_and_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        saved(dir.path());
-        let file = dir.path().join(DIR).join(FILE);
-        let before = std::fs::read(&file).unwrap();
+        let (dir, file, before) = saved_file();
         let c = Cache::new(dir.path());
         c.put(3, &record("three"));
         drop(c);
@@ -442,10 +427,7 @@ mod tests {
 
     #[test]
     fn a_damaged_or_cut_file_is_a_warning_and_no_record() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(DIR).join(FILE);
-        saved(dir.path());
-        let good = std::fs::read(&file).unwrap();
+        let (dir, file, good) = saved_file();
         let mut flipped = good.clone();
         let last = flipped.len() - 2;
         flipped[last] ^= 0x20;
@@ -466,10 +448,7 @@ mod tests {
 
     #[test]
     fn a_record_claiming_more_than_it_holds_is_a_miss() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(DIR).join(FILE);
-        saved(dir.path());
-        let mut bytes = std::fs::read(&file).unwrap();
+        let (dir, file, mut bytes) = saved_file();
         // The first record's summary length (after its key and size) said to be 2^60, the
         // checksum made right again.
         bytes[HEADER + 16..HEADER + 24].copy_from_slice(&(1u64 << 60).to_le_bytes());
@@ -484,10 +463,7 @@ mod tests {
 
     #[test]
     fn another_binarys_file_is_ignored_quietly() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(DIR).join(FILE);
-        saved(dir.path());
-        let mut other = std::fs::read(&file).unwrap();
+        let (dir, file, mut other) = saved_file();
         other[12] ^= 1;
         std::fs::write(&file, &other).unwrap();
         let c = Cache::new(dir.path());

@@ -80,18 +80,15 @@ pub(super) fn put_all(
     let mut named = HashSet::new();
     files.reverse();
     files.retain(|(rel, _)| named.insert(rel.clone()));
-    for (rel, bytes) in files {
-        let key = keep.then(|| fp(&bytes));
-        if sink.wants(&rel, key) {
-            if let Err(d) = sink.put(&rel, key, bytes) {
-                diags.push(d);
-            }
-        }
-    }
+    let parts = files
+        .into_iter()
+        .map(|(rel, bytes)| (rel, crate::search::Part::Ready(bytes)))
+        .collect();
+    put_parts(parts, sink, keep, diags);
 }
 
-/// Hands the search index's files to the output, compressing (in parallel) only those it
-/// wants.
+/// Hands files to the output (in parallel), making those not yet made (the search index's
+/// shards, compressed) only when it wants them. Keyed by their bytes, or a shard's text.
 pub(super) fn put_parts(
     parts: Vec<(String, crate::search::Part)>,
     sink: &dyn Sink,
