@@ -42,6 +42,13 @@ pub trait Sink: Sync {
         false
     }
 
+    /// Whether an earlier output has a keyed file with `key` under another name, which is
+    /// taken as this run's `rel` (a search document whose number moved). Asked only about a
+    /// file the output [`Sink::wants`].
+    fn reuse_moved(&self, _rel: &str, _key: u64) -> bool {
+        false
+    }
+
     /// Takes one file (the run has begun).
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic>;
 
@@ -72,6 +79,8 @@ pub struct StagingSink {
     staging: Option<Staging>,
     /// The keyed files of the previous build in `out` (read once, when first asked).
     previous: std::sync::OnceLock<HashMap<String, u64>>,
+    /// The same by key (made once, when first asked).
+    by_key: std::sync::OnceLock<HashMap<u64, String>>,
     /// The keyed files of this build.
     keys: Mutex<BTreeMap<String, u64>>,
     /// Asked to keep unchanged files where they are ([`StagingSink::in_place`]).
@@ -92,6 +101,7 @@ impl StagingSink {
             root: root.to_path_buf(),
             staging: None,
             previous: Default::default(),
+            by_key: Default::default(),
             keys: Default::default(),
             in_place: false,
             keeping: false,
@@ -150,6 +160,19 @@ impl StagingSink {
         taken
     }
 
+    /// Notes that the staging folder holds this build's `rel`.
+    fn made(&self, rel: &str, key: Option<u64>) {
+        if let Some(k) = key {
+            self.record(rel, k);
+        }
+        if self.keeping {
+            self.written
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(rel.to_string());
+        }
+    }
+
     fn record(&self, rel: &str, key: u64) {
         self.keys
             .lock()
@@ -182,6 +205,29 @@ impl Sink for StagingSink {
         key.is_none_or(|k| !self.reuse(rel, k))
     }
 
+    fn reuse_moved(&self, rel: &str, key: u64) -> bool {
+        let Some(s) = &self.staging else {
+            return false;
+        };
+        let by_key = self.by_key.get_or_init(|| {
+            self.previous()
+                .iter()
+                .map(|(rel, key)| (*key, rel.clone()))
+                .collect()
+        });
+        let Some(from) = by_key.get(&key) else {
+            return false;
+        };
+        if self.keeping && !self.existing.contains(from) {
+            return false;
+        }
+        let taken = s.reuse_from(from, rel, &|_| true);
+        if taken {
+            self.made(rel, Some(key));
+        }
+        taken
+    }
+
     fn reuse(&self, rel: &str, key: u64, same: &dyn Fn(&[u8]) -> bool) -> bool {
         if self.keeping {
             let kept = write::starts_as(&self.out.join(rel), same);
@@ -194,15 +240,7 @@ impl Sink for StagingSink {
     }
 
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-        if let Some(k) = key {
-            self.record(rel, k);
-        }
-        if self.keeping {
-            self.written
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(rel.to_string());
-        }
+        self.made(rel, key);
         match &self.staging {
             Some(s) => s.write(rel, &bytes),
             None => Ok(()),

@@ -139,7 +139,13 @@ impl Staging {
     /// stays), or a copy where links are refused. This is what lets a build skip the link
     /// cards it drew before, until a persistent cache exists. Whether it was taken.
     pub fn reuse(&self, rel: &str, same: &dyn Fn(&[u8]) -> bool) -> bool {
-        let old = self.target.join(rel);
+        self.reuse_from(rel, rel, same)
+    }
+
+    /// [`Staging::reuse`] of the previous output's `from` as this one's `rel` (a file whose
+    /// name moved).
+    pub fn reuse_from(&self, from: &str, rel: &str, same: &dyn Fn(&[u8]) -> bool) -> bool {
+        let old = self.target.join(from);
         if !starts_as(&old, same) {
             return false;
         }
@@ -149,6 +155,8 @@ impl Staging {
                 return false;
             }
         }
+        // A file of an earlier reuse there (asked twice) is replaced.
+        let _ = std::fs::remove_file(&new);
         std::fs::hard_link(&old, &new).is_ok() || std::fs::copy(&old, &new).is_ok()
     }
 

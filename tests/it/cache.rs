@@ -146,3 +146,35 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
     site.build_ok(&["--no-cache"]);
     assert_eq!(std::fs::read(&file).unwrap(), b"not a cache");
 }
+
+#[test]
+fn a_new_newest_commentary_takes_the_moved_search_documents_from_the_output() {
+    let site = site(25);
+    site.build_ok(&[]);
+    let docs = |site: &Site| -> std::collections::BTreeSet<u64> {
+        std::fs::read_dir(site.out("search/d"))
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().ino())
+            .collect()
+    };
+    let before = docs(&site);
+    assert!(before.len() > 25);
+    // Its document takes a number before the older commentaries' and the entries', which
+    // all move up one.
+    site.write(
+        "content/commentaries/newest.md",
+        "---\ntitle: \"The newest note\"\ndate: 2013-01-01\n---\n\nThe NSA, lately.\n",
+    );
+    site.build_ok(&[]);
+    let after = docs(&site);
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(
+        before.is_subset(&after),
+        "each document is the previous output's file under its new number"
+    );
+    assert!(files(&site.out("")) == without_cache(&site));
+    // An output without them: the commentaries are rendered again, and all is as it was.
+    std::fs::remove_dir_all(site.out("search")).unwrap();
+    site.build_ok(&[]);
+    assert!(files(&site.out("")) == without_cache(&site));
+}

@@ -288,7 +288,8 @@ impl Articles<'_> {
             references: r.references.into_owned(),
             item: Value::from_serialize(&item),
             search: r.search.into_owned(),
-            search_doc: r.search_doc.map(Cow::into_owned),
+            // Taken from the previous output (`taken`).
+            search_doc: None,
             diags: r.diags.into_owned(),
             pdf: None,
             has_pdf: r.has_pdf,
@@ -296,13 +297,14 @@ impl Articles<'_> {
             fp: r.fp,
             c,
         };
-        (self.theme.is_none() || self.taken(&a)).then_some(a)
+        (self.theme.is_none() || self.taken(i, &a)).then_some(a)
     }
 
     /// Whether the output takes every file of commentary `i` but its link card (drawn
-    /// without its render) and search document (kept in the cache) from the previous output,
-    /// by key.
-    fn taken(&self, a: &Article) -> bool {
+    /// without its render) from the previous output, by key: its search document too, under
+    /// whatever number it had (the cache does not keep it: an added commentary moves the
+    /// numbers of all the older ones).
+    fn taken(&self, i: usize, a: &Article) -> bool {
         let mut r = Reads::new(true);
         let page = pages::commentary(self.base, a, &mut r);
         let wants = |rel: &str, key: u64| self.sink.wants(rel, Some(key));
@@ -315,6 +317,10 @@ impl Articles<'_> {
             })
             && a.pdf_key
                 .is_none_or(|k| !wants(&Routes::commentary_pdf(&a.c.slug), k))
+            && (!self.config.search || {
+                let rel = Routes::search_doc(i);
+                !wants(&rel, a.fp.search) || self.sink.reuse_moved(&rel, a.fp.search)
+            })
     }
 
     /// How the commentary is cited: "Cite this" in the site's style, the citation files, its
@@ -504,16 +510,17 @@ impl Articles<'_> {
                 self.sink.put(&rel, Some(key), png)?;
             }
         }
-        if self.config.search {
+        // An article from the build cache has none: its document was taken (`taken`).
+        if let (true, Some(doc)) = (self.config.search, &mut a.search_doc) {
             let rel = Routes::search_doc(i);
             let key = self.keyed.then_some(a.fp.search);
             if self.sink.wants(&rel, key) {
                 let doc = if self.keep {
-                    a.search_doc.clone()
+                    doc.clone()
                 } else {
-                    a.search_doc.take()
+                    std::mem::take(doc)
                 };
-                self.sink.put(&rel, key, doc.unwrap_or_default())?;
+                self.sink.put(&rel, key, doc)?;
             }
         }
         Ok(())
@@ -544,6 +551,5 @@ fn record(a: &Article, body: bool) -> cache::Record<'_> {
         pdf_key: a.pdf_key,
         fp: a.fp,
         body: a.body.as_ref().filter(|_| body).map(Cow::Borrowed),
-        search_doc: a.search_doc.as_deref().map(Cow::Borrowed),
     }
 }

@@ -8,9 +8,10 @@
 //! options). Any change to the world misses every record of the language; a change to one
 //! file misses its record only. A record holds what lists, backlinks, feeds, the search
 //! index and the page keys need, not the page (a body only for the newest few, which the
-//! feed shows; the search document, whose name moves): an article found here whose page,
-//! citation files or PDF the output does not already hold as this run would make them (by key, `Sink::wants`:
-//! the previous output's files are taken by hard link) is rendered again.
+//! feed shows): an article found here whose page, citation files, search document or PDF
+//! the output does not already hold as this run would make them (by key, `Sink::wants`,
+//! and a search document under another number, `Sink::reuse_moved`: the previous output's
+//! files are taken by hard link) is rendered again.
 //!
 //! The file is written whole after a build that succeeded (through a temporary name, so a
 //! build stopped half-way leaves the old file or the new one), with a checksum; a file of
@@ -35,7 +36,7 @@ pub const DIR: &str = ".scholia-cache";
 const FILE: &str = "articles.bin";
 const MAGIC: &[u8; 8] = b"SCHOLIA\x00";
 /// The layout of the file and of a record: a new one ignores older files.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Magic, format, binary, payload length, payload checksum.
 const HEADER: usize = 8 + 4 + 8 + 8 + 8;
 
@@ -59,9 +60,6 @@ pub(super) struct Record<'a> {
     pub(super) fp: ArticleFp,
     /// Its body, for the newest few (the feed shows it).
     pub(super) body: Option<Cow<'a, Body>>,
-    /// Its search document's file: named by the commentary's place in the list, which an
-    /// added commentary moves, so it is written again more often than the rest.
-    pub(super) search_doc: Option<Cow<'a, [u8]>>,
 }
 
 /// The cache of one build: the previous build's records (read on first use) and this one's.
@@ -95,11 +93,51 @@ type Index = HashMap<u64, (usize, usize)>;
 
 #[derive(Default)]
 struct Old {
-    bytes: Vec<u8>,
+    bytes: Bytes,
     /// Where each record is in `bytes`.
     at: Index,
     /// Why the file was not used, when it was damaged.
     warning: Option<Diagnostic>,
+}
+
+/// A cache file's bytes: mapped, or read when it cannot be mapped (an empty file).
+enum Bytes {
+    /// Mapping takes the page cache's pages as they are: reading 175 MB into a buffer of
+    /// our own was a fifth of a second build's time (10,000 commentaries), faulting in
+    /// every page of the copy. Builds never change a cache file in place (a new one is
+    /// renamed over it), so the mapped bytes stay as they were read.
+    Map(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Read(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Map(m) => m,
+            Bytes::Read(v) => v,
+        }
+    }
+}
+
+impl Bytes {
+    fn of(path: &Path) -> std::io::Result<Bytes> {
+        let file = std::fs::File::open(path)?;
+        // SAFETY: see `Bytes::Map`: no build writes into a cache file or cuts it. Another
+        // program doing so while a build runs could change what a record decodes to (the
+        // decoding is bounded by the record's own length) or, by cutting it, stop the
+        // build; `--no-cache` is the way out for a site whose folder others write into.
+        match unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            Ok(m) => Ok(Bytes::Map(m)),
+            Err(_) => std::fs::read(path).map(Bytes::Read),
+        }
+    }
 }
 
 /// This binary's fingerprint: its size and modification time (a rebuilt binary, even of
@@ -145,7 +183,7 @@ impl Cache {
 
     fn old(&self) -> &Old {
         self.old.get_or_init(|| {
-            let Ok(bytes) = std::fs::read(&self.file) else {
+            let Ok(bytes) = Bytes::of(&self.file) else {
                 return Old::default();
             };
             match index(&bytes) {
@@ -172,7 +210,7 @@ impl Cache {
 
     /// The previous build's record under `key`. A record that does not decode is a miss
     /// (the checksum makes that a bug, not damage).
-    pub(super) fn get(&self, key: u64) -> Option<Record<'static>> {
+    pub(super) fn get(&self, key: u64) -> Option<Record<'_>> {
         use bincode::Options;
         let old = self.old();
         let &(start, len) = old.at.get(&key)?;
@@ -373,7 +411,6 @@ mod tests {
             pdf_key: Some(7),
             fp: ArticleFp::default(),
             body: None,
-            search_doc: None,
         }
     }
 

@@ -99,7 +99,9 @@ pub(super) fn put_parts(
         .into_par_iter()
         .filter_map(|(rel, part)| {
             let key = keyed.then(|| part.key());
-            if sink.wants(&rel, key) {
+            // A glossary entry's document is numbered after the commentaries: one more
+            // commentary moves them all.
+            if sink.wants(&rel, key) && !key.is_some_and(|k| sink.reuse_moved(&rel, k)) {
                 sink.put(&rel, key, part.into_bytes()).err()
             } else {
                 None
