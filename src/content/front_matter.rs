@@ -84,6 +84,62 @@ impl serde::Serialize for Yaml {
     }
 }
 
+/// [`Yaml`] for a binary store (the build cache): its own `Serialize` is untagged, for
+/// templates and JSON, and cannot be read back. Use with `#[serde(with = "tagged")]`.
+pub mod tagged {
+    use super::Yaml;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize)]
+    enum Tagged {
+        Null,
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        String(String),
+        List(Vec<Tagged>),
+        Map(Vec<(String, Tagged)>),
+    }
+
+    fn to(y: &Yaml) -> Tagged {
+        match y {
+            Yaml::Null => Tagged::Null,
+            Yaml::Bool(b) => Tagged::Bool(*b),
+            Yaml::Int(i) => Tagged::Int(*i),
+            Yaml::Float(f) => Tagged::Float(*f),
+            Yaml::String(s) => Tagged::String(s.clone()),
+            Yaml::List(items) => Tagged::List(items.iter().map(to).collect()),
+            Yaml::Map(entries) => {
+                Tagged::Map(entries.iter().map(|(k, v)| (k.clone(), to(v))).collect())
+            }
+        }
+    }
+
+    fn from(t: Tagged) -> Yaml {
+        match t {
+            Tagged::Null => Yaml::Null,
+            Tagged::Bool(b) => Yaml::Bool(b),
+            Tagged::Int(i) => Yaml::Int(i),
+            Tagged::Float(f) => Yaml::Float(f),
+            Tagged::String(s) => Yaml::String(s),
+            Tagged::List(items) => Yaml::List(items.into_iter().map(from).collect()),
+            Tagged::Map(entries) => {
+                Yaml::Map(entries.into_iter().map(|(k, v)| (k, from(v))).collect())
+            }
+        }
+    }
+
+    /// Writes `y` with its variant's tag.
+    pub fn serialize<S: serde::Serializer>(y: &Yaml, s: S) -> Result<S::Ok, S::Error> {
+        to(y).serialize(s)
+    }
+
+    /// Reads what [`serialize`] wrote.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Yaml, D::Error> {
+        Tagged::deserialize(d).map(from)
+    }
+}
+
 /// Where a key and its value start in the file (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyLoc {

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Where a commentary first appeared.
-#[derive(Debug, Clone, PartialEq, Default, Hash)]
+#[derive(Debug, Clone, PartialEq, Default, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Who published it.
     pub publisher: Option<String>,
@@ -35,7 +35,7 @@ pub struct Source {
 
 /// A correction of a commentary, shown with its date on the page, on `/corrections/` and in
 /// the corrections feed.
-#[derive(Debug, Clone, PartialEq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Correction {
     /// When it was made: never before the commentary's `date`.
     pub date: Date,
@@ -48,7 +48,7 @@ pub struct Correction {
 }
 
 /// A file's text and where its Markdown body starts, for rendering and positions.
-#[derive(Debug, Clone, PartialEq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     /// The file as the user names it (site root joined with the path inside it).
     pub path: PathBuf,
@@ -59,14 +59,15 @@ pub struct Text {
 }
 
 impl Text {
-    /// The Markdown body.
+    /// The Markdown body (empty while the text is not read: a commentary taken from the
+    /// build cache is read only if it must be rendered).
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        self.text.get(self.body_start..).unwrap_or("")
     }
 }
 
 /// An annotated article.
-#[derive(Debug, Clone, PartialEq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Commentary {
     /// Source file and body.
     pub file: Text,
@@ -95,6 +96,7 @@ pub struct Commentary {
     /// `pdf:` in its front matter: a PDF or none, whatever `pdf.enabled` says.
     pub pdf: Option<bool>,
     /// Free-form data for templates.
+    #[serde(with = "front_matter::tagged")]
     pub extra: Yaml,
     /// Its language when not the default (`NAME.LANG.md`).
     pub lang: Option<String>,

@@ -89,6 +89,8 @@ pub struct StagingSink {
     keeping: bool,
     /// Its files, when it does.
     existing: HashSet<String>,
+    /// The same, being listed while the build reads its content.
+    listing: Option<std::thread::JoinHandle<HashSet<String>>>,
     /// The files this build wrote (kept when the output is updated in place).
     written: Mutex<HashSet<String>>,
 }
@@ -106,6 +108,7 @@ impl StagingSink {
             in_place: false,
             keeping: false,
             existing: HashSet::new(),
+            listing: None,
             written: Default::default(),
         }
     }
@@ -117,6 +120,16 @@ impl StagingSink {
     /// swapped whole. The staging folder holds only what changed.
     pub fn in_place(mut self) -> StagingSink {
         self.in_place = true;
+        // Listing a large output takes a tenth of a second, and the build needs the list
+        // only once it writes: it is made meanwhile, on a thread of its own, for an output
+        // that is a finished build's (another folder is not walked: `check` may refuse it).
+        if Staging::finished(&self.out) && self.out.join(KEYS).is_file() {
+            let out = write::absolute(&self.out);
+            self.listing = std::thread::Builder::new()
+                .name("output listing".into())
+                .spawn(move || write::listing(&out))
+                .ok();
+        }
         self
     }
 
@@ -192,8 +205,9 @@ impl Sink for StagingSink {
     fn begin(&mut self) -> Result<(), Diagnostic> {
         let s = Staging::begin(&self.out, &self.root)?;
         self.keeping = self.in_place && Staging::finished(&self.out) && !self.previous().is_empty();
+        let listing = self.listing.take().and_then(|l| l.join().ok());
         if self.keeping {
-            self.existing = s.existing();
+            self.existing = listing.unwrap_or_else(|| s.existing());
         }
         self.staging = Some(s);
         Ok(())

@@ -98,6 +98,28 @@ pub fn starts_as(path: &Path, same: &dyn Fn(&[u8]) -> bool) -> bool {
     read.is_ok() && same(&prefix)
 }
 
+/// The files under `dir` (paths relative to it, forward slashes), found without reading them.
+pub fn listing(dir: &Path) -> std::collections::HashSet<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy();
+            if cfg!(windows) {
+                rel.replace('\\', "/")
+            } else {
+                rel.into_owned()
+            }
+        })
+        .collect()
+}
+
 impl Staging {
     /// Checks the target with [`guard`] and creates the temporary sibling folder.
     pub fn begin(out: &Path, root: &Path) -> Result<Staging, Diagnostic> {
@@ -196,16 +218,7 @@ impl Staging {
 
     /// The files of the output as it is (forward slashes), found without reading them.
     pub fn existing(&self) -> std::collections::HashSet<String> {
-        walkdir::WalkDir::new(&self.target)
-            .min_depth(1)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| !e.file_type().is_dir())
-            .map(|e| {
-                let rel = e.path().strip_prefix(&self.target).unwrap_or(e.path());
-                rel.to_string_lossy().replace('\\', "/")
-            })
-            .collect()
+        listing(&self.target)
     }
 
     /// Moves the files of the finished folder into the old output, over its files, and

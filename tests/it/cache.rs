@@ -178,3 +178,30 @@ fn a_new_newest_commentary_takes_the_moved_search_documents_from_the_output() {
     site.build_ok(&[]);
     assert!(files(&site.out("")) == without_cache(&site));
 }
+
+#[test]
+fn a_commentary_file_edited_with_its_size_and_modification_time_kept_is_read_again() {
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2_100));
+    let site = site(3);
+    // Files changed in the last two seconds are read every time; these are not.
+    settle();
+    site.build_ok(&[]);
+    let path = site.root().join("content/commentaries/gen-01.md");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let after = before.replace("item 1 ", "item X ");
+    assert_eq!(after.len(), before.len());
+    std::fs::write(&path, &after).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    settle();
+    site.build_ok(&[]);
+    assert!(site
+        .read("commentaries/gen-01/index.html")
+        .contains("item X"));
+    assert!(files(&site.out("")) == without_cache(&site));
+}

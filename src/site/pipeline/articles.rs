@@ -13,6 +13,9 @@ pub(super) struct Articles<'a> {
     /// commentary's own file.
     pub(super) cache: Option<(&'a cache::Cache, u64)>,
     pub(super) config: &'a SiteConfig,
+    /// The site's languages as content files name them (the default first), to read a
+    /// commentary file again.
+    pub(super) file_langs: &'a [String],
     pub(super) routes: &'a Routes,
     pub(super) glossary: &'a Glossary,
     pub(super) sources: &'a Sources,
@@ -138,6 +141,53 @@ impl Articles<'_> {
 
     /// Renders a commentary's Markdown.
     pub(super) fn render(&self, c: Cow<Commentary>, source: u64) -> Article {
+        let (c, unread) = self.read_again(c, source);
+        let mut a = self.render_read(c, source);
+        a.diags.extend(unread);
+        a
+    }
+
+    /// A commentary whose file the content stage did not read (the build cache had it by
+    /// its stamp), read now that it must be rendered; an error if it is no longer the file
+    /// the stamp described (it changed while the build ran: the next build sees it).
+    fn read_again<'c>(
+        &self,
+        c: Cow<'c, Commentary>,
+        source: u64,
+    ) -> (Cow<'c, Commentary>, Option<Diagnostic>) {
+        if !c.file.text.is_empty() {
+            return (c, None);
+        }
+        let path = &c.file.path;
+        let (parsed, _) = crate::content::discover::load(
+            path,
+            path,
+            crate::content::discover::Section::Commentary,
+            self.config.max_file_bytes,
+            self.file_langs,
+        );
+        // The fingerprint the content stage takes of a file it reads.
+        let same = fp(&parsed) == source;
+        match parsed {
+            // Its text only: the stages since may have changed the rest (a translation
+            // takes its original's slug).
+            Some(crate::content::discover::Parsed::C(new)) if same => {
+                let mut c = c.into_owned();
+                c.file.text = new.file.text;
+                (Cow::Owned(c), None)
+            }
+            _ => {
+                let d = Diagnostic::file(
+                    codes::IO,
+                    path,
+                    "the file changed while the site was being built; build again",
+                );
+                (c, Some(d))
+            }
+        }
+    }
+
+    fn render_read(&self, c: Cow<Commentary>, source: u64) -> Article {
         let input = Input::new(&c.file, self.glossary, self.config, self.sources)
             .written(c.date)
             .article_autolink(c.autolink)
@@ -261,7 +311,7 @@ impl Articles<'_> {
     /// `None` to render it. One of the newest few needs its body (the feed shows it).
     fn cached(&self, i: usize, c: &Commentary, source: u64) -> Option<Article> {
         let (cache, world) = self.cache?;
-        let r = cache.get(fp(&(world, source)))?;
+        let r: cache::Record = cache.get(fp(&(world, source)))?;
         if i < self.opts.feed_len() && r.body.is_none() {
             return None;
         }

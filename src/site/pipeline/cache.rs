@@ -19,6 +19,7 @@
 //! way the build is what a build without the cache would be.
 
 use crate::codes;
+use crate::content::Commentary;
 use crate::error::Diagnostic;
 use crate::glossary::coverage::Suggest;
 use crate::markdown::Mention;
@@ -33,7 +34,10 @@ use std::sync::{Mutex, OnceLock};
 
 /// The cache's folder under the site root.
 pub const DIR: &str = ".scholia-cache";
-const FILE: &str = "articles.bin";
+/// What each commentary's render produced ([`Record`]).
+pub(super) const ARTICLES: &str = "articles.bin";
+/// Each commentary file as parsed, by its stamp ([`FileRecord`]).
+pub(super) const FILES: &str = "files.bin";
 const MAGIC: &[u8; 8] = b"SCHOLIA\x00";
 /// The layout of the file and of a record: a new one ignores older files.
 const FORMAT: u32 = 4;
@@ -60,6 +64,60 @@ pub(super) struct Record<'a> {
     pub(super) fp: ArticleFp,
     /// Its body, for the newest few (the feed shows it).
     pub(super) body: Option<Cow<'a, Body>>,
+}
+
+/// A commentary file's front matter as parsed (its text is not kept: it is read again
+/// only if the commentary must be rendered), found by the file's path and taken while the
+/// file's stamp is the one it was read with: a build after an edit reads one file, not ten
+/// thousand.
+#[derive(Serialize, Deserialize)]
+pub(super) struct FileRecord<'a> {
+    pub(super) stamp: FileStamp,
+    pub(super) commentary: Cow<'a, Commentary>,
+    pub(super) diags: Cow<'a, [Diagnostic]>,
+    /// Its fingerprint, of the file as read (with its text).
+    pub(super) fp: u64,
+}
+
+/// What changes when a file is written: its size, modification and change times (to the
+/// nanosecond) and inode. The change time cannot be set back, so a tool that restores a
+/// modification time (`touch -d`, `cp -p`) still shows.
+#[derive(Serialize, Deserialize, PartialEq, Eq, Clone, Copy, Debug)]
+pub(super) struct FileStamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path`, if it is one that can be trusted at `now`: a file
+    /// changed within the last two seconds could change again within its file system's
+    /// clock tick and keep the same stamp, so it is read every time until it settles (as
+    /// Git does with its index).
+    #[cfg(unix)]
+    pub(super) fn of(path: &Path, now: std::time::SystemTime) -> Option<FileStamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        let settled = now
+            .checked_sub(std::time::Duration::from_secs(2))
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|t| t.as_secs() as i64)?;
+        (m.mtime() < settled && m.ctime() < settled && m.is_file()).then(|| FileStamp {
+            len: m.len(),
+            modified: (m.mtime(), m.mtime_nsec()),
+            changed: (m.ctime(), m.ctime_nsec()),
+            inode: m.ino(),
+            device: m.dev(),
+        })
+    }
+
+    /// Elsewhere every file is read.
+    #[cfg(not(unix))]
+    pub(super) fn of(_: &Path, _: std::time::SystemTime) -> Option<FileStamp> {
+        None
+    }
 }
 
 /// The cache of one build: the previous build's records (read on first use) and this one's.
@@ -170,9 +228,9 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 impl Cache {
-    /// The cache of the site at `root`.
-    pub(super) fn new(root: &Path) -> Cache {
-        let rel = Path::new(DIR).join(FILE);
+    /// The cache file `name` of the site at `root`.
+    pub(super) fn new(root: &Path, name: &str) -> Cache {
+        let rel = Path::new(DIR).join(name);
         Cache {
             file: root.join(&rel),
             shown: crate::content::discover::shown(root, &rel),
@@ -210,7 +268,7 @@ impl Cache {
 
     /// The previous build's record under `key`. A record that does not decode is a miss
     /// (the checksum makes that a bug, not damage).
-    pub(super) fn get(&self, key: u64) -> Option<Record<'_>> {
+    pub(super) fn get<'c, T: Deserialize<'c>>(&'c self, key: u64) -> Option<T> {
         use bincode::Options;
         let old = self.old();
         let &(start, len) = old.at.get(&key)?;
@@ -225,7 +283,7 @@ impl Cache {
     }
 
     /// Keeps `record` under `key` for the next build.
-    pub(super) fn put(&self, key: u64, record: &Record) {
+    pub(super) fn put<T: Serialize>(&self, key: u64, record: &T) {
         if let Ok(bytes) = bincode::serialize(record) {
             self.append(key, &bytes);
         }
@@ -332,17 +390,72 @@ impl Cache {
     }
 }
 
-impl Drop for Cache {
-    /// A build that did not save (it failed) leaves no half-written file behind.
-    fn drop(&mut self) {
+impl Cache {
+    /// Throws this build's records away (it failed): whether this cache made the folder.
+    fn discard(&mut self) -> bool {
         let new = self.new.get_mut().unwrap_or_else(|p| p.into_inner());
         if let Some((_, tmp)) = new.out.take() {
             let _ = std::fs::remove_file(tmp);
-            if new.made_dir {
-                if let Some(dir) = self.file.parent() {
-                    let _ = std::fs::remove_dir(dir);
-                }
-            }
+        }
+        std::mem::take(&mut new.made_dir)
+    }
+
+    fn remove_dir(&self) {
+        if let Some(dir) = self.file.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+impl Drop for Cache {
+    /// A build that did not save (it failed) leaves no half-written file behind, nor the
+    /// folder if it made it.
+    fn drop(&mut self) {
+        if self.discard() {
+            self.remove_dir();
+        }
+    }
+}
+
+/// A build's cache files: commentaries' renders and commentary files.
+pub(super) struct Caches {
+    pub(super) articles: Cache,
+    pub(super) files: Cache,
+    /// When the build began, for [`FileStamp::of`].
+    pub(super) began: std::time::SystemTime,
+}
+
+impl Caches {
+    /// The cache of the site at `root`.
+    pub(super) fn new(root: &Path) -> Caches {
+        Caches {
+            articles: Cache::new(root, ARTICLES),
+            files: Cache::new(root, FILES),
+            began: std::time::SystemTime::now(),
+        }
+    }
+
+    /// [`Cache::save`] of both.
+    pub(super) fn save(&self) -> Option<Diagnostic> {
+        let articles = self.articles.save();
+        articles.or(self.files.save())
+    }
+
+    /// Why a file was not used, for each damaged one.
+    pub(super) fn warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        self.articles
+            .warning()
+            .into_iter()
+            .chain(self.files.warning())
+    }
+}
+
+impl Drop for Caches {
+    /// Either cache may have made the folder; it goes once neither has a file there.
+    fn drop(&mut self) {
+        let made = self.articles.discard() | self.files.discard();
+        if made {
+            self.articles.remove_dir();
         }
     }
 }
@@ -415,18 +528,18 @@ mod tests {
     }
 
     fn saved(dir: &Path) -> Cache {
-        let c = Cache::new(dir);
+        let c = Cache::new(dir, ARTICLES);
         c.put(1, &record("one"));
         c.put(2, &record("two"));
         assert!(c.save().is_none());
-        Cache::new(dir)
+        Cache::new(dir, ARTICLES)
     }
 
     /// A saved cache: its folder, its file and the file's bytes.
     fn saved_file() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
         let dir = tempfile::tempdir().unwrap();
         saved(dir.path());
-        let file = dir.path().join(DIR).join(FILE);
+        let file = dir.path().join(DIR).join(ARTICLES);
         let bytes = std::fs::read(&file).unwrap();
         (dir, file, bytes)
     }
@@ -435,31 +548,31 @@ mod tests {
     fn records_come_back_by_key() {
         let dir = tempfile::tempdir().unwrap();
         let c = saved(dir.path());
-        assert_eq!(c.get(2).unwrap().summary, "two");
-        assert_eq!(c.get(1).unwrap().pdf_key, Some(7));
-        assert!(c.get(3).is_none());
+        assert_eq!(c.get::<Record>(2).unwrap().summary, "two");
+        assert_eq!(c.get::<Record>(1).unwrap().pdf_key, Some(7));
+        assert!(c.get::<Record>(3).is_none());
         assert!(c.warning().is_none());
     }
 
     #[test]
     fn a_build_that_does_not_save_leaves_the_old_file_and_nothing_else() {
         let (dir, file, before) = saved_file();
-        let c = Cache::new(dir.path());
+        let c = Cache::new(dir.path(), ARTICLES);
         c.put(3, &record("three"));
         drop(c);
         assert_eq!(std::fs::read(&file).unwrap(), before);
         assert_eq!(std::fs::read_dir(dir.path().join(DIR)).unwrap().count(), 1);
         // Nor a folder it made.
         let other = tempfile::tempdir().unwrap();
-        let c = Cache::new(other.path());
+        let c = Cache::new(other.path(), ARTICLES);
         c.put(3, &record("three"));
         drop(c);
         assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 0);
         // A build with no commentary writes a cache with no record.
-        let c = Cache::new(dir.path());
+        let c = Cache::new(dir.path(), ARTICLES);
         assert!(c.save().is_none());
-        assert!(Cache::new(dir.path()).get(1).is_none());
-        assert!(Cache::new(dir.path()).warning().is_none());
+        assert!(Cache::new(dir.path(), ARTICLES).get::<Record>(1).is_none());
+        assert!(Cache::new(dir.path(), ARTICLES).warning().is_none());
     }
 
     #[test]
@@ -475,8 +588,8 @@ mod tests {
             Vec::new(),
         ] {
             std::fs::write(&file, &bad).unwrap();
-            let c = Cache::new(dir.path());
-            assert!(c.get(1).is_none() && c.get(2).is_none());
+            let c = Cache::new(dir.path(), ARTICLES);
+            assert!(c.get::<Record>(1).is_none() && c.get::<Record>(2).is_none());
             let w = c.warning().expect("a warning");
             assert_eq!(w.code, codes::CACHE_DAMAGED.id);
             assert!(w.message.contains("damaged"), "{}", w.message);
@@ -492,9 +605,9 @@ mod tests {
         let sum = checksum(&bytes[HEADER..]);
         bytes[28..36].copy_from_slice(&sum.to_le_bytes());
         std::fs::write(&file, &bytes).unwrap();
-        let c = Cache::new(dir.path());
-        assert!(c.get(1).is_none());
-        assert_eq!(c.get(2).unwrap().summary, "two");
+        let c = Cache::new(dir.path(), ARTICLES);
+        assert!(c.get::<Record>(1).is_none());
+        assert_eq!(c.get::<Record>(2).unwrap().summary, "two");
         assert!(c.warning().is_none());
     }
 
@@ -503,8 +616,67 @@ mod tests {
         let (dir, file, mut other) = saved_file();
         other[12] ^= 1;
         std::fs::write(&file, &other).unwrap();
-        let c = Cache::new(dir.path());
-        assert!(c.get(1).is_none());
+        let c = Cache::new(dir.path(), ARTICLES);
+        assert!(c.get::<Record>(1).is_none());
         assert!(c.warning().is_none());
+    }
+
+    #[test]
+    fn a_file_changed_in_the_last_two_seconds_has_no_stamp_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "x").unwrap();
+        let now = std::time::SystemTime::now();
+        assert!(FileStamp::of(&path, now).is_none());
+        let later = now + std::time::Duration::from_secs(3);
+        let stamp = FileStamp::of(&path, later).expect("settled");
+        std::fs::write(&path, "y").unwrap();
+        // Same size, and the modification time put back: the change time still differs
+        // (or, on a coarse clock, the file is not settled yet).
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let again = FileStamp::of(&path, later + std::time::Duration::from_secs(1));
+        assert_ne!(again, Some(stamp));
+        assert!(FileStamp::of(&dir.path().join("none.md"), later).is_none());
+    }
+
+    #[test]
+    fn a_file_record_keeps_front_matter_data_of_every_kind() {
+        use crate::content::front_matter::Yaml;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.md");
+        std::fs::write(&file, "c").unwrap();
+        let mut c = crate::content::parse_commentary_in(
+            &file,
+            "---\ntitle: T\ndate: 2020-01-02\nextra:\n  n: 1\n  f: 1.5\n  l: [a, ~, true]\n---\nBody\n"
+                .into(),
+            None,
+        )
+        .0
+        .expect("a commentary");
+        c.file.text = String::new();
+        assert!(matches!(&c.extra, Yaml::Map(m) if m.len() == 3));
+        let stamp = FileStamp::of(
+            &file,
+            std::time::SystemTime::now() + std::time::Duration::from_secs(9),
+        )
+        .unwrap();
+        let cache = Cache::new(dir.path(), FILES);
+        let record = FileRecord {
+            stamp,
+            commentary: Cow::Borrowed(&c),
+            diags: Cow::Borrowed(&[]),
+            fp: 5,
+        };
+        cache.put(1, &record);
+        assert!(cache.save().is_none());
+        let cache = Cache::new(dir.path(), FILES);
+        let back: FileRecord = cache.get(1).unwrap();
+        assert_eq!(*back.commentary, c);
+        assert_eq!((back.stamp, back.fp), (stamp, 5));
     }
 }

@@ -10,7 +10,9 @@ impl Pipeline {
         &mut self,
         changed: Option<&[PathBuf]>,
         diags: &mut Vec<Diagnostic>,
+        reads: &mut usize,
     ) -> Option<Files> {
+        let counted = std::sync::atomic::AtomicUsize::new(0);
         let root = self.opts.root.clone();
         let config = &self.memo.config.as_ref().expect("config first").config;
         let max = config.max_file_bytes;
@@ -23,6 +25,7 @@ impl Pipeline {
             _ => false,
         };
         let load = |path: &Path, display: &Path, section: Section, st: (Stamp, Option<Stamp>)| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let (parsed, diags) = discover::load(path, display, section, max, &langs);
             let fp = if keyed { fp(&parsed) } else { 0 };
             FileState {
@@ -51,6 +54,7 @@ impl Pipeline {
                 diags.extend(walk_diags);
                 return None;
             };
+            let stamped = self.cache.as_ref().map(|c| (&c.files, c.began));
             let read: Vec<(OsString, FileState)> = scan
                 .files
                 .par_iter()
@@ -66,7 +70,15 @@ impl Pipeline {
                     {
                         return None;
                     }
-                    let state = load(path, display, *section, st);
+                    let state = match stamped {
+                        Some((cache, began)) if *section == Section::Commentary => {
+                            let key = fp(&(path.as_os_str().as_encoded_bytes(), max, &langs));
+                            by_stamp(cache, key, path, began, || {
+                                load(path, display, *section, st)
+                            })
+                        }
+                        _ => load(path, display, *section, st),
+                    };
                     Some((path.as_os_str().to_owned(), state))
                 })
                 .collect();
@@ -79,6 +91,7 @@ impl Pipeline {
             cm.pending.clear();
         }
         diags.extend(cm.walk_diags.iter().cloned());
+        *reads = counted.into_inner();
         Some(files)
     }
 
@@ -229,4 +242,47 @@ impl Pipeline {
         }
         loaded
     }
+}
+
+/// A commentary file from the build cache when its stamp is the one it was read with (its
+/// text left unread: see [`cache::FileRecord`]), or `load`ed and kept there for the next
+/// build.
+fn by_stamp(
+    cache: &cache::Cache,
+    key: u64,
+    path: &Path,
+    began: std::time::SystemTime,
+    load: impl FnOnce() -> FileState,
+) -> FileState {
+    let Some(stamp) = cache::FileStamp::of(path, began) else {
+        return load();
+    };
+    if let Some(r) = cache
+        .get::<cache::FileRecord>(key)
+        .filter(|r| r.stamp == stamp)
+    {
+        cache.carry(key);
+        return FileState {
+            stamp: ((None, 0), None),
+            parsed: Some(Parsed::C(r.commentary.into_owned())),
+            diags: r.diags.into_owned(),
+            fp: r.fp,
+        };
+    }
+    let mut state = load();
+    if let Some(Parsed::C(c)) = &mut state.parsed {
+        // Kept without its text, which is put back.
+        let text = std::mem::take(&mut c.file.text);
+        cache.put(
+            key,
+            &cache::FileRecord {
+                stamp,
+                commentary: Cow::Borrowed(c),
+                diags: Cow::Borrowed(&state.diags),
+                fp: state.fp,
+            },
+        );
+        c.file.text = text;
+    }
+    state
 }

@@ -138,6 +138,9 @@ pub struct Report {
     pub base_url: String,
     /// Commentaries whose Markdown was rendered.
     pub markdown_renders: usize,
+    /// Content files read (a kept pipeline's unchanged files and, with the build cache,
+    /// commentary files whose stamp it holds are not).
+    pub content_reads: usize,
     /// HTML pages rendered.
     pub pages_rendered: usize,
     /// Files written and removed (a kept output only).
@@ -251,7 +254,7 @@ pub struct Pipeline {
     /// pipeline's, and a build's with a cache.
     keyed: bool,
     /// The build cache, when the build has one.
-    cache: Option<cache::Cache>,
+    cache: Option<cache::Caches>,
     memo: Memo,
     canonical_root: PathBuf,
 }
@@ -294,17 +297,27 @@ impl Pipeline {
     /// it holds are not rendered again, and files keyed as the output already has them are
     /// taken from it.
     pub fn cached(opts: Options) -> Pipeline {
-        let cache = cache::Cache::new(&opts.root);
+        let cache = cache::Caches::new(&opts.root);
         let mut p = Pipeline::new(opts, false);
         p.keyed = true;
         p.cache = Some(cache);
         p
     }
 
+    /// Takes every file as settled for the build cache's stamps ([`cache::FileStamp::of`])
+    /// as if the build ran at `t`: for tests, whose files change within seconds (each write
+    /// given a modification time of its own).
+    #[cfg(test)]
+    pub(crate) fn settle_stamps_at(&mut self, t: std::time::SystemTime) {
+        if let Some(c) = &mut self.cache {
+            c.began = t;
+        }
+    }
+
     /// Writes the build cache for the next build (after a run that succeeded); a warning
     /// when it cannot be written.
     pub fn save_cache(&self) -> Option<Diagnostic> {
-        self.cache.as_ref().and_then(cache::Cache::save)
+        self.cache.as_ref().and_then(cache::Caches::save)
     }
 
     fn new(opts: Options, keep: bool) -> Pipeline {
@@ -351,13 +364,14 @@ impl Pipeline {
         self.theme(&mut diags);
         trace.lap("config, sources, theme");
         enter("reading content", 0);
-        let Some(mut files) = self.content(changed, &mut diags) else {
+        let Some(mut files) = self.content(changed, &mut diags, &mut report.content_reads) else {
             return finish(report, diags, sink, false, &[]);
         };
         trace.lap("content");
         let cm = self.memo.config.as_ref().expect("set by the config stage");
         let langs = Lang::all(&cm.config, &cm.routes);
         let codes: Vec<String> = langs.iter().skip(1).map(|l| l.code.clone()).collect();
+        let file_langs = cm.config.codes();
         enter("the glossary", 0);
         let mut loaded = self.loaded(&mut files, &mut diags);
         let mut parts = langs::split(&mut loaded, &langs, &mut diags);
@@ -522,8 +536,9 @@ impl Pipeline {
                 opts: &self.opts,
                 keep,
                 keyed,
-                cache: self.cache.as_ref().map(|c| (c, world)),
+                cache: self.cache.as_ref().map(|c| (&c.articles, world)),
                 config,
+                file_langs: &file_langs,
                 routes,
                 glossary: &gm.glossary,
                 sources,
@@ -629,7 +644,7 @@ impl Pipeline {
         if keep {
             content_memo.files = files;
         }
-        diags.extend(self.cache.as_ref().and_then(cache::Cache::warning));
+        diags.extend(self.cache.iter().flat_map(cache::Caches::warnings));
         self.memo.langs = lang_memos;
         enter("writing", 0);
         finish(report, diags, sink, search_later, &codes)
