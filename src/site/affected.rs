@@ -66,12 +66,7 @@ pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Changes> {
         let (a, b) = (&old.entries[i], &new.entries[i]);
         // A treaty's links in a commentary also say its status on the commentary's date,
         // from its dates and parties.
-        let dated = a.in_force != b.in_force || a.record != b.record;
-        let link = old.open_tag(i) != new.open_tag(i)
-            || old.urls[i] != new.urls[i]
-            || a.name != b.name
-            || a.autolink != b.autolink
-            || dated;
+        let link = link_key(old, i) != link_key(new, i);
         if !link && a == b && old.summaries[i] == new.summaries[i] {
             continue;
         }
@@ -80,21 +75,98 @@ pub fn changed_entries(old: &Glossary, new: &Glossary) -> Option<Changes> {
         if link || was.iter().any(|s| !now.contains(s)) {
             out.relinked.push(i);
         }
-        let gained: Vec<String> = now.into_iter().filter(|s| !was.contains(s)).collect();
-        if b.autolink {
-            if let Some((first, rest)) = gained.split_first() {
-                // An entry carrying only the new names, for an automaton over them.
-                let mut e = b.clone();
-                e.file.text = String::new();
-                e.file.body_start = 0;
-                e.name = first.clone();
-                e.abbr = None;
-                e.aliases = rest.to_vec();
-                out.added.push(e);
-            }
-        }
+        out.added.extend(gained(b, &was, &now));
     }
     Some(out)
+}
+
+/// What a commentary's link to entry `i` is made from: its tag, URL, name and automatic
+/// linking and, for a treaty, its dates and parties (its links say its status on the
+/// commentary's date).
+fn link_key(g: &Glossary, i: usize) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let e = &g.entries[i];
+    let mut h = DefaultHasher::new();
+    (g.open_tag(i), &g.urls[i], &e.name, e.autolink).hash(&mut h);
+    (&e.in_force, &e.record).hash(&mut h);
+    h.finish()
+}
+
+/// What the build cache keeps of a glossary so that the next build, in another process,
+/// can tell which commentaries a change of it reaches ([`Surfaces::changes_to`]), as
+/// [`changed_entries`] does for `serve` with the old glossary at hand.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Default, PartialEq)]
+pub struct Surfaces {
+    /// Per entry: slug, kind, link key, whether it links automatically, surfaces.
+    entries: Vec<(String, String, u64, bool, Vec<String>)>,
+}
+
+impl Surfaces {
+    /// Those of `g`.
+    pub fn of(g: &Glossary) -> Surfaces {
+        Surfaces {
+            entries: g
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let kind = e.kind.as_str().to_string();
+                    (
+                        e.slug.clone(),
+                        kind,
+                        link_key(g, i),
+                        e.autolink,
+                        surfaces(e),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// What changed for commentaries since these were taken (`changed` is the entries
+    /// relinked or with gained surfaces), or `None` when every one must be rendered again.
+    pub fn changes_to(&self, new: &Glossary) -> Option<Changes> {
+        if self.entries.len() != new.entries.len()
+            || self
+                .entries
+                .iter()
+                .zip(&new.entries)
+                .any(|((slug, kind, ..), b)| *slug != b.slug || kind != b.kind.as_str())
+        {
+            return None;
+        }
+        let mut out = Changes::default();
+        for (i, ((_, _, link, _, was), b)) in self.entries.iter().zip(&new.entries).enumerate() {
+            let now = surfaces(b);
+            let gained = gained(b, was, &now);
+            let relinked = *link != link_key(new, i) || was.iter().any(|s| !now.contains(s));
+            if relinked {
+                out.relinked.push(i);
+            }
+            if relinked || gained.is_some() {
+                out.changed.push(i);
+            }
+            out.added.extend(gained);
+        }
+        Some(out)
+    }
+}
+
+/// An entry carrying only the surfaces entry `b` (automatically linked) gained, for an
+/// automaton over them.
+fn gained(b: &Entry, was: &[String], now: &[String]) -> Option<Entry> {
+    if !b.autolink {
+        return None;
+    }
+    let gained: Vec<String> = now.iter().filter(|s| !was.contains(s)).cloned().collect();
+    let (first, rest) = gained.split_first()?;
+    let mut e = b.clone();
+    e.file.text = String::new();
+    e.file.body_start = 0;
+    e.name = first.clone();
+    e.abbr = None;
+    e.aliases = rest.to_vec();
+    Some(e)
 }
 
 /// The longest run of letters and digits in a surface: every match of the surface in a text
@@ -110,6 +182,8 @@ fn anchor(surface: &str) -> &str {
 /// Finds the commentaries (and entries) a glossary change can reach.
 pub struct Touched {
     relinked: HashSet<usize>,
+    /// Whether some entry gained a surface.
+    gained: bool,
     /// Whether anything changed.
     any: bool,
     /// The gained surfaces, matched as the real matcher does.
@@ -134,12 +208,18 @@ impl Touched {
         let (surfaces, _) = Matcher::new(&changes.added);
         Touched {
             relinked: changes.relinked.iter().copied().collect(),
+            gained: !changes.added.is_empty(),
             any: !changes.changed.is_empty(),
             surfaces,
             words: (!words.is_empty())
                 .then(|| AhoCorasick::new(&words).ok())
                 .flatten(),
         }
+    }
+
+    /// Whether [`Touched::hits`] reads the text (some entry gained a surface).
+    pub fn reads_text(&self) -> bool {
+        self.any && self.gained
     }
 
     /// Whether a body that mentioned `mentions` and reads `text` must be rendered again.

@@ -1312,3 +1312,61 @@ fn an_orphan_parties_file_is_adopted_and_orphaned_again() {
         model.orphan = Some("lonely".into());
     }
 }
+
+/// A cached build after a glossary entry gains an alias renders the commentaries whose text
+/// has it or that link the entry (its links may show its names), not the others: a glossary
+/// edit costs what it reaches, as in `serve`.
+#[test]
+fn a_build_with_the_cache_after_an_alias_edit_renders_only_what_the_alias_reaches() {
+    use super::output::StagingSink;
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let entry = |aliases: &str| {
+        format!("---\nname: \"National Security Agency\"\nabbr: \"NSA\"\naliases: [{aliases}]\nsummary: \"A U.S. intelligence agency.\"\n---\n\nSignals intelligence.\n")
+    };
+    write("scholia.yaml", "title: T\nbase_url: /\n");
+    write("content/glossary/bodies/nsa.md", &entry(""));
+    let texts = [
+        "The NSA said so.",
+        "Fort Meade was quiet.",
+        "Nothing here.",
+        "Nor here.",
+        "Still nothing.",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        write(
+            &format!("content/commentaries/c{i}.md"),
+            &format!(
+                "---\ntitle: \"C{i}\"\ndate: 2020-01-0{}\n---\n\n{text}\n",
+                i + 1
+            ),
+        );
+    }
+    let build = || {
+        let mut p = Pipeline::cached(opts(&root));
+        p.settle_stamps_at(SystemTime::now() + Duration::from_secs(86_400));
+        let r = p.run(None, &mut StagingSink::new(&out, &root).in_place());
+        assert!(r.ok, "{:?}", r.diags);
+        assert!(p.save_cache().is_none());
+        r
+    };
+    assert_eq!(build().markdown_renders, texts.len());
+    write("content/glossary/bodies/nsa.md", &entry("\"Fort Meade\""));
+    let after = build();
+    // c1 has the new name; c0 links the entry, whose links may show its names.
+    assert!(
+        (1..=2).contains(&after.markdown_renders),
+        "{} rendered",
+        after.markdown_renders
+    );
+    let (_, mut fresh) = fresh_run_with(opts(&root));
+    fresh.retain(|rel, _| !rel.starts_with(".scholia-"));
+    let now = read_out(&out);
+    assert!(now == fresh, "{}", first_difference(&now, &fresh));
+    assert!(String::from_utf8_lossy(&now["commentaries/c1/index.html"]).contains("class=\"gl"));
+}

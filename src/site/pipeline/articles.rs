@@ -9,9 +9,8 @@ pub(super) struct Articles<'a> {
     pub(super) keep: bool,
     /// Whether pages and files are keyed.
     pub(super) keyed: bool,
-    /// The build cache, with the fingerprint of everything a render reads but the
-    /// commentary's own file.
-    pub(super) cache: Option<(&'a cache::Cache, u64)>,
+    /// The build cache, when the build has one.
+    pub(super) cache: Option<CacheUse<'a>>,
     pub(super) config: &'a SiteConfig,
     /// The site's languages as content files name them (the default first), to read a
     /// commentary file again.
@@ -29,6 +28,27 @@ pub(super) struct Articles<'a> {
     pub(super) sink: &'a dyn Sink,
     /// What PDFs need, when this run makes them.
     pub(super) pdf: Option<&'a PdfSetup>,
+}
+
+/// The build cache as the commentaries of one language use it.
+pub(super) struct CacheUse<'a> {
+    pub(super) cache: &'a cache::Cache,
+    /// The fingerprint of everything a render reads but the commentary's own file and the
+    /// glossary.
+    pub(super) world: u64,
+    /// The glossary's fingerprint.
+    pub(super) glossary: u64,
+    /// The previous build's glossary fingerprint and what its changes reach, when it was
+    /// another one with the same entries.
+    pub(super) since: Option<(u64, Touched)>,
+}
+
+impl CacheUse<'_> {
+    /// The key of the record of a commentary whose file has fingerprint `source`, rendered
+    /// with glossary `glossary`.
+    fn key(&self, glossary: u64, source: u64) -> u64 {
+        fp(&(self.world, glossary, source))
+    }
 }
 
 impl Articles<'_> {
@@ -82,7 +102,7 @@ impl Articles<'_> {
         let results: Vec<(Article, bool, Vec<Diagnostic>)> = work
             .into_par_iter()
             .map(|(i, c, f, prev)| {
-                let mut from_cache = false;
+                let mut from_cache = None;
                 let (mut a, rendered) = match prev {
                     Some(a)
                         if !reach.all
@@ -96,19 +116,18 @@ impl Articles<'_> {
                         (a, false)
                     }
                     _ => match self.cached(i, &c, f) {
-                        Some(a) => {
-                            from_cache = true;
+                        Some((a, found)) => {
+                            from_cache = Some(found);
                             (a, false)
                         }
                         None => (self.render(c, f), true),
                     },
                 };
-                if let Some((cache, world)) = self.cache {
-                    let key = fp(&(world, f));
-                    if from_cache {
-                        cache.carry(key);
-                    } else {
-                        cache.put(key, &record(&a, i < self.opts.feed_len()));
+                if let Some(cu) = &self.cache {
+                    let key = cu.key(cu.glossary, f);
+                    match from_cache {
+                        Some(found) => cu.cache.carry_as(found, key),
+                        None => cu.cache.put(key, &record(&a, i < self.opts.feed_len())),
                     }
                 }
                 let mut d = if self.keep {
@@ -309,9 +328,28 @@ impl Articles<'_> {
     /// Commentary `i` from the build cache, when it holds it and the output already has
     /// every file of it as this run would make them (taken from the previous output);
     /// `None` to render it. One of the newest few needs its body (the feed shows it).
-    fn cached(&self, i: usize, c: &Commentary, source: u64) -> Option<Article> {
-        let (cache, world) = self.cache?;
-        let r: cache::Record = cache.get(fp(&(world, source)))?;
+    /// With the key it was found under.
+    fn cached(&self, i: usize, c: &Commentary, source: u64) -> Option<(Article, u64)> {
+        let cu = self.cache.as_ref()?;
+        let key = cu.key(cu.glossary, source);
+        let (r, found): (cache::Record, u64) = match cu.cache.get(key) {
+            Some(r) => (r, key),
+            // Rendered with the previous glossary: taken unless its changes reach it (as
+            // `serve` decides for the articles it keeps).
+            None => {
+                let (before, touched) = cu.since.as_ref()?;
+                let found = cu.key(*before, source);
+                let r: cache::Record = cu.cache.get(found)?;
+                let text = match touched.reads_text() && c.file.text.is_empty() {
+                    true => Cow::Owned(std::fs::read_to_string(&c.file.path).ok()?),
+                    false => Cow::Borrowed(c.file.text.as_str()),
+                };
+                if touched.hits(&r.mentions, &text) || touched.hits(&r.correction_links, "") {
+                    return None;
+                }
+                (r, found)
+            }
+        };
         if i < self.opts.feed_len() && r.body.is_none() {
             return None;
         }
@@ -347,7 +385,7 @@ impl Articles<'_> {
             fp: r.fp,
             c,
         };
-        (self.theme.is_none() || self.taken(i, &a)).then_some(a)
+        (self.theme.is_none() || self.taken(i, &a)).then_some((a, found))
     }
 
     /// Whether the output takes every file of commentary `i` but its link card (drawn

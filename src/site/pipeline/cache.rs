@@ -38,6 +38,8 @@ pub const DIR: &str = ".scholia-cache";
 pub(super) const ARTICLES: &str = "articles.bin";
 /// Each commentary file as parsed, by its stamp ([`FileRecord`]).
 pub(super) const FILES: &str = "files.bin";
+/// Each language's glossary as commentaries read it ([`crate::site::affected::Surfaces`]).
+pub(super) const GLOSSARY: &str = "glossary.bin";
 const MAGIC: &[u8; 8] = b"SCHOLIA\x00";
 /// The layout of the file and of a record: a new one ignores older files.
 const FORMAT: u32 = 4;
@@ -291,8 +293,14 @@ impl Cache {
 
     /// Keeps the previous build's record under `key` as it is for the next build.
     pub(super) fn carry(&self, key: u64) {
+        self.carry_as(key, key);
+    }
+
+    /// Keeps the previous build's record under `from` as it is for the next build, under
+    /// `key`.
+    pub(super) fn carry_as(&self, from: u64, key: u64) {
         let old = self.old();
-        if let Some(&(start, len)) = old.at.get(&key) {
+        if let Some(&(start, len)) = old.at.get(&from) {
             self.append(key, &old.bytes[start..start + len]);
         }
     }
@@ -421,6 +429,7 @@ impl Drop for Cache {
 pub(super) struct Caches {
     pub(super) articles: Cache,
     pub(super) files: Cache,
+    pub(super) glossary: Cache,
     /// When the build began, for [`FileStamp::of`].
     pub(super) began: std::time::SystemTime,
 }
@@ -431,6 +440,7 @@ impl Caches {
         Caches {
             articles: Cache::new(root, ARTICLES),
             files: Cache::new(root, FILES),
+            glossary: Cache::new(root, GLOSSARY),
             began: std::time::SystemTime::now(),
         }
     }
@@ -438,7 +448,8 @@ impl Caches {
     /// [`Cache::save`] of both.
     pub(super) fn save(&self) -> Option<Diagnostic> {
         let articles = self.articles.save();
-        articles.or(self.files.save())
+        let files = self.files.save();
+        articles.or(files).or(self.glossary.save())
     }
 
     /// Why a file was not used, for each damaged one.
@@ -453,7 +464,7 @@ impl Caches {
 impl Drop for Caches {
     /// Either cache may have made the folder; it goes once neither has a file there.
     fn drop(&mut self) {
-        let made = self.articles.discard() | self.files.discard();
+        let made = self.articles.discard() | self.files.discard() | self.glossary.discard();
         if made {
             self.articles.remove_dir();
         }

@@ -21,7 +21,7 @@ mod glossary;
 mod langs;
 mod setup;
 
-use super::affected::{self, Touched};
+use super::affected::{self, Surfaces, Touched};
 use super::card;
 use super::claims;
 use super::ctx::{
@@ -525,18 +525,34 @@ impl Pipeline {
                 global,
             )
             .with_alternates(&alternates, &lang.code);
-            // Everything a commentary's render reads but its own file.
+            // Everything a commentary's render reads but its own file and the glossary.
             let world = fp(&(
                 (cache::binary(), &lang.code, cm.hash, sm.hash, theme.hash),
-                (gm.hash, self.opts.editorial, self.opts.drafts),
+                (self.opts.editorial, self.opts.drafts),
                 pdf_memo.as_ref().map(PdfSetup::fingerprint),
                 cm.fonts.as_ref().map(card::Fonts::fingerprint),
             ));
+            let cached = self.cache.as_ref().map(|c| {
+                // The previous build's glossary: records rendered with it that its changes
+                // do not reach are taken too.
+                let before: Option<(u64, Surfaces)> = c.glossary.get(world);
+                let since = before
+                    .filter(|(h, _)| *h != gm.hash)
+                    .and_then(|(h, old)| Some((h, Touched::new(&old.changes_to(&gm.glossary)?))));
+                c.glossary
+                    .put(world, &(gm.hash, Surfaces::of(&gm.glossary)));
+                articles::CacheUse {
+                    cache: &c.articles,
+                    world,
+                    glossary: gm.hash,
+                    since,
+                }
+            });
             let stage = Articles {
                 opts: &self.opts,
                 keep,
                 keyed,
-                cache: self.cache.as_ref().map(|c| (&c.articles, world)),
+                cache: cached,
                 config,
                 file_langs: &file_langs,
                 routes,
