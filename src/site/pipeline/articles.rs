@@ -139,8 +139,15 @@ impl Articles<'_> {
                     d.extend(self.emit(theme, i, &mut a).err());
                     d.extend(self.emit_pdf(&mut a));
                 }
-                if !self.keep && i >= self.opts.feed_len() {
-                    a.body = None;
+                if !self.keep {
+                    // What only its own page shows, which is written: a build holds every
+                    // article to the end (150 MB of these at 50,000 commentaries).
+                    a.cite_html = String::new();
+                    a.jsonld = String::new();
+                    a.references = Vec::new();
+                    if i >= self.opts.feed_len() {
+                        a.body = None;
+                    }
                 }
                 if let Some(p) = &self.opts.progress {
                     p.tick();
