@@ -70,6 +70,9 @@ impl Relations {
     }
 }
 
+/// By slug, the bodies naming it as their successor and as their parent.
+type NamedBy = HashMap<String, (Vec<usize>, Vec<usize>)>;
+
 /// The glossary of one build.
 pub struct Glossary {
     /// Entries in a stable order (by kind, then slug); indexes below refer to this.
@@ -91,6 +94,10 @@ pub struct Glossary {
     /// The theme's text in the glossary's language: its links' hover cards (fact labels,
     /// dates, a treaty's status) and the rest of what the Markdown stage writes in words.
     pub text: Text,
+    /// For each entry, the bodies naming it as their successor and as their parent (made
+    /// on first use: finding them entry by entry was quadratic, and every entry page's key
+    /// asks, on every build and every save in `serve`).
+    named_by: std::sync::OnceLock<NamedBy>,
 }
 
 impl Glossary {
@@ -156,6 +163,7 @@ impl Glossary {
             quiet,
             foreign,
             text,
+            named_by: std::sync::OnceLock::new(),
         };
         g.open_tags = (0..g.entries.len()).map(|i| g.build_open_tag(i)).collect();
         (g, diags)
@@ -175,21 +183,36 @@ impl Glossary {
             let j = self.find(slug.as_deref()?)?;
             (j != i && self.entries[j].kind == Kind::Body).then_some(j)
         };
-        let naming = |field: fn(&Entry) -> &Option<String>| -> Vec<usize> {
-            (0..self.entries.len())
-                .filter(|&j| j != i && self.entries[j].kind == Kind::Body)
-                .filter(|&j| field(&self.entries[j]).as_deref() == Some(e.slug.as_str()))
-                .collect()
-        };
         if e.kind != Kind::Body {
             return Relations::default();
         }
+        let named = self.named_by().get(e.slug.as_str());
+        let other = |v: &Vec<usize>| v.iter().copied().filter(|&j| j != i).collect();
         Relations {
             parent: body(&e.parent),
             successor: body(&e.successor),
-            predecessors: naming(|x| &x.successor),
-            children: naming(|x| &x.parent),
+            predecessors: named.map(|n| other(&n.0)).unwrap_or_default(),
+            children: named.map(|n| other(&n.1)).unwrap_or_default(),
         }
+    }
+
+    /// By slug, the bodies naming it as their successor and as their parent, in order.
+    fn named_by(&self) -> &NamedBy {
+        self.named_by.get_or_init(|| {
+            let mut named = NamedBy::new();
+            for (j, x) in self.entries.iter().enumerate() {
+                if x.kind != Kind::Body {
+                    continue;
+                }
+                if let Some(s) = &x.successor {
+                    named.entry(s.clone()).or_default().0.push(j);
+                }
+                if let Some(s) = &x.parent {
+                    named.entry(s.clone()).or_default().1.push(j);
+                }
+            }
+            named
+        })
     }
 
     /// An error message for an unknown slug, with the closest one.

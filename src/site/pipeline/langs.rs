@@ -124,10 +124,13 @@ pub(super) fn split<'f>(
             Some(l) => langs.iter().position(|x| x.other() == Some(l.as_str())),
         }
     };
-    // A translation has its original's slug (the original may set `slug:`).
+    // A translation has its original's slug (the original may set `slug:`). Only a site with
+    // translations needs to know them (`serve` splits on every save).
+    let translated = loaded.commentaries.iter().any(|(c, _)| c.lang.is_some());
     let originals: HashMap<PathBuf, String> = loaded
         .commentaries
         .iter()
+        .filter(|_| translated)
         .filter(|(c, _)| c.lang.is_none())
         .map(|(c, _)| (c.file.path.with_extension(""), c.slug.clone()))
         .collect();
@@ -137,6 +140,7 @@ pub(super) fn split<'f>(
     let entry_originals: HashMap<&str, &Entry> = loaded
         .entries
         .iter()
+        .filter(|_| translated)
         .filter(|(e, _)| e.lang.is_none())
         .filter_map(|(e, _)| Some((e.file.path.file_stem()?.to_str()?, &**e)))
         .collect();
@@ -283,6 +287,10 @@ pub(super) fn alternates(
     langs: &[Lang],
     drafts: bool,
 ) -> HashMap<String, Vec<Alternate>> {
+    // A page has other versions only on a site of several languages.
+    if parts.len() < 2 {
+        return HashMap::new();
+    }
     let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, part) in parts.iter().enumerate() {
         let lang = &langs[i];
