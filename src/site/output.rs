@@ -354,7 +354,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct LiveSink<S: Store> {
     store: S,
     /// Key of every file in the store.
-    written: HashMap<String, u64>,
+    written: rustc_hash::FxHashMap<String, u64>,
     /// Files this run produces (a list: cheaper to share between threads than a set).
     /// By a fingerprint of their path: `serve` asks about every file on every save, and a
     /// string per file (55,000 on 10,000 commentaries), then a set of them, was a sixth of
@@ -372,7 +372,7 @@ impl<S: Store> LiveSink<S> {
     pub fn new(store: S) -> LiveSink<S> {
         LiveSink {
             store,
-            written: HashMap::new(),
+            written: Default::default(),
             produced: Mutex::default(),
             pending: Mutex::default(),
             seed: None,
@@ -483,7 +483,7 @@ impl<S: Store> Sink for LiveSink<S> {
 
     fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
         let pending = std::mem::take(&mut *lock(&self.pending));
-        let produced: HashSet<u64> = std::mem::take(&mut *lock(&self.produced))
+        let produced: rustc_hash::FxHashSet<u64> = std::mem::take(&mut *lock(&self.produced))
             .into_iter()
             .collect();
         let mut changes = Changes::default();
