@@ -1445,6 +1445,11 @@ mod tests {
             .collect()
     }
 
+    /// A page's citations as [`Sources::format`] takes them.
+    fn as_refs(cites: &[(Vec<CiteItem>, usize)]) -> Vec<(&[CiteItem], usize)> {
+        cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect()
+    }
+
     fn pages() -> impl Strategy<Value = Vec<Page>> {
         use proptest::collection::vec;
         // Works are drawn from a few, so that repeats and ibid chains are common.
@@ -1485,8 +1490,7 @@ mod tests {
                 let s = load_style(&yaml, &name, csl.as_deref());
                 for page in &pages {
                     let cites = page_cites(page, works.len());
-                    let refs: Vec<(&[CiteItem], usize)> =
-                        cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+                    let refs = as_refs(&cites);
                     total.set(total.get() + 1);
                     if let Some(memo) = s.format_memo(&None, &refs) {
                         served.set(served.get() + 1);
@@ -1533,8 +1537,7 @@ mod tests {
             (vec![(0, 4), (1, 0)], 0),
         ];
         let cites = page_cites(&page, works.len());
-        let refs: Vec<(&[CiteItem], usize)> =
-            cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+        let refs = as_refs(&cites);
         for (name, csl) in test_styles() {
             let s = load_style(&yaml, &name, csl.as_deref());
             let driver = s.format_driver(&None, &refs);
@@ -1564,8 +1567,7 @@ mod tests {
             (vec![(0, 0)], 0),
         ];
         let cites = page_cites(&page, works.len());
-        let refs: Vec<(&[CiteItem], usize)> =
-            cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+        let refs = as_refs(&cites);
         let s = load_style(&yaml, DEFAULT_STYLE, None);
         let memo = s
             .format_memo(&None, &refs)
