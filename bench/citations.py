@@ -20,6 +20,9 @@ output: the number of commentaries whose notes hold a formatted citation.
 --compare OLD times a second binary too, alternating the two run by run (the machine is
 shared: runs of both fall in the same minutes), and checks that both write the same files,
 byte for byte.
+
+Every build runs with --no-cache: the build cache in the site root would serve the runs
+after the first.
 """
 
 import argparse
@@ -95,7 +98,7 @@ def build_once(binary, root, out):
     """Wall and CPU time (user + system, all threads) of one build."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    r = subprocess.run([binary, "build", "--out", out], cwd=root, capture_output=True, text=True)
+    r = subprocess.run([binary, "build", "--no-cache", "--out", out], cwd=root, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
@@ -158,7 +161,7 @@ def time_build(binary, root, runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         r = subprocess.run(
-            [binary, "build", "--out", out], cwd=root, capture_output=True, text=True
+            [binary, "build", "--no-cache", "--out", out], cwd=root, capture_output=True, text=True
         )
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -152,6 +152,8 @@ pub struct Sources {
     /// Items formatted in a situation ([`memo`]) and a locale, `None` when no sequence of
     /// one work reaches it.
     items: Mutex<ItemMemo>,
+    /// Synthetic runs of the driver made for the memo (for tests and measurements).
+    runs: std::sync::atomic::AtomicUsize,
 }
 
 type ItemMemo = HashMap<(Option<LocaleCode>, memo::Key), Option<Arc<ItemHtml>>>;
@@ -294,6 +296,7 @@ impl Sources {
             index,
             origin,
             items: Mutex::new(HashMap::new()),
+            runs: Default::default(),
         };
         (sources, diags)
     }
@@ -447,6 +450,25 @@ impl Sources {
             Some(w) => works.all(|x| x == w),
             None => true,
         };
+        let mut wanted = Vec::new();
+        for (c, ps) in seq.iter().zip(&props) {
+            for (item, p) in c.items.iter().zip(ps) {
+                let p = uses.normalise(*p);
+                wanted.push((*item, p));
+                if !one_work {
+                    // The first rendering: no locator, the first ibid state.
+                    let item = memo::Item { loc: None, ..*item };
+                    wanted.push((
+                        item,
+                        memo::Props {
+                            ibid: p.spec_ibid,
+                            ..p
+                        },
+                    ));
+                }
+            }
+        }
+        self.prepare(locale, &wanted);
         if !one_work {
             // Disambiguation starts when two works' first renderings are equal; comparing
             // their HTML (a function of the rendering) can only find more collisions.
@@ -513,7 +535,6 @@ impl Sources {
 
     fn synthesize(&self, locale: &Option<LocaleCode>, key: &memo::Key) -> Option<ItemHtml> {
         let engine = self.engine();
-        let locales = self.locales(locale);
         let target = memo::Item {
             work: key.work,
             loc: key.loc.as_ref().map(|(l, v)| (*l, v.as_str())),
@@ -533,10 +554,62 @@ impl Sources {
             first_note: key.first_note,
         };
         let cites = memo::recipe(target, &want, &engine.uses, Some((Locator::Custom, other)))?;
-        let entry = self.entry(&self.keys[key.work])?;
+        self.run(locale, key.work, key.number, &cites)
+    }
+
+    /// Formats the items of a page that are not in the memo yet, several of one work by one
+    /// synthetic run ([`memo::batch`]) rather than a run each; the others are left to
+    /// [`Sources::item`]. `wanted` are items and their situations (normalised), as finally
+    /// rendered.
+    fn prepare(&self, locale: &Option<LocaleCode>, wanted: &[(memo::Item, memo::Props)]) {
+        let mut missing: Vec<(memo::Item, memo::Props)> = Vec::new();
+        {
+            let items = self.lock_items();
+            let mut seen = std::collections::HashSet::new();
+            for (item, p) in wanted {
+                let key = (locale.clone(), memo::Key::new(item, p, false));
+                if !items.contains_key(&key) && seen.insert(key) {
+                    missing.push((*item, *p));
+                }
+            }
+        }
+        let uses = &self.engine().uses;
+        while let Some((first, _)) = missing.first().copied() {
+            let number = missing[0].1.number;
+            let (group, rest): (Vec<_>, Vec<_>) = missing
+                .into_iter()
+                .partition(|(i, p)| i.work == first.work && p.number == number);
+            missing = rest;
+            if group.len() < 2 {
+                continue;
+            }
+            let cites = memo::batch(&group, uses);
+            let placed = cites
+                .iter()
+                .filter(|c| c.items.iter().any(|i| !i.hidden))
+                .count();
+            if placed >= 2 {
+                self.run(locale, first.work, number, &cites);
+            }
+        }
+    }
+
+    /// Runs a synthetic sequence of one work (its citation numbers from `number`), keeps in
+    /// the memo every item the run formats alone in its citation, under the key
+    /// [`memo::positions`] gives it there, and returns the last citation's last item.
+    fn run(
+        &self,
+        locale: &Option<LocaleCode>,
+        work: usize,
+        number: usize,
+        cites: &[memo::Cite],
+    ) -> Option<ItemHtml> {
+        let engine = self.engine();
+        let locales = self.locales(locale);
+        let entry = self.entry(&self.keys[work])?;
         let style = &engine.cite_style;
-        let mut driver = BibliographyDriver::new().with_citation_number_offset(key.number);
-        for c in &cites {
+        let mut driver = BibliographyDriver::new().with_citation_number_offset(number);
+        for c in cites {
             let items = c
                 .items
                 .iter()
@@ -555,17 +628,43 @@ impl Sources {
                 Some(c.note),
             ));
         }
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let r = driver.finish(BibliographyRequest::new(style, locale.clone(), &locales));
-        let children = &r.citations.last()?.citation.0;
-        let elem = children.iter().rev().find(
-            |c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Entry(_)))),
-        )?;
-        let mut html = String::new();
-        child_html(elem, &mut html);
-        Some(ItemHtml {
-            html,
-            suffix: matches!(children.last(), Some(ElemChild::Text(_))),
-        })
+        let last_item = |children: &[ElemChild]| {
+            let elem = children.iter().rev().find(
+                |c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Entry(_)))),
+            )?;
+            let mut html = String::new();
+            child_html(elem, &mut html);
+            Some(ItemHtml {
+                html,
+                suffix: matches!(children.last(), Some(ElemChild::Text(_))),
+            })
+        };
+        let props = memo::positions(cites, engine.uses.near_distance);
+        let mut found = Vec::new();
+        for ((c, ps), out) in cites.iter().zip(&props).zip(&r.citations) {
+            let ([item], [p]) = (c.items.as_slice(), ps.as_slice()) else {
+                continue;
+            };
+            if item.hidden {
+                continue;
+            }
+            // Every item of the run has its work's citation number, the offset.
+            let p = engine.uses.normalise(memo::Props { number, ..*p });
+            if let Some(h) = last_item(&out.citation.0) {
+                found.push((memo::Key::new(item, &p, false), h));
+            }
+        }
+        if !found.is_empty() {
+            let mut items = self.lock_items();
+            for (key, h) in found {
+                items
+                    .entry((locale.clone(), key))
+                    .or_insert_with(|| Some(Arc::new(h)));
+            }
+        }
+        last_item(&r.citations.last()?.citation.0)
     }
 
     fn engine(&self) -> &Engine {
@@ -1346,6 +1445,11 @@ mod tests {
             .collect()
     }
 
+    /// A page's citations as [`Sources::format`] takes them.
+    fn as_refs(cites: &[(Vec<CiteItem>, usize)]) -> Vec<(&[CiteItem], usize)> {
+        cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect()
+    }
+
     fn pages() -> impl Strategy<Value = Vec<Page>> {
         use proptest::collection::vec;
         // Works are drawn from a few, so that repeats and ibid chains are common.
@@ -1386,8 +1490,7 @@ mod tests {
                 let s = load_style(&yaml, &name, csl.as_deref());
                 for page in &pages {
                     let cites = page_cites(page, works.len());
-                    let refs: Vec<(&[CiteItem], usize)> =
-                        cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+                    let refs = as_refs(&cites);
                     total.set(total.get() + 1);
                     if let Some(memo) = s.format_memo(&None, &refs) {
                         served.set(served.get() + 1);
@@ -1434,8 +1537,7 @@ mod tests {
             (vec![(0, 4), (1, 0)], 0),
         ];
         let cites = page_cites(&page, works.len());
-        let refs: Vec<(&[CiteItem], usize)> =
-            cites.iter().map(|(c, n)| (c.as_slice(), *n)).collect();
+        let refs = as_refs(&cites);
         for (name, csl) in test_styles() {
             let s = load_style(&yaml, &name, csl.as_deref());
             let driver = s.format_driver(&None, &refs);
@@ -1448,6 +1550,32 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn a_page_s_new_items_of_one_work_share_a_run() {
+        let works = [(0, 0, 0, 0), (1, 2, 2, 1), (2, 3, 1, 2)];
+        let yaml = library_yaml(&works);
+        // Work 0 first with a page, then with another page and without one: three items of
+        // one work (and their first renderings, without the pages) that no earlier page
+        // formatted, which one run formats together; the others each need a run of their own.
+        let page: Page = vec![
+            (vec![(0, 2)], 0),
+            (vec![(1, 0)], 0),
+            (vec![(0, 4)], 0),
+            (vec![(2, 0)], 0),
+            (vec![(0, 0)], 0),
+        ];
+        let cites = page_cites(&page, works.len());
+        let refs = as_refs(&cites);
+        let s = load_style(&yaml, DEFAULT_STYLE, None);
+        let memo = s
+            .format_memo(&None, &refs)
+            .expect("the memo serves the page");
+        assert_eq!(memo, s.format_driver(&None, &refs));
+        let runs = s.runs.load(std::sync::atomic::Ordering::Relaxed);
+        let items = s.lock_items().values().filter(|v| v.is_some()).count();
+        assert_eq!((runs, items), (4, 6));
     }
 
     #[test]

@@ -16,6 +16,11 @@
 //! could be confused (the trigger of disambiguation), a style that reorders or groups the
 //! items of a citation, or a situation no one-work sequence reaches, is formatted by the
 //! driver as before. `cite::tests` compares both ways over random pages, byte for byte.
+//!
+//! A synthetic run formats more than its target: every item alone in a citation of the run
+//! is kept under the key the mirror gives it there. So the items of one work that a page
+//! needs and the memo lacks are put, when they can be, in one sequence ([`batch`]) and
+//! formatted by one run rather than one run each.
 
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::IndependentStyle;
@@ -304,4 +309,69 @@ pub(super) fn recipe<'a>(
         }
     }
     None
+}
+
+/// One sequence of citations of one work that puts several `targets` (each an item and the
+/// situation wanted for it, compared as in [`recipe`]) in their situations at once, one
+/// citation each, so that one synthetic run formats them all; the targets it cannot place
+/// after those before are left out (a second first citation, a situation the order rules
+/// out). Whatever it places, the caller keys each formatted item by what [`positions`] says
+/// of the whole sequence, not by the target it was meant for.
+pub(super) fn batch<'a>(targets: &[(Item<'a>, Props)], uses: &Uses) -> Vec<Cite<'a>> {
+    let d = uses.near_distance;
+    let mut gaps = vec![0, 1, d.saturating_sub(1), d, d + 1];
+    gaps.sort_unstable();
+    gaps.dedup();
+    let plain = |p: &Props| {
+        uses.normalise(Props {
+            number: 0,
+            spec_ibid: Ibid::Different,
+            ..*p
+        })
+    };
+    // A first citation can only open the sequence.
+    let mut order: Vec<&(Item, Props)> = targets.iter().filter(|(_, p)| p.first).take(1).collect();
+    order.extend(targets.iter().filter(|(_, p)| !p.first));
+    let mut cites: Vec<Cite> = Vec::new();
+    let Some((head, props)) = order.first() else {
+        return cites;
+    };
+    let mut note = props.first_note;
+    if !props.first {
+        // The work's first citation, hidden: the targets all follow one.
+        cites.push(Cite {
+            items: vec![Item {
+                work: head.work,
+                loc: None,
+                hidden: true,
+            }],
+            note,
+        });
+        note += 1;
+    }
+    for (item, props) in order {
+        let want = plain(props);
+        for &gap in &gaps {
+            let mut tried = cites.clone();
+            let mut n = note;
+            for _ in 0..gap {
+                tried.push(Cite {
+                    items: Vec::new(),
+                    note: n,
+                });
+                n += 1;
+            }
+            tried.push(Cite {
+                items: vec![*item],
+                note: n,
+            });
+            let got = positions(&tried, d);
+            if got.last().and_then(|c| c.last()).map(plain) == Some(want) {
+                cites = tried;
+                note = n + 1;
+                break;
+            }
+        }
+    }
+    cites
 }
