@@ -393,7 +393,8 @@ pub fn index_parts<'a>(docs: impl IntoIterator<Item = &'a Terms>) -> Vec<(String
             shards.push(std::mem::take(shard));
         }
     };
-    for ((t, _), list) in postings.iter().zip(&lists) {
+    // Each list is dropped once copied: the shards and the lists are not held whole at once.
+    for ((t, _), list) in postings.iter().zip(lists) {
         if shard.len() >= SHARD_BYTES {
             flush(&mut shard, &mut shards);
         }
@@ -403,7 +404,7 @@ pub fn index_parts<'a>(docs: impl IntoIterator<Item = &'a Terms>) -> Vec<(String
         } else {
             shard.push(',');
         }
-        shard.push_str(list);
+        shard.push_str(&list);
     }
     flush(&mut shard, &mut shards);
     let manifest = serde_json::json!({ "v": 1, "docs": count, "shards": firsts });
