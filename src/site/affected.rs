@@ -97,8 +97,8 @@ fn link_key(g: &Glossary, i: usize) -> u64 {
 /// [`changed_entries`] does for `serve` with the old glossary at hand.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Default, PartialEq)]
 pub struct Surfaces {
-    /// Per entry: slug, kind, link key, whether it links automatically, surfaces.
-    entries: Vec<(String, String, u64, bool, Vec<String>)>,
+    /// Per entry: slug, kind, link key (automatic linking included), surfaces.
+    entries: Vec<(String, String, u64, Vec<String>)>,
 }
 
 impl Surfaces {
@@ -111,13 +111,7 @@ impl Surfaces {
                 .enumerate()
                 .map(|(i, e)| {
                     let kind = e.kind.as_str().to_string();
-                    (
-                        e.slug.clone(),
-                        kind,
-                        link_key(g, i),
-                        e.autolink,
-                        surfaces(e),
-                    )
+                    (e.slug.clone(), kind, link_key(g, i), surfaces(e))
                 })
                 .collect(),
         }
@@ -136,7 +130,7 @@ impl Surfaces {
             return None;
         }
         let mut out = Changes::default();
-        for (i, ((_, _, link, _, was), b)) in self.entries.iter().zip(&new.entries).enumerate() {
+        for (i, ((_, _, link, was), b)) in self.entries.iter().zip(&new.entries).enumerate() {
             let now = surfaces(b);
             let gained = gained(b, was, &now);
             let relinked = *link != link_key(new, i) || was.iter().any(|s| !now.contains(s));
