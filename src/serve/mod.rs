@@ -1,10 +1,12 @@
-//! `scholia serve`: build into a temporary folder, serve it, rebuild incrementally on every
+//! `scholia serve`: build into a preview folder, serve it, rebuild incrementally on every
 //! change, and tell open pages to reload.
 //!
 //! Three kinds of threads: the accept loop (one thread per connection, [`http`]), the watcher
 //! (notify, debounced here), and the rebuild loop that owns the
 //! [`Session`](crate::site::session::Session). The output folder belongs to this process
-//! alone and is removed on Ctrl-C.
+//! alone: the site's own (`.scholia-cache/serve/`, locked while a session uses it, and kept
+//! for the next one, which starts from it), or, when another session holds that one, a
+//! temporary folder removed on Ctrl-C.
 
 pub mod http;
 pub mod live;
@@ -194,9 +196,20 @@ pub fn serve(opts: ServeOptions) -> i32 {
         );
     }
 
-    let (out, writing) = match preview_folder(format) {
-        Ok(f) => f,
+    let Preview {
+        session,
+        out,
+        writing,
+        lock: _lock,
+    } = match preview(&opts, format) {
+        Ok(p) => p,
         Err(code) => return code,
+    };
+    let mut session = session.pdf(opts.pdf);
+    let remove_out = |out: &Path| {
+        if _lock.is_none() {
+            let _ = std::fs::remove_dir_all(out);
+        }
     };
 
     // Watch before the first build, so no save between the two is missed.
@@ -207,7 +220,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
     }) {
         Ok(w) => w,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&out);
+            remove_out(&out);
             return fail(format, format!("cannot watch the site's files: {e}"));
         }
     };
@@ -224,13 +237,12 @@ pub fn serve(opts: ServeOptions) -> i32 {
         }
     };
     if let Err(e) = watcher.watch(&root, RecursiveMode::NonRecursive) {
-        let _ = std::fs::remove_dir_all(&out);
+        remove_out(&out);
         return fail(format, format!("cannot watch {}: {e}", root.display()));
     }
     watch_dirs(&mut watcher);
 
     let live = Arc::new(Live::default());
-    let mut session = Session::new(&opts.root, &out, opts.drafts, Some("/".into())).pdf(opts.pdf);
     // The first build of a large site takes seconds: say how far it is.
     let progress = Arc::new(Progress::default());
     session.set_progress(Some(progress.clone()));
@@ -307,7 +319,7 @@ pub fn serve(opts: ServeOptions) -> i32 {
                 continue;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let _ = std::fs::remove_dir_all(&out);
+                remove_out(&out);
                 return fail(format, "the file watcher stopped; restart scholia serve");
             }
         };
@@ -402,29 +414,66 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// Creates the preview folder, removed on Ctrl-C. Returns it with the lock a rebuild holds
-/// while it writes: Ctrl-C during one waits for it, or the removal could race the writes and
-/// leave a half-deleted folder behind.
-fn preview_folder(format: Format) -> Result<(PathBuf, Arc<std::sync::Mutex<()>>), i32> {
-    let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        return Err(fail(
-            format,
-            format!("cannot create the preview folder {}: {e}", out.display()),
-        ));
-    }
-    let out = out.canonicalize().unwrap_or(out);
+/// Where a session writes, and the locks that guard it.
+struct Preview {
+    session: Session,
+    out: PathBuf,
+    /// Held while a rebuild writes: Ctrl-C during one waits for it, or the removal of a
+    /// temporary folder could race the writes and leave a half-deleted folder behind (and
+    /// a kept folder's keys could be cut in the middle of a change).
+    writing: Arc<std::sync::Mutex<()>>,
+    /// The lock on the site's own preview folder; `None` for a temporary folder.
+    lock: Option<std::fs::File>,
+}
+
+/// The session and its folder: the site's own, when no other session holds it, else a
+/// temporary one, removed on Ctrl-C.
+fn preview(opts: &ServeOptions, format: Format) -> Result<Preview, i32> {
+    let base_url = Some("/".to_string());
+    let kept = Session::folder(&opts.root);
+    let locked = std::fs::create_dir_all(&kept)
+        .and_then(|()| std::fs::File::create(kept.join("lock")))
+        .ok()
+        .filter(|f| f.try_lock().is_ok());
+    let (session, out, lock) = match locked.and_then(|lock| {
+        Some((
+            Session::persistent(&opts.root, opts.drafts, base_url.clone())?,
+            lock,
+        ))
+    }) {
+        Some((session, lock)) => {
+            let out = session.out().to_path_buf();
+            (session, out, Some(lock))
+        }
+        None => {
+            let out = std::env::temp_dir().join(format!("scholia-serve-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&out);
+            if let Err(e) = std::fs::create_dir_all(&out) {
+                return Err(fail(
+                    format,
+                    format!("cannot create the preview folder {}: {e}", out.display()),
+                ));
+            }
+            let out = out.canonicalize().unwrap_or(out);
+            let session = Session::new(&opts.root, &out, opts.drafts, base_url);
+            (session, out, None)
+        }
+    };
     let writing = Arc::new(std::sync::Mutex::new(()));
-    let dir = out.clone();
-    let lock = writing.clone();
+    let temporary = lock.is_none().then(|| out.clone());
+    let guard = writing.clone();
     let res = ctrlc::set_handler(move || {
-        let _guard = lock.lock();
-        let _ = std::fs::remove_dir_all(&dir);
-        eprintln!("stopped; removed {}", dir.display());
+        let _guard = guard.lock();
+        match &temporary {
+            Some(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+                eprintln!("stopped; removed {}", dir.display());
+            }
+            None => eprintln!("stopped"),
+        }
         std::process::exit(0);
     });
-    if let Err(e) = res {
+    if let (Err(e), true) = (res, lock.is_none()) {
         print_diagnostics(
             &[Diagnostic::global_warning(
                 codes::SERVE,
@@ -436,7 +485,12 @@ fn preview_folder(format: Format) -> Result<(PathBuf, Arc<std::sync::Mutex<()>>)
             format,
         );
     }
-    Ok((out, writing))
+    Ok(Preview {
+        session,
+        out,
+        writing,
+        lock,
+    })
 }
 
 fn apply_search(

@@ -268,6 +268,9 @@ pub(super) struct Article {
     /// Its PDF's key, when keyed.
     pub(super) pdf_key: Option<u64>,
     pub(super) fp: ArticleFp,
+    /// Taken from the build cache: its citation files, search document and PDF document
+    /// are not here (only in the output), nor its body unless it was in the feed.
+    pub(super) cached: bool,
 }
 
 /// A tag or an author, with its commentaries (indexes into the newest-first list).

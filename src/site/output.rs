@@ -331,6 +331,96 @@ impl Store for Dir {
     }
 }
 
+/// The keys of a [`LiveSink`]'s files in a text file beside its folder, so that the next
+/// session takes the files as they are ([`LiveSink::resumed`]). One line per file (`+ KEY
+/// PATH`, or `- PATH` when it was removed); each run's changes are appended between a `*`
+/// line, written before the first file changes, and a `=` line, written after the last: a
+/// session stopped in between leaves a batch without its end, and then no key is believed
+/// (a file may hold bytes its line does not describe).
+struct Journal {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+/// The journal's first line: another one is not read.
+const JOURNAL_HEADER: &str = "scholia-serve-keys 1\n";
+
+impl Journal {
+    /// The keys a journal's text records, or `None` when it is another kind of file or its
+    /// last batch did not end.
+    fn read(text: &str) -> Option<HashMap<String, u64>> {
+        let body = text.strip_prefix(JOURNAL_HEADER)?;
+        let mut keys = HashMap::new();
+        let mut open = false;
+        for line in body.lines() {
+            match line.split_once(' ') {
+                _ if line == "*" => open = true,
+                _ if line == "=" => open = false,
+                Some(("+", rest)) => {
+                    let (k, rel) = rest.split_once(' ')?;
+                    keys.insert(rel.to_string(), u64::from_str_radix(k, 16).ok()?);
+                }
+                Some(("-", rel)) => {
+                    keys.remove(rel);
+                }
+                _ => return None,
+            }
+        }
+        // A text cut short ends without its last line's newline.
+        (!open && (body.is_empty() || body.ends_with('\n'))).then_some(keys)
+    }
+
+    /// A journal that records `keys` (through a temporary file: the old one holds until
+    /// the new one is whole).
+    fn create(path: &Path, keys: &rustc_hash::FxHashMap<String, u64>) -> std::io::Result<Journal> {
+        use std::fmt::Write as _;
+        let mut text = String::from(JOURNAL_HEADER);
+        let mut sorted: Vec<(&String, &u64)> = keys.iter().collect();
+        sorted.sort();
+        for (rel, k) in sorted {
+            let _ = writeln!(text, "+ {k:016x} {rel}");
+        }
+        let tmp = path.with_extension("part");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)?;
+        let file = std::fs::OpenOptions::new().append(true).open(path)?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    fn begin(&mut self) -> std::io::Result<()> {
+        use std::io::Write as _;
+        self.file.write_all(b"*\n")
+    }
+
+    fn end(
+        &mut self,
+        changes: &Changes,
+        keys: &rustc_hash::FxHashMap<String, u64>,
+    ) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        use std::io::Write as _;
+        let mut text = String::new();
+        for rel in &changes.written {
+            if let Some(k) = keys.get(rel) {
+                let _ = writeln!(text, "+ {k:016x} {rel}");
+            }
+        }
+        for rel in &changes.removed {
+            let _ = writeln!(text, "- {rel}");
+        }
+        text.push_str("=\n");
+        self.file.write_all(text.as_bytes())
+    }
+
+    /// Removes a journal that could not be kept up to date: the next session starts afresh.
+    fn forget(self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Files in memory, for tests.
 #[derive(Default)]
 pub struct Memory(pub Mutex<BTreeMap<String, Vec<u8>>>);
@@ -365,6 +455,8 @@ pub struct LiveSink<S: Store> {
     /// A folder of earlier output whose files [`Sink::reuse`] may take (`serve`: the site's
     /// last build, so that its first run does not draw every link card again).
     seed: Option<PathBuf>,
+    /// Where the keys of the store's files are kept for the next session ([`Journal`]).
+    journal: Option<Journal>,
 }
 
 impl<S: Store> LiveSink<S> {
@@ -376,6 +468,7 @@ impl<S: Store> LiveSink<S> {
             produced: Mutex::default(),
             pending: Mutex::default(),
             seed: None,
+            journal: None,
         }
     }
 
@@ -403,6 +496,7 @@ impl<S: Store> LiveSink<S> {
         let mut changes = Changes::default();
         let mut diags = Vec::new();
         let mut named = HashSet::new();
+        self.journal_begin();
         for (rel, bytes) in files {
             let key = super::ctx::fp(&bytes);
             named.insert(rel.clone());
@@ -414,9 +508,28 @@ impl<S: Store> LiveSink<S> {
             |rel| owned(rel) && !named.contains(rel) && !keep.contains(rel),
             &mut changes,
         );
+        self.journal_end(&changes);
         changes.written.sort();
         changes.removed.sort();
         (changes, diags)
+    }
+
+    /// Notes in the journal that the store is about to change.
+    fn journal_begin(&mut self) {
+        if let Some(j) = &mut self.journal {
+            if j.begin().is_err() {
+                self.journal.take().map(Journal::forget);
+            }
+        }
+    }
+
+    /// Notes in the journal what the store's files now are, the change ended.
+    fn journal_end(&mut self, changes: &Changes) {
+        if let Some(j) = &mut self.journal {
+            if j.end(changes, &self.written).is_err() {
+                self.journal.take().map(Journal::forget);
+            }
+        }
     }
 
     fn write_one(
@@ -449,6 +562,46 @@ impl<S: Store> LiveSink<S> {
             self.store.remove(&rel);
             changes.removed.push(rel);
         }
+    }
+}
+
+impl LiveSink<Dir> {
+    /// The output a previous session left in `store`, whose files' keys `journal` records:
+    /// a file whose key is the one this run would make is taken as it is (`serve` on a
+    /// large site starts in a second instead of writing every page again). What the journal
+    /// does not vouch for is removed: files it does not name, and everything when a session
+    /// stopped in the middle of a change (its last batch has no end) or the journal is not
+    /// one this binary reads. Then the journal is written again, whole, and kept up to date
+    /// by every run. `None` when the journal cannot be written (the caller starts afresh).
+    pub fn resumed(store: Dir, journal: &Path, seed: &Path) -> Option<LiveSink<Dir>> {
+        let old = std::fs::read_to_string(journal)
+            .ok()
+            .and_then(|text| Journal::read(&text));
+        let mut written: rustc_hash::FxHashMap<String, u64> = Default::default();
+        match old {
+            Some(keys) => {
+                let there = write::listing(&store.0);
+                for rel in &there {
+                    match keys.get(rel) {
+                        Some(&k) => {
+                            written.insert(rel.clone(), k);
+                        }
+                        None => store.remove(rel),
+                    }
+                }
+            }
+            None => {
+                let _ = std::fs::remove_dir_all(&store.0);
+            }
+        }
+        std::fs::create_dir_all(&store.0).ok()?;
+        let journal = Journal::create(journal, &written).ok()?;
+        Some(LiveSink {
+            written,
+            seed: Some(seed.to_path_buf()),
+            journal: Some(journal),
+            ..LiveSink::new(store)
+        })
     }
 }
 
@@ -491,6 +644,7 @@ impl<S: Store> Sink for LiveSink<S> {
             return Ok(changes);
         }
         let mut diags = Vec::new();
+        self.journal_begin();
         for (rel, key, bytes) in pending {
             self.write_one(rel, key, &bytes, &mut changes, &mut diags);
         }
@@ -498,6 +652,7 @@ impl<S: Store> Sink for LiveSink<S> {
             |rel| !produced.contains(&super::ctx::fp(rel)) && !spare(rel),
             &mut changes,
         );
+        self.journal_end(&changes);
         changes.written.sort();
         changes.removed.sort();
         match diags.into_iter().next() {
@@ -515,7 +670,7 @@ mod tests {
         lock(&sink.store().0).clone().into_iter().collect()
     }
 
-    fn put(sink: &LiveSink<Memory>, rel: &str, key: u64, text: &str) -> bool {
+    fn put<S: Store>(sink: &LiveSink<S>, rel: &str, key: u64, text: &str) -> bool {
         let wanted = sink.wants(rel, Some(key));
         if wanted {
             sink.put(rel, Some(key), text.as_bytes().to_vec()).unwrap();
@@ -568,6 +723,69 @@ mod tests {
         // Kept under its key: the next run does not want it again.
         assert!(!sink.wants("a/card.png", Some(7)));
         assert!(!LiveSink::new(Memory::default()).reuse("a/card.png", 7, &from("7")));
+    }
+
+    #[test]
+    fn a_resumed_output_believes_its_journal_only_for_whole_batches_and_files_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, journal, seed) = (
+            dir.path().join("site"),
+            dir.path().join("site.keys"),
+            dir.path().join("seed"),
+        );
+        let open = || LiveSink::resumed(Dir(out.clone()), &journal, &seed).unwrap();
+        let mut sink = open();
+        assert!(put(&sink, "a.html", 1, "a"));
+        assert!(put(&sink, "b/c.html", 2, "c"));
+        sink.finish(true, &|_| false).unwrap();
+        assert!(!put(&sink, "a.html", 1, "a"));
+        assert!(put(&sink, "d.html", 4, "d"));
+        sink.finish(true, &|_| false).unwrap();
+        drop(sink);
+
+        // A new session: what the last one left is taken as it is.
+        let mut sink = open();
+        assert!(!sink.wants("a.html", Some(1)));
+        assert!(!sink.wants("d.html", Some(4)));
+        assert!(sink.wants("b/c.html", Some(3)), "another key");
+        sink.finish(true, &|_| false).unwrap();
+        assert!(!out.join("b").exists(), "removed with its folder");
+        drop(sink);
+
+        // A file the journal does not name is removed; one it names that is gone is made.
+        std::fs::write(out.join("stray.html"), "?").unwrap();
+        std::fs::remove_file(out.join("d.html")).unwrap();
+        let sink = open();
+        assert!(!out.join("stray.html").exists());
+        assert!(sink.wants("d.html", Some(4)));
+        assert!(!sink.wants("a.html", Some(1)));
+        drop(sink);
+
+        // A batch without its end (a session stopped while it wrote): nothing is believed.
+        let text = std::fs::read_to_string(&journal).unwrap();
+        assert!(
+            text.lines().any(|l| l == "+ 0000000000000001 a.html"),
+            "{text}"
+        );
+        std::fs::write(&journal, format!("{text}*\n+ 0000000000000009 a.html\n")).unwrap();
+        let sink = open();
+        assert!(sink.wants("a.html", Some(1)));
+        assert!(!out.join("a.html").exists(), "the folder is emptied");
+        drop(sink);
+
+        // Cut in the middle of a line, or another kind of file: the same.
+        for bad in [
+            "scholia-serve-keys 1\n+ 00000000000",
+            "scholia-serve-keys 2\n",
+            "",
+        ] {
+            let mut sink = open();
+            put(&sink, "a.html", 1, "a");
+            sink.finish(true, &|_| false).unwrap();
+            drop(sink);
+            std::fs::write(&journal, bad).unwrap();
+            assert!(open().wants("a.html", Some(1)), "{bad:?}");
+        }
     }
 
     #[test]

@@ -38,6 +38,23 @@ pub struct Session {
     generation: u64,
     /// Whether the search index is behind the pages.
     search_dirty: bool,
+    /// Whether the pipeline still has its cache (until its first run).
+    cached: bool,
+}
+
+/// What a session builds: the site at `root`, PDFs only when asked (`serve --pdf`).
+fn options(root: &Path, drafts: bool, base_url: Option<String>) -> Options {
+    Options {
+        root: root.to_path_buf(),
+        drafts,
+        base_url,
+        editorial: false,
+        progress: None,
+        skip_pdf: true,
+        print_all: false,
+        pdf_stand_in: false,
+        feed_len: None,
+    }
 }
 
 /// A search index to make on any thread (see [`Session::search_job`]).
@@ -65,22 +82,38 @@ impl Session {
     /// still current, so that the first run does not draw them all again.
     pub fn new(root: &Path, out: &Path, drafts: bool, base_url: Option<String>) -> Session {
         Session {
-            pipeline: Pipeline::kept(Options {
-                root: root.to_path_buf(),
-                drafts,
-                base_url,
-                editorial: false,
-                progress: None,
-                // The preview makes PDFs only when asked (`serve --pdf`): see `pdf`.
-                skip_pdf: true,
-                print_all: false,
-                pdf_stand_in: false,
-                feed_len: None,
-            }),
+            pipeline: Pipeline::kept(options(root, drafts, base_url)),
             sink: LiveSink::seeded(Dir(out.to_path_buf()), &root.join("site")),
             generation: 0,
             search_dirty: true,
+            cached: false,
         }
+    }
+
+    /// A session written to the site's own preview folder, `.scholia-cache/serve/site`,
+    /// which outlives it: the first run takes from it every file whose key has not changed,
+    /// and the commentaries from the cache the last session saved beside it, so that
+    /// `serve` on a site it served before starts in about a second. The caller makes sure no
+    /// other session uses the folder. `None` when it cannot be used (it cannot be written).
+    pub fn persistent(root: &Path, drafts: bool, base_url: Option<String>) -> Option<Session> {
+        let dir = Session::folder(root);
+        let sink = LiveSink::resumed(
+            Dir(dir.join("site")),
+            &dir.join("site.keys"),
+            &root.join("site"),
+        )?;
+        Some(Session {
+            pipeline: Pipeline::kept_cached(options(root, drafts, base_url)),
+            sink,
+            generation: 0,
+            search_dirty: true,
+            cached: true,
+        })
+    }
+
+    /// The folder of [`Session::persistent`]: its output, the output's keys and its cache.
+    pub fn folder(root: &Path) -> PathBuf {
+        root.join(pipeline::cache::DIR).join(pipeline::cache::SERVE)
     }
 
     /// Makes PDFs too (`serve --pdf`).
@@ -120,7 +153,13 @@ impl Session {
     pub fn rebuild_pages(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
         self.generation += 1;
-        let report = self.pipeline.run(changed, &mut self.sink);
+        let mut report = self.pipeline.run(changed, &mut self.sink);
+        if std::mem::take(&mut self.cached) {
+            if report.ok {
+                report.diags.extend(self.pipeline.save_cache());
+            }
+            self.pipeline.drop_cache();
+        }
         let c = report.changes;
         self.search_dirty |= report.ok && (!c.written.is_empty() || !c.removed.is_empty());
         Outcome {

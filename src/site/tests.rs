@@ -876,7 +876,11 @@ fn snapshot(sink: &LiveSink<Memory>) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// A kept pipeline's run as `serve` does it: pages, then the search index.
-fn kept_run(p: &mut Pipeline, sink: &mut LiveSink<Memory>, changed: Option<&[PathBuf]>) -> Report {
+fn kept_run<S: super::output::Store>(
+    p: &mut Pipeline,
+    sink: &mut LiveSink<S>,
+    changed: Option<&[PathBuf]>,
+) -> Report {
     let report = p.run(changed, sink);
     if report.ok {
         if let Some(job) = p.search_job() {
@@ -1145,6 +1149,112 @@ fn a_build_with_the_cache_writes_what_a_build_from_nothing_writes_after_random_e
     for seed in 21..=23 {
         cached_equivalence(seed, 25);
     }
+}
+
+/// `serve` from the last session's folder ([`crate::site::session::Session::persistent`]):
+/// at random steps the session stops and a new one (a new process) starts on the folder
+/// and cache it left, taking what is current from them; at the others it goes on with the
+/// edits as a kept pipeline, with articles it took from the cache among its own. Every
+/// step's output folder must be what a build from nothing makes. Between sessions the keys
+/// or the cache are sometimes cut short, and the site is edited while no session runs.
+fn persisted_serve_equivalence(seed: u64, steps: usize) -> usize {
+    use super::output::Dir;
+    use super::pipeline::cache;
+    let mut b = Bench::new(seed);
+    let opts = |root: &Path| Options {
+        feed_len: Some(2),
+        ..opts(root)
+    };
+    let folder = b.root.join(cache::DIR).join(cache::SERVE);
+    let (out, journal, seed_dir) = (
+        folder.join("site"),
+        folder.join("site.keys"),
+        b.root.join("site"),
+    );
+    let cache_file = folder.join("articles.bin");
+    let start = |root: &Path| {
+        let sink = LiveSink::resumed(Dir(out.clone()), &journal, &seed_dir).unwrap();
+        (Pipeline::kept_cached(opts(root)), sink, true)
+    };
+    let mut session: Option<(Pipeline, LiveSink<Dir>, bool)> = None;
+    let mut history = Vec::new();
+    let (mut taken, mut restarts, mut ok_runs) = (0, 0, 0);
+    for step in 0..steps {
+        let mut what = b.edits(step);
+        let restart = session.is_none() || b.rng.chance(30);
+        let mut damaged = false;
+        if restart && session.take().is_some() {
+            restarts += 1;
+            what.push_str("; restarted");
+            if journal.exists() && b.rng.chance(10) {
+                let bytes = std::fs::read(&journal).unwrap();
+                let cut = b.rng.below(bytes.len());
+                std::fs::write(&journal, &bytes[..cut]).unwrap();
+                what.push_str("; keys cut short");
+            }
+            if cache_file.exists() && b.rng.chance(10) {
+                let bytes = std::fs::read(&cache_file).unwrap();
+                let cut = b.rng.below(bytes.len());
+                std::fs::write(&cache_file, &bytes[..cut]).unwrap();
+                damaged = true;
+                what.push_str("; cache cut short");
+            }
+        }
+        history.push(what);
+        let changed = b.write();
+        let (p, sink, first) = session.get_or_insert_with(|| start(&b.root));
+        if *first && !(seed + step as u64).is_multiple_of(3) {
+            p.settle_stamps_at(SystemTime::now() + Duration::from_secs(86_400));
+        }
+        let paths = (!*first && b.rng.chance(50)).then_some(changed.as_slice());
+        let mut k = kept_run(p, sink, paths);
+        if std::mem::take(first) {
+            if k.ok {
+                assert!(p.save_cache().is_none());
+            }
+            p.drop_cache();
+            if damaged {
+                let at = k
+                    .diags
+                    .iter()
+                    .position(|d| d.code == crate::codes::CACHE_DAMAGED.id);
+                k.diags.remove(at.expect("a damaged cache is reported"));
+            }
+            taken += k.counts.commentaries.saturating_sub(k.markdown_renders);
+        }
+        let (f, mut fresh) = fresh_run_with(opts(&b.root));
+        fresh.retain(|rel, _| !rel.starts_with(".scholia-"));
+        let context = || {
+            format!(
+                "seed {seed}, step {step}; edits so far:\n  {}",
+                history.join("\n  ")
+            )
+        };
+        assert_eq!(k.diags, f.diags, "diagnostics differ ({})", context());
+        assert_eq!(k.ok, f.ok, "{}", context());
+        if f.ok {
+            ok_runs += 1;
+            let now = read_out(&out);
+            assert!(
+                now == fresh,
+                "outputs differ ({}): {}",
+                context(),
+                first_difference(&now, &fresh)
+            );
+        }
+    }
+    assert!(restarts > 2, "few restarts (seed {seed}: {restarts})");
+    assert!(ok_runs * 2 > steps, "most steps must build (seed {seed})");
+    taken
+}
+
+#[test]
+fn serve_from_its_last_session_writes_what_a_build_from_nothing_writes_after_random_edits() {
+    let taken: usize = (31..=32)
+        .map(|seed| persisted_serve_equivalence(seed, 25))
+        .sum();
+    // Commentaries a new session took from the last one's cache, not rendered.
+    assert!(taken > 10, "few commentaries from the cache ({taken})");
 }
 
 /// A cached build after a new commentary (the newest: every other one's place in the list,

@@ -110,8 +110,13 @@ impl Articles<'_> {
                             && a.date_shown
                                 == crate::theme::i18n::local_date(self.text, c.date)
                             && (reach.changed.is_empty()
-                                || !(reach.touched.hits(&a.mentions, &c.file.text)
-                                    || reach.touched.hits(&a.correction_links, ""))) =>
+                                || !reaches(
+                                    &reach.touched,
+                                    &a.mentions,
+                                    &a.correction_links,
+                                    &c,
+                                ))
+                            && self.whole(i, &a) =>
                     {
                         (a, false)
                     }
@@ -329,6 +334,7 @@ impl Articles<'_> {
             has_pdf,
             pdf_key,
             fp,
+            cached: false,
         }
     }
 
@@ -347,11 +353,7 @@ impl Articles<'_> {
                 let (before, touched) = cu.since.as_ref()?;
                 let found = cu.key(*before, source);
                 let r: cache::Record = cu.cache.get(found)?;
-                let text = match touched.reads_text() && c.file.text.is_empty() {
-                    true => Cow::Owned(std::fs::read_to_string(&c.file.path).ok()?),
-                    false => Cow::Borrowed(c.file.text.as_str()),
-                };
-                if touched.hits(&r.mentions, &text) || touched.hits(&r.correction_links, "") {
+                if reaches(touched, &r.mentions, &r.correction_links, c) {
                     return None;
                 }
                 (r, found)
@@ -390,9 +392,20 @@ impl Articles<'_> {
             has_pdf: r.has_pdf,
             pdf_key: r.pdf_key,
             fp: r.fp,
+            cached: true,
             c,
         };
         (self.theme.is_none() || self.taken(i, &a)).then_some((a, found))
+    }
+
+    /// Whether a kept article can stand for commentary `i` as it is: one rendered by this
+    /// pipeline can; one it took from the cache (a `serve` that started from its last
+    /// session's cache) lacks its files and maybe its body, so it can only while the output
+    /// still holds them ([`Self::taken`]) and it has its body if the feed shows it.
+    fn whole(&self, i: usize, a: &Article) -> bool {
+        !a.cached
+            || ((a.body.is_some() || i >= self.opts.feed_len())
+                && (self.theme.is_none() || self.taken(i, a)))
     }
 
     /// Whether the output takes every file of commentary `i` but its link card (drawn
@@ -620,6 +633,21 @@ impl Articles<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether a glossary change (`touched`) reaches a commentary that linked `mentions` and
+/// `links`: its text is read when the change needs it and the content stage left it unread
+/// (the cache had the file by its stamp); a text that cannot be read counts as reached, so
+/// that the render reports why.
+fn reaches(touched: &Touched, mentions: &[Mention], links: &[Mention], c: &Commentary) -> bool {
+    let text = match touched.reads_text() && c.file.text.is_empty() {
+        true => match std::fs::read_to_string(&c.file.path) {
+            Ok(t) => Cow::Owned(t),
+            Err(_) => return true,
+        },
+        false => Cow::Borrowed(c.file.text.as_str()),
+    };
+    touched.hits(mentions, &text) || touched.hits(links, "")
 }
 
 /// The key of an article's citation file `name`: the fingerprint taken when its files were

@@ -34,6 +34,10 @@ use std::sync::{Mutex, OnceLock};
 
 /// The cache's folder under the site root.
 pub const DIR: &str = ".scholia-cache";
+
+/// `serve`'s folder in [`DIR`]: its cache files, its output and the output's keys, kept
+/// from one session to the next.
+pub const SERVE: &str = "serve";
 /// What each commentary's render produced ([`Record`]).
 pub(super) const ARTICLES: &str = "articles.bin";
 /// Each commentary file as parsed, by its stamp ([`FileRecord`]).
@@ -231,8 +235,14 @@ fn checksum(bytes: &[u8]) -> u64 {
 
 impl Cache {
     /// The cache file `name` of the site at `root`.
+    #[cfg(test)]
     pub(super) fn new(root: &Path, name: &str) -> Cache {
-        let rel = Path::new(DIR).join(name);
+        Cache::within(root, Path::new(DIR), name)
+    }
+
+    /// The cache file `name` in the folder `dir` of the site at `root`.
+    fn within(root: &Path, dir: &Path, name: &str) -> Cache {
+        let rel = dir.join(name);
         Cache {
             file: root.join(&rel),
             shown: crate::content::discover::shown(root, &rel),
@@ -435,12 +445,22 @@ pub(super) struct Caches {
 }
 
 impl Caches {
-    /// The cache of the site at `root`.
+    /// The build cache of the site at `root`.
     pub(super) fn new(root: &Path) -> Caches {
+        Caches::within(root, Path::new(DIR))
+    }
+
+    /// `serve`'s cache of the site at `root` ([`SERVE`]): its pages are made with another
+    /// base URL than a build's, so its records are not a build's, and each keeps its own.
+    pub(super) fn for_serve(root: &Path) -> Caches {
+        Caches::within(root, &Path::new(DIR).join(SERVE))
+    }
+
+    fn within(root: &Path, dir: &Path) -> Caches {
         Caches {
-            articles: Cache::new(root, ARTICLES),
-            files: Cache::new(root, FILES),
-            glossary: Cache::new(root, GLOSSARY),
+            articles: Cache::within(root, dir, ARTICLES),
+            files: Cache::within(root, dir, FILES),
+            glossary: Cache::within(root, dir, GLOSSARY),
             began: std::time::SystemTime::now(),
         }
     }

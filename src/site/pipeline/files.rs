@@ -73,7 +73,7 @@ impl Pipeline {
                     let state = match stamped {
                         Some((cache, began)) if *section == Section::Commentary => {
                             let key = fp(&(path.as_os_str().as_encoded_bytes(), max, &langs));
-                            by_stamp(cache, key, path, began, || {
+                            by_stamp(cache, key, path, began, st, || {
                                 load(path, display, *section, st)
                             })
                         }
@@ -252,6 +252,7 @@ fn by_stamp(
     key: u64,
     path: &Path,
     began: std::time::SystemTime,
+    st: (Stamp, Option<Stamp>),
     load: impl FnOnce() -> FileState,
 ) -> FileState {
     let Some(stamp) = cache::FileStamp::of(path, began) else {
@@ -263,7 +264,8 @@ fn by_stamp(
     {
         cache.carry(key);
         return FileState {
-            stamp: ((None, 0), None),
+            // A kept pipeline's, for its next walk.
+            stamp: st,
             parsed: Some(Parsed::C(r.commentary.into_owned())),
             diags: r.diags.into_owned(),
             fp: r.fp,

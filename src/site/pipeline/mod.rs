@@ -304,6 +304,16 @@ impl Pipeline {
         p
     }
 
+    /// `serve`'s pipeline on a site whose last session left its cache ([`cache::SERVE`]): the
+    /// first run takes commentaries from it, as a cached build does, and saves it again for
+    /// the next session ([`Pipeline::save_cache`]); later runs go on as a kept pipeline's.
+    pub fn kept_cached(opts: Options) -> Pipeline {
+        let cache = cache::Caches::for_serve(&opts.root);
+        let mut p = Pipeline::new(opts, true);
+        p.cache = Some(cache);
+        p
+    }
+
     /// Takes every file as settled for the build cache's stamps ([`cache::FileStamp::of`])
     /// as if the build ran at `t`: for tests, whose files change within seconds (each write
     /// given a modification time of its own).
@@ -318,6 +328,12 @@ impl Pipeline {
     /// when it cannot be written.
     pub fn save_cache(&self) -> Option<Diagnostic> {
         self.cache.as_ref().and_then(cache::Caches::save)
+    }
+
+    /// Stops using the cache (a kept pipeline after its first run: the memo has it all, and
+    /// saving every run's records would cost a save what a build costs).
+    pub fn drop_cache(&mut self) {
+        self.cache = None;
     }
 
     fn new(opts: Options, keep: bool) -> Pipeline {
