@@ -13,6 +13,8 @@ save) to the new text being served over HTTP, polled every 2 ms:
   - alias edit: a new alias on one glossary entry, until a commentary that contains the alias
     text serves it as a link to the entry; median over --alias-edits entries;
   - the full `scholia build` of the same copy, for comparison (median of --runs);
+  - then a second `serve` of the copy, which starts from the folder and cache the first one
+    left: its start, and commentary edits (other files) the same way;
   - with --hugo DIR (a hugo-flavor corpus): `hugo server` on it, one or two commentary edits,
     the same way, plus the rebuild time Hugo itself prints.
 Every measured edit is checked (the text or the link must appear); a timeout fails the run.
@@ -130,18 +132,7 @@ def bench_scholia(args, site):
         files = commentary_files(site)
         step = max(1, len(files) // args.edits)
         picked = files[::step][: args.edits]
-        times = []
-        for n, f in enumerate(picked):
-            url = f"/commentaries/{slug_of(f)}/"
-            if get(port, url)[0] != 200:
-                sys.exit(f"{url} is not served")
-            text = open(f).read()
-            token = f"Benchmark sentence {n} {time.time_ns()}."
-            t0 = time.perf_counter()
-            save(f, text.rstrip("\n") + f"\n\n{token}\n")
-            t1 = wait_served(port, url, lambda b: token in b)
-            times.append(t1 - t0)
-            time.sleep(0.3)
+        times = commentary_edits(port, picked)
 
         # Alias edits: first (untimed) a commentary gains a made-up name, then (timed) an
         # entry gains that name as an alias; done when the commentary links it.
@@ -175,13 +166,44 @@ def bench_scholia(args, site):
     finally:
         proc.terminate()
         proc.wait()
+    # A second session: it starts from the folder and cache the first one left.
+    t = time.perf_counter()
+    proc, lines, m = start_server([BIN, "serve", "--root", site, "--port", "0"],
+                                  r"serving http://localhost:(\d+)/")
+    restart = time.perf_counter() - t
+    try:
+        port = int(m.group(1))
+        picked = files[step // 2::step][: args.edits]
+        restart_times = commentary_edits(port, picked)
+    finally:
+        proc.terminate()
+        proc.wait()
     return {
         "full_build_s": builds,
         "serve_start_s": startup,
         "edit_ms": [x * 1000 for x in times],
         "alias_ms": [x * 1000 for x in alias_times],
         "rebuild_lines": rebuilds,
+        "restart_s": restart,
+        "restart_edit_ms": [x * 1000 for x in restart_times],
     }
+
+
+def commentary_edits(port, picked):
+    """Appends a sentence to each file of `picked`; the times until each is served."""
+    times = []
+    for n, f in enumerate(picked):
+        url = f"/commentaries/{slug_of(f)}/"
+        if get(port, url)[0] != 200:
+            sys.exit(f"{url} is not served")
+        text = open(f).read()
+        token = f"Benchmark sentence {n} {time.time_ns()}."
+        t0 = time.perf_counter()
+        save(f, text.rstrip("\n") + f"\n\n{token}\n")
+        t1 = wait_served(port, url, lambda b: token in b)
+        times.append(t1 - t0)
+        time.sleep(0.3)
+    return times
 
 
 def bench_hugo(args, site):
@@ -266,6 +288,10 @@ def main():
               f"edits (min {min(a):.0f}, max {max(a):.0f})")
     for l in r["rebuild_lines"][-8:]:
         print("  scholia:", l)
+    e = r["restart_edit_ms"]
+    print(f"serve again (from the last session's folder and cache): {r['restart_s']:.2f} s; "
+          f"commentary edit -> served: median {med(e):.0f} ms over {len(e)} edits "
+          f"(min {min(e):.0f}, max {max(e):.0f})")
 
     if args.hugo:
         h = bench_hugo(args, args.hugo)

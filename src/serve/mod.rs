@@ -246,10 +246,16 @@ pub fn serve(opts: ServeOptions) -> i32 {
     // The first build of a large site takes seconds: say how far it is.
     let progress = Arc::new(Progress::default());
     session.set_progress(Some(progress.clone()));
+    // A folder kept from the last session holds its search index: the pages are served at
+    // once, and the index brought up to date after, as after a save.
+    let kept = _lock.is_some();
     let first = {
         let _guard = writing.lock();
         let _ticker = Ticker::start(progress);
-        session.rebuild()
+        match kept {
+            true => session.rebuild_pages(None),
+            false => session.rebuild(),
+        }
     };
     session.set_progress(None);
     report_outcome(&first, &live, true, format);
@@ -297,6 +303,9 @@ pub fn serve(opts: ServeOptions) -> i32 {
             });
         }
     };
+    if kept && first.ok {
+        start_search(&mut session, &mut searching);
+    }
     loop {
         let next = if search_due && !searching {
             rx.recv_timeout(SEARCH_QUIET)
@@ -442,7 +451,9 @@ fn preview(opts: &ServeOptions, format: Format) -> Result<Preview, i32> {
         ))
     }) {
         Some((session, lock)) => {
-            let out = session.out().to_path_buf();
+            // The server compares the paths it serves with it: it must be canonical.
+            let out = session.out();
+            let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
             (session, out, Some(lock))
         }
         None => {

@@ -346,13 +346,15 @@ struct Journal {
 const JOURNAL_HEADER: &str = "scholia-serve-keys 1\n";
 
 impl Journal {
-    /// The keys a journal's text records, or `None` when it is another kind of file or its
-    /// last batch did not end.
-    fn read(text: &str) -> Option<HashMap<String, u64>> {
+    /// The keys a journal's text records, with its number of lines; `None` when it is
+    /// another kind of file or its last batch did not end.
+    fn read(text: &str) -> Option<(rustc_hash::FxHashMap<String, u64>, usize)> {
         let body = text.strip_prefix(JOURNAL_HEADER)?;
-        let mut keys = HashMap::new();
+        let mut keys = rustc_hash::FxHashMap::default();
         let mut open = false;
+        let mut lines = 0;
         for line in body.lines() {
+            lines += 1;
             match line.split_once(' ') {
                 _ if line == "*" => open = true,
                 _ if line == "=" => open = false,
@@ -367,7 +369,7 @@ impl Journal {
             }
         }
         // A text cut short ends without its last line's newline.
-        (!open && (body.is_empty() || body.ends_with('\n'))).then_some(keys)
+        (!open && (body.is_empty() || body.ends_with('\n'))).then_some((keys, lines))
     }
 
     /// A journal that records `keys` (through a temporary file: the old one holds until
@@ -383,6 +385,11 @@ impl Journal {
         let tmp = path.with_extension("part");
         std::fs::write(&tmp, text)?;
         std::fs::rename(&tmp, path)?;
+        Journal::append(path)
+    }
+
+    /// The journal at `path`, to go on appending to.
+    fn append(path: &Path) -> std::io::Result<Journal> {
         let file = std::fs::OpenOptions::new().append(true).open(path)?;
         Ok(Journal {
             path: path.to_path_buf(),
@@ -516,19 +523,27 @@ impl<S: Store> LiveSink<S> {
 
     /// Notes in the journal that the store is about to change.
     fn journal_begin(&mut self) {
-        if let Some(j) = &mut self.journal {
-            if j.begin().is_err() {
-                self.journal.take().map(Journal::forget);
-            }
+        if self.journal.as_mut().is_some_and(|j| j.begin().is_err()) {
+            self.forget_journal();
+        }
+    }
+
+    /// A journal that could not be kept up to date goes: the next session starts afresh.
+    fn forget_journal(&mut self) {
+        if let Some(j) = self.journal.take() {
+            j.forget();
         }
     }
 
     /// Notes in the journal what the store's files now are, the change ended.
     fn journal_end(&mut self, changes: &Changes) {
-        if let Some(j) = &mut self.journal {
-            if j.end(changes, &self.written).is_err() {
-                self.journal.take().map(Journal::forget);
-            }
+        let written = &self.written;
+        if self
+            .journal
+            .as_mut()
+            .is_some_and(|j| j.end(changes, written).is_err())
+        {
+            self.forget_journal();
         }
     }
 
@@ -574,28 +589,42 @@ impl LiveSink<Dir> {
     /// one this binary reads. Then the journal is written again, whole, and kept up to date
     /// by every run. `None` when the journal cannot be written (the caller starts afresh).
     pub fn resumed(store: Dir, journal: &Path, seed: &Path) -> Option<LiveSink<Dir>> {
+        // Listing 55,000 files takes as long as reading their keys: side by side.
+        let dir = store.0.clone();
+        let listing = std::thread::Builder::new()
+            .name("preview listing".into())
+            .spawn(move || write::listing(&dir));
         let old = std::fs::read_to_string(journal)
             .ok()
             .and_then(|text| Journal::read(&text));
+        let there = listing.ok().and_then(|l| l.join().ok());
         let mut written: rustc_hash::FxHashMap<String, u64> = Default::default();
-        match old {
-            Some(keys) => {
-                let there = write::listing(&store.0);
-                for rel in &there {
-                    match keys.get(rel) {
-                        Some(&k) => {
-                            written.insert(rel.clone(), k);
+        let compact = match (old, there) {
+            (Some((mut keys, lines)), Some(there)) => {
+                for rel in there {
+                    match keys.remove(&rel) {
+                        Some(k) => {
+                            written.insert(rel, k);
                         }
-                        None => store.remove(rel),
+                        None => store.remove(&rel),
                     }
                 }
+                // Written again once mostly history, not at every start (5 MB at 10,000
+                // commentaries); a file it names that is gone is left out of `written`,
+                // here and at every start, which is as true.
+                lines > 2 * written.len() + 1024
             }
-            None => {
+            _ => {
                 let _ = std::fs::remove_dir_all(&store.0);
+                true
             }
-        }
+        };
         std::fs::create_dir_all(&store.0).ok()?;
-        let journal = Journal::create(journal, &written).ok()?;
+        let journal = match compact {
+            true => Journal::create(journal, &written),
+            false => Journal::append(journal),
+        }
+        .ok()?;
         Some(LiveSink {
             written,
             seed: Some(seed.to_path_buf()),

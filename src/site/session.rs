@@ -97,11 +97,13 @@ impl Session {
     /// other session uses the folder. `None` when it cannot be used (it cannot be written).
     pub fn persistent(root: &Path, drafts: bool, base_url: Option<String>) -> Option<Session> {
         let dir = Session::folder(root);
+        let mut trace = pipeline::Trace::new();
         let sink = LiveSink::resumed(
             Dir(dir.join("site")),
             &dir.join("site.keys"),
             &root.join("site"),
         )?;
+        trace.lap("the last session's output");
         Some(Session {
             pipeline: Pipeline::kept_cached(options(root, drafts, base_url)),
             sink,
@@ -155,10 +157,12 @@ impl Session {
         self.generation += 1;
         let mut report = self.pipeline.run(changed, &mut self.sink);
         if std::mem::take(&mut self.cached) {
+            let mut trace = pipeline::Trace::new();
             if report.ok {
                 report.diags.extend(self.pipeline.save_cache());
             }
             self.pipeline.drop_cache();
+            trace.lap("the cache saved");
         }
         let c = report.changes;
         self.search_dirty |= report.ok && (!c.written.is_empty() || !c.removed.is_empty());
@@ -177,9 +181,12 @@ impl Session {
     /// adds what it writes and removes to `out`.
     pub fn finish_search(&mut self, out: &mut Outcome) {
         if let Some(job) = self.search_job() {
+            let mut trace = pipeline::Trace::new();
             let generation = job.generation;
             let files = job.run();
+            trace.lap("the search index made");
             self.apply_search(generation, files, out);
+            trace.lap("the search index written");
         }
     }
 

@@ -548,7 +548,7 @@ fn files_get_types_folders_their_index_and_misses_the_404_page() {
 }
 
 #[test]
-fn a_taken_port_moves_to_the_next_and_ctrl_c_cleans_up() {
+fn a_taken_port_moves_to_the_next_and_ctrl_c_stops_it() {
     let site = Site::fixture("basic");
     // Find two free ports in a row, hold the first.
     let (held, port) = until("two free ports in a row", || {
@@ -570,6 +570,19 @@ fn a_taken_port_moves_to_the_next_and_ctrl_c_cleans_up() {
     );
     drop(held);
     assert!(server.out.is_dir());
+    interrupt(&mut server);
+    assert!(server
+        .stdout
+        .lock()
+        .unwrap()
+        .contains("serving http://localhost:"));
+}
+
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+fn interrupt(server: &mut Server) {
     let status = Command::new("kill")
         .args(["-INT", &server.child.id().to_string()])
         .status()
@@ -577,12 +590,54 @@ fn a_taken_port_moves_to_the_next_and_ctrl_c_cleans_up() {
     assert!(status.success());
     let code = until("serve to stop", || server.child.try_wait().unwrap());
     assert!(code.success(), "{code:?}");
-    assert!(!server.out.exists(), "the preview folder is removed");
-    assert!(server
-        .stdout
-        .lock()
-        .unwrap()
-        .contains("serving http://localhost:"));
+}
+
+/// The site's own preview folder outlives a session: the next `serve` takes its files as
+/// they are (the same inodes) where nothing changed, writes what changed meanwhile, and
+/// serves what a full build writes. A `serve` started while another holds the folder
+/// builds into a temporary folder of its own, removed on Ctrl-C.
+#[test]
+fn a_second_serve_starts_from_the_folder_the_first_left() {
+    let site = Site::fixture("basic");
+    let mut first = Server::start(&site, &[]);
+    let kept = site
+        .root()
+        .join(".scholia-cache/serve/site")
+        .canonicalize()
+        .unwrap();
+    assert_eq!(first.out, kept);
+    let (home, about) = (kept.join("index.html"), kept.join("about/index.html"));
+    let (home_ino, about_ino) = (inode(&home), inode(&about));
+    interrupt(&mut first);
+    assert!(home.is_file(), "the folder is kept");
+
+    // A new tag on the newest commentary changes the home page; the free page "about"
+    // does not change.
+    let newest = "content/commentaries/2015-09-25-agreement.md";
+    let text = std::fs::read_to_string(site.root().join(newest)).unwrap();
+    let text = text.replacen("tags: [\"", "tags: [\"kept-folder\", \"", 1);
+    assert!(text.contains("kept-folder"), "{newest}: no tags list");
+    save(&site, newest, &text);
+    let mut second = Server::start(&site, &[]);
+    assert_eq!(second.out, kept);
+    assert_same_as_full_build(&site, &second, "second session");
+    assert_eq!(
+        inode(&about),
+        about_ino,
+        "an unchanged page is taken as it is"
+    );
+    assert_ne!(inode(&home), home_ino, "a changed page is written again");
+    let tag = second.get("/tags/kept-folder/");
+    assert_eq!(tag.status, 200);
+
+    // Meanwhile another session: a temporary folder, removed when it stops.
+    let mut third = Server::start(&site, &[]);
+    assert_ne!(third.out, kept);
+    assert!(third.out.join("index.html").is_file());
+    interrupt(&mut third);
+    assert!(!third.out.exists(), "the temporary folder is removed");
+    assert!(home.is_file(), "the kept folder is the second session's");
+    interrupt(&mut second);
 }
 
 /// A parties file is read with its treaty: saving it re-renders the treaty page, the

@@ -569,7 +569,9 @@ impl Articles<'_> {
 
     /// Hands commentary `i`'s page and search document to the output, when it wants them.
     pub(super) fn emit(&self, theme: &Theme, i: usize, a: &mut Article) -> Result<(), Diagnostic> {
-        {
+        // One from the cache is here because the output has its page ([`Self::taken`],
+        // asked this run): its key is not worked out twice.
+        if !a.cached {
             let mut r = Reads::new(self.keyed);
             let page = pages::commentary(self.base, a, &mut r);
             let rel = page.file();

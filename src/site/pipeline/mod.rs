@@ -815,20 +815,20 @@ fn visible_pages<'a>(pages: &'a [(Cow<Page>, u64)], drafts: bool) -> Vec<&'a Pag
 }
 
 /// Phase times on stderr when `SCHOLIA_SERVE_TRACE` is set, to see where a run goes.
-struct Trace {
+pub(crate) struct Trace {
     on: bool,
     last: Instant,
 }
 
 impl Trace {
-    fn new() -> Trace {
+    pub(crate) fn new() -> Trace {
         Trace {
             on: std::env::var_os("SCHOLIA_SERVE_TRACE").is_some(),
             last: Instant::now(),
         }
     }
 
-    fn lap(&mut self, what: &str) {
+    pub(crate) fn lap(&mut self, what: &str) {
         if self.on {
             eprintln!(
                 "  {what}: {:.1} ms",
