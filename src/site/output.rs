@@ -459,6 +459,13 @@ pub struct LiveSink<S: Store> {
     produced: Mutex<Vec<u64>>,
     /// Files this run made, applied by `finish`.
     pending: Mutex<Vec<(String, u64, Vec<u8>)>>,
+    /// Whether this run writes its files as they come: its first, into an empty store,
+    /// when there is no last good site to keep serving (holding a large site's every page
+    /// until the end, then writing them one by one, made `serve`'s first run slower than a
+    /// build). A failed run removes them.
+    direct: bool,
+    /// The files written so, with their keys.
+    made: Mutex<Vec<(String, u64)>>,
     /// A folder of earlier output whose files [`Sink::reuse`] may take (`serve`: the site's
     /// last build, so that its first run does not draw every link card again).
     seed: Option<PathBuf>,
@@ -474,6 +481,8 @@ impl<S: Store> LiveSink<S> {
             written: Default::default(),
             produced: Mutex::default(),
             pending: Mutex::default(),
+            direct: false,
+            made: Mutex::default(),
             seed: None,
             journal: None,
         }
@@ -519,6 +528,20 @@ impl<S: Store> LiveSink<S> {
         changes.written.sort();
         changes.removed.sort();
         (changes, diags)
+    }
+
+    /// Takes one file of this run: written now when the run writes as it goes, else kept
+    /// for `finish`.
+    fn take(&self, rel: &str, key: u64, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        if !self.direct {
+            lock(&self.pending).push((rel.to_string(), key, bytes));
+            return Ok(());
+        }
+        self.store
+            .write(rel, &bytes)
+            .map_err(|e| Diagnostic::global(codes::IO, format!("cannot write {rel}: {e}")))?;
+        lock(&self.made).push((rel.to_string(), key));
+        Ok(())
     }
 
     /// Notes in the journal that the store is about to change.
@@ -636,6 +659,10 @@ impl LiveSink<Dir> {
 
 impl<S: Store> Sink for LiveSink<S> {
     fn begin(&mut self) -> Result<(), Diagnostic> {
+        self.direct = self.written.is_empty();
+        if self.direct {
+            self.journal_begin();
+        }
         Ok(())
     }
 
@@ -650,8 +677,7 @@ impl<S: Store> Sink for LiveSink<S> {
         };
         match std::fs::read(seed.join(rel)) {
             Ok(bytes) if same(&bytes[..bytes.len().min(write::PREFIX)]) => {
-                lock(&self.pending).push((rel.to_string(), key, bytes));
-                true
+                self.take(rel, key, bytes).is_ok()
             }
             _ => false,
         }
@@ -659,8 +685,7 @@ impl<S: Store> Sink for LiveSink<S> {
 
     fn put(&self, rel: &str, key: Option<u64>, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         let key = key.unwrap_or_else(|| super::ctx::fp(&bytes));
-        lock(&self.pending).push((rel.to_string(), key, bytes));
-        Ok(())
+        self.take(rel, key, bytes)
     }
 
     fn finish(&mut self, ok: bool, spare: &dyn Fn(&str) -> bool) -> Result<Changes, Diagnostic> {
@@ -668,12 +693,26 @@ impl<S: Store> Sink for LiveSink<S> {
         let produced: rustc_hash::FxHashSet<u64> = std::mem::take(&mut *lock(&self.produced))
             .into_iter()
             .collect();
+        let made = std::mem::take(&mut *lock(&self.made));
+        let direct = std::mem::take(&mut self.direct);
         let mut changes = Changes::default();
         if !ok {
+            for (rel, _) in &made {
+                self.store.remove(rel);
+            }
+            if direct {
+                self.journal_end(&changes);
+            }
             return Ok(changes);
         }
         let mut diags = Vec::new();
-        self.journal_begin();
+        if !direct {
+            self.journal_begin();
+        }
+        for (rel, key) in made {
+            self.written.insert(rel.clone(), key);
+            changes.written.push(rel);
+        }
         for (rel, key, bytes) in pending {
             self.write_one(rel, key, &bytes, &mut changes, &mut diags);
         }
