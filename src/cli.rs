@@ -65,8 +65,8 @@ pub enum Command {
         #[arg(long, value_enum)]
         message_format: Option<Format>,
     },
-    /// Preview the site: build it into a temporary folder, serve it over HTTP, and rebuild
-    /// (incrementally) and reload open pages on every save.
+    /// Preview the site: build it into .scholia-cache/serve/site (kept for the next serve),
+    /// serve it over HTTP, and rebuild (incrementally) and reload open pages on every save.
     Serve {
         /// The site root.
         #[arg(long, default_value = ".")]
