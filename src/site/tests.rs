@@ -1053,6 +1053,35 @@ fn read_out(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// One step of a randomised equivalence test: the run under test (`k`, its output `now`,
+/// read only when the fresh run built) reports and writes what a fresh run (`f`, `fresh`) does.
+fn assert_step(
+    context: &dyn Fn() -> String,
+    k: &Report,
+    f: &Report,
+    now: impl FnOnce() -> BTreeMap<String, Vec<u8>>,
+    fresh: &BTreeMap<String, Vec<u8>>,
+) {
+    assert_eq!(k.diags, f.diags, "diagnostics differ ({})", context());
+    assert_eq!(k.ok, f.ok, "{}", context());
+    if f.ok {
+        let now = now();
+        assert!(
+            now == *fresh,
+            "outputs differ ({}): {}",
+            context(),
+            first_difference(&now, fresh)
+        );
+    }
+}
+
+/// Cuts the file at `path` short at a random length.
+fn cut_short(path: &Path, rng: &mut Rng) {
+    let bytes = std::fs::read(path).unwrap();
+    let cut = rng.below(bytes.len());
+    std::fs::write(path, &bytes[..cut]).unwrap();
+}
+
 /// The build cache (`build` without `--no-cache`): each step a new pipeline (as a new
 /// process) reads the cache the previous step's build wrote and takes files from its output;
 /// what it writes and reports must be what a build from nothing writes and reports. Between
@@ -1123,18 +1152,10 @@ fn cached_equivalence(seed: u64, steps: usize) {
         if let Some(i) = warned {
             c.diags.remove(i);
         }
-        assert_eq!(c.diags, f.diags, "diagnostics differ ({})", context());
-        assert_eq!(c.ok, f.ok, "{}", context());
+        assert_step(&context, &c, &f, || read_out(&out), &fresh);
         if f.ok {
             ok_runs += 1;
             hits += c.counts.commentaries - c.markdown_renders;
-            let now = read_out(&out);
-            assert!(
-                now == fresh,
-                "outputs differ ({}): {}",
-                context(),
-                first_difference(&now, &fresh)
-            );
         }
     }
     assert!(
@@ -1187,15 +1208,11 @@ fn persisted_serve_equivalence(seed: u64, steps: usize) -> usize {
             restarts += 1;
             what.push_str("; restarted");
             if journal.exists() && b.rng.chance(10) {
-                let bytes = std::fs::read(&journal).unwrap();
-                let cut = b.rng.below(bytes.len());
-                std::fs::write(&journal, &bytes[..cut]).unwrap();
+                cut_short(&journal, &mut b.rng);
                 what.push_str("; keys cut short");
             }
             if cache_file.exists() && b.rng.chance(10) {
-                let bytes = std::fs::read(&cache_file).unwrap();
-                let cut = b.rng.below(bytes.len());
-                std::fs::write(&cache_file, &bytes[..cut]).unwrap();
+                cut_short(&cache_file, &mut b.rng);
                 damaged = true;
                 what.push_str("; cache cut short");
             }
@@ -1230,18 +1247,8 @@ fn persisted_serve_equivalence(seed: u64, steps: usize) -> usize {
                 history.join("\n  ")
             )
         };
-        assert_eq!(k.diags, f.diags, "diagnostics differ ({})", context());
-        assert_eq!(k.ok, f.ok, "{}", context());
-        if f.ok {
-            ok_runs += 1;
-            let now = read_out(&out);
-            assert!(
-                now == fresh,
-                "outputs differ ({}): {}",
-                context(),
-                first_difference(&now, &fresh)
-            );
-        }
+        assert_step(&context, &k, &f, || read_out(&out), &fresh);
+        ok_runs += usize::from(f.ok);
     }
     assert!(restarts > 2, "few restarts (seed {seed}: {restarts})");
     assert!(ok_runs * 2 > steps, "most steps must build (seed {seed})");
