@@ -15,8 +15,10 @@
 //! works both ways with every bundled style and compares them byte for byte.
 
 use hayagriva::citationberg::taxonomy::Kind;
-use hayagriva::citationberg::{ChooseBranch, ChooseMatch, IndependentStyle};
-use hayagriva::citationberg::{LayoutRenderingElement as El, NamesChild};
+use hayagriva::citationberg::{Choose, ChooseBranch, ChooseMatch, IndependentStyle};
+use hayagriva::citationberg::{
+    LayoutRenderingElement as El, NamesChild, Sort, SortKey, TextTarget,
+};
 use hayagriva::Entry;
 
 /// What of an entry decides its CSL types: its type, its URL and publisher or their absence,
@@ -68,8 +70,8 @@ pub(super) fn specialise(
 ) -> Option<IndependentStyle> {
     let mut kinds: Vec<Kind> = Vec::new();
     let mut s = style.clone();
-    each_branch(&mut s, &mut |b| {
-        for k in b.type_.iter().flatten() {
+    each_choose(&mut s, &mut |c| {
+        for k in branches(c).flat_map(|b| b.type_.iter().flatten()) {
             if !kinds.contains(k) {
                 kinds.push(*k);
             }
@@ -80,7 +82,11 @@ pub(super) fn specialise(
         answers.push((k, is(k)?));
     }
     let of = |k: &Kind| answers.iter().find(|(a, _)| a == k).map(|(_, t)| *t);
-    each_branch(&mut s, &mut |b| fold(b, &of));
+    each_choose(&mut s, &mut |c| {
+        branches(c).for_each(|b| fold(b, &of));
+        cut_after_certain(c);
+    });
+    prune_macros(&mut s);
     Some(s)
 }
 
@@ -131,25 +137,97 @@ fn fold(b: &mut ChooseBranch, of: &impl Fn(&Kind) -> Option<bool>) {
     }
 }
 
-/// Calls `f` on every branch of every `<choose>` of the style: its citation and
-/// bibliography layouts and its macros.
-fn each_branch(s: &mut IndependentStyle, f: &mut impl FnMut(&mut ChooseBranch)) {
-    walk(&mut s.citation.layout.elements, f);
-    if let Some(b) = &mut s.bibliography {
-        walk(&mut b.layout.elements, f);
-    }
-    for m in &mut s.macros {
-        walk(&mut m.children, f);
+/// Empties what follows a branch that is always taken: hayagriva never gets there.
+fn cut_after_certain(c: &mut Choose) {
+    let certain = |b: &ChooseBranch| {
+        b.disambiguate.is_none()
+            && b.is_numeric.is_none()
+            && b.is_uncertain_date.is_none()
+            && b.locator.is_none()
+            && b.position.is_none()
+            && b.type_.is_none()
+            && b.variable.is_none()
+            && b.match_ != ChooseMatch::Any
+    };
+    let first = branches(c).position(|b| certain(b));
+    if let Some(i) = first {
+        for b in branches(c).skip(i + 1) {
+            b.children.clear();
+        }
+        if let Some(o) = &mut c.otherwise {
+            o.children.clear();
+        }
     }
 }
 
-fn walk(els: &mut [El], f: &mut impl FnMut(&mut ChooseBranch)) {
+fn branches(c: &mut Choose) -> impl Iterator<Item = &mut ChooseBranch> {
+    std::iter::once(&mut c.if_).chain(&mut c.else_if)
+}
+
+/// Calls `f` on every `<choose>` of the style (its citation and bibliography layouts and its
+/// macros) before its branches' children.
+fn each_choose(s: &mut IndependentStyle, f: &mut impl FnMut(&mut Choose)) {
+    let mut on = |el: &mut El| {
+        if let El::Choose(c) = el {
+            f(c);
+        }
+    };
+    walk(&mut s.citation.layout.elements, &mut on);
+    if let Some(b) = &mut s.bibliography {
+        walk(&mut b.layout.elements, &mut on);
+    }
+    for m in &mut s.macros {
+        walk(&mut m.children, &mut on);
+    }
+}
+
+/// Drops the macros that nothing reaches, now that branches which cannot be taken are empty:
+/// hayagriva looks a macro up by its name along the list each time it is used.
+fn prune_macros(s: &mut IndependentStyle) {
+    let mut reached: Vec<String> = Vec::new();
+    let uses = |els: &mut [El], reached: &mut Vec<String>| {
+        walk(els, &mut |el| {
+            if let El::Text(t) = el {
+                if let TextTarget::Macro { name } = &t.target {
+                    reached.push(name.clone());
+                }
+            }
+        })
+    };
+    uses(&mut s.citation.layout.elements, &mut reached);
+    let mut sorts: Vec<&Sort> = s.citation.sort.iter().collect();
+    if let Some(b) = &mut s.bibliography {
+        uses(&mut b.layout.elements, &mut reached);
+        sorts.extend(&b.sort);
+    }
+    for key in sorts.into_iter().flat_map(|s| &s.keys) {
+        if let SortKey::MacroName { name, .. } = key {
+            reached.push(name.clone());
+        }
+    }
+    let mut done = 0;
+    while done < reached.len() {
+        let name = reached[done].clone();
+        done += 1;
+        // Hayagriva takes the first macro of a name; so does this.
+        if reached[..done - 1].contains(&name) {
+            continue;
+        }
+        if let Some(m) = s.macros.iter_mut().find(|m| m.name == name) {
+            uses(&mut m.children, &mut reached);
+        }
+    }
+    s.macros.retain(|m| reached.contains(&m.name));
+}
+
+/// Calls `f` on every element, a `<choose>` before its branches' children.
+fn walk(els: &mut [El], f: &mut impl FnMut(&mut El)) {
     for el in els {
+        f(el);
         match el {
             El::Group(g) => walk(&mut g.children, f),
             El::Choose(c) => {
-                for b in std::iter::once(&mut c.if_).chain(&mut c.else_if) {
-                    f(b);
+                for b in branches(c) {
                     walk(&mut b.children, f);
                 }
                 if let Some(o) = &mut c.otherwise {
@@ -233,5 +311,34 @@ mod tests {
         let s = probe_style().unwrap();
         assert!(specialise(&s, |_| None).is_none());
         assert!(specialise(&s, |_| Some(true)).is_some());
+    }
+
+    #[test]
+    fn macros_that_only_untaken_branches_reach_are_dropped() {
+        let s = IndependentStyle::from_xml(concat!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">"#,
+            r#"<info><title>t</title><id>t</id><updated>2024-01-01T00:00:00+00:00</updated></info>"#,
+            r#"<macro name="a"><text macro="b"/></macro><macro name="b"><text value="b"/></macro>"#,
+            r#"<macro name="c"><text value="c"/></macro><macro name="d"><text value="d"/></macro>"#,
+            r#"<macro name="e"><text value="e"/></macro><macro name="f"><text value="f"/></macro>"#,
+            r#"<citation><layout><text value="x"/></layout></citation>"#,
+            r#"<bibliography><sort><key macro="e"/></sort><layout><group><choose>"#,
+            r#"<if type="book"><text macro="c"/></if><else-if type="webpage"><text macro="a"/>"#,
+            r#"</else-if><else><text macro="f"/></else></choose></group></layout></bibliography>"#,
+            r#"</style>"#,
+        ))
+        .unwrap();
+        let kept = |s: &IndependentStyle| -> Vec<String> {
+            s.macros.iter().map(|m| m.name.clone()).collect()
+        };
+        assert_eq!(kept(&s), ["a", "b", "c", "d", "e", "f"]);
+        // A webpage never takes the book branch nor the `else`; a book never the webpage's.
+        let web = specialise(&s, |k| Some(k == Kind::Webpage)).unwrap();
+        assert_eq!(kept(&web), ["a", "b", "e"]);
+        let book = specialise(&s, |k| Some(k == Kind::Book)).unwrap();
+        assert_eq!(kept(&book), ["c", "e"]);
+        // Neither: only the `else` can be taken.
+        let other = specialise(&s, |_| Some(false)).unwrap();
+        assert_eq!(kept(&other), ["e", "f"]);
     }
 }
