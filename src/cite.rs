@@ -14,7 +14,7 @@ use crate::codes;
 use crate::error::{did_you_mean, Diagnostic, LineIndex};
 use crate::html::escape_into;
 use hayagriva::archive::ArchivedStyle;
-use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::taxonomy::{Kind, Locator};
 use hayagriva::citationberg::{
     FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, Style,
     TextDecoration, ToFormatting, VerticalAlign,
@@ -608,7 +608,8 @@ impl Sources {
         let engine = self.engine();
         let locales = self.locales(locale);
         let entry = self.entry(&self.keys[work])?;
-        let style = &engine.cite_style;
+        let shaped = engine.shaped(entry, |p| one_work(p, locale, &locales, entry));
+        let style = &shaped.cite;
         let mut driver = BibliographyDriver::new().with_citation_number_offset(number);
         for c in cites {
             let items = c
@@ -794,7 +795,7 @@ impl Sources {
         let locales = self.locales(&locale);
         let one = |style: &IndependentStyle| one_work(style, &locale, &locales, entry);
         if specialised {
-            one(&engine.work_style(entry, one))
+            one(&engine.shaped(entry, one).one_work)
         } else {
             one(engine.one_work_base())
         }
@@ -858,9 +859,9 @@ struct Engine {
     uses: memo::Uses,
     /// What the driver puts around a citation's items.
     frame: Frame,
-    /// The style for one work, specialised to each [`shape::shape`] of entry met so far
-    /// (the style as it is where hayagriva could not answer a probe).
-    shapes: Mutex<Vec<(String, Arc<IndependentStyle>)>>,
+    /// The styles for one work, specialised to each [`shape::shape`] of entry met so far
+    /// (the styles as they are where hayagriva could not answer a probe).
+    shapes: Mutex<Vec<(String, Arc<Shaped>)>>,
 }
 
 /// A citation's prefix, delimiter and suffix as HTML, in the layout's formatting.
@@ -928,15 +929,12 @@ impl Engine {
         }
     }
 
-    /// [`Engine::one_work_base`] with its `type` tests answered for `entry`'s shape, by
-    /// formatting `entry` with probe styles through `run` the first time the shape is met.
-    fn work_style(
-        &self,
-        entry: &Entry,
-        run: impl Fn(&IndependentStyle) -> String,
-    ) -> Arc<IndependentStyle> {
+    /// [`Engine::one_work_base`] and `cite_style` with their `type` tests answered for
+    /// `entry`'s shape, by formatting `entry` with probe styles through `run` the first time
+    /// the shape is met.
+    fn shaped(&self, entry: &Entry, run: impl Fn(&IndependentStyle) -> String) -> Arc<Shaped> {
         let key = shape::shape(entry);
-        let known = |shapes: &[(String, Arc<IndependentStyle>)]| {
+        let known = |shapes: &[(String, Arc<Shaped>)]| {
             shapes
                 .iter()
                 .find(|(k, _)| *k == key)
@@ -946,16 +944,26 @@ impl Engine {
             return s;
         }
         let probe = shape::probe_style();
-        let base = self.one_work_base();
-        let answer = |kind| {
-            let p = shape::probe_for(probe.as_ref()?, kind)?;
-            match run(&p).trim() {
+        let mut answers: Vec<(Kind, Option<bool>)> = Vec::new();
+        let mut answer = |kind| {
+            if let Some((_, a)) = answers.iter().find(|(k, _)| *k == kind) {
+                return *a;
+            }
+            let a = shape::probe_for(probe.as_ref()?, kind).and_then(|p| match run(&p).trim() {
                 "y" => Some(true),
                 "n" => Some(false),
                 _ => None,
-            }
+            });
+            answers.push((kind, a));
+            a
         };
-        let made = Arc::new(shape::specialise(base, answer).unwrap_or_else(|| base.clone()));
+        let mut specialise = |base: &IndependentStyle| {
+            shape::specialise(base, &mut answer).unwrap_or_else(|| base.clone())
+        };
+        let made = Arc::new(Shaped {
+            one_work: specialise(self.one_work_base()),
+            cite: specialise(&self.cite_style),
+        });
         let mut shapes = self.shapes.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = known(&shapes) {
             return s;
@@ -963,6 +971,14 @@ impl Engine {
         shapes.push((key, made.clone()));
         made
     }
+}
+
+/// An engine's styles with their `type` tests answered for one shape of entry.
+struct Shaped {
+    /// For a work alone ("Cite this").
+    one_work: IndependentStyle,
+    /// For citations of one work (the memo's runs).
+    cite: IndependentStyle,
 }
 
 /// The bundled locales a request in `locale` can fall back to: that locale and its

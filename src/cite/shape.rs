@@ -13,6 +13,9 @@
 //! ([`specialise`]): a branch whose answer is known tests nothing, and takes the same branch.
 //! Hayagriva itself answers, so the rewrite cannot disagree with it; `cite::tests` formats
 //! works both ways with every bundled style and compares them byte for byte.
+//!
+//! The memo's runs (`memo.rs`) are of one work too, so they use the same specialised style
+//! for citations; `cite::tests` compares what they give with the driver's plain style.
 
 use hayagriva::citationberg::taxonomy::Kind;
 use hayagriva::citationberg::{Choose, ChooseBranch, ChooseMatch, IndependentStyle};
