@@ -12,7 +12,9 @@
 //! tests, with a probe style of one `<choose>`, and the style is rewritten with those answers
 //! ([`specialise`]): a branch whose answer is known tests nothing, and takes the same branch.
 //! Hayagriva itself answers, so the rewrite cannot disagree with it; `cite::tests` formats
-//! works both ways with every bundled style and compares them byte for byte.
+//! works both ways with every bundled style and compares them byte for byte. The key is only
+//! as complete as that reading of `matches_entry_type`: a new hayagriva must be read again
+//! for what else it looks at (the test varies URLs, not every field).
 //!
 //! The memo's runs (`memo.rs`) are of one work too, so they use the same specialised style
 //! for citations; `cite::tests` compares what they give with the driver's plain style.
