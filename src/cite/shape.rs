@@ -110,12 +110,7 @@ fn fold(b: &mut ChooseBranch, of: &impl Fn(&Kind) -> Option<bool>) {
         ChooseMatch::All => answers.contains(&false).then_some(false),
         ChooseMatch::None => answers.contains(&true).then_some(false),
     };
-    let others = b.disambiguate.is_some()
-        || b.is_numeric.is_some()
-        || b.is_uncertain_date.is_some()
-        || b.locator.is_some()
-        || b.position.is_some()
-        || b.variable.is_some();
+    let others = tests_besides_type(b);
     // Without other tests, the types alone decide: any of none is false, all (or none) of
     // none is true, which is what the types gave.
     let outcome = decided.or((!others).then_some(b.match_ != ChooseMatch::Any));
@@ -142,17 +137,21 @@ fn fold(b: &mut ChooseBranch, of: &impl Fn(&Kind) -> Option<bool>) {
     }
 }
 
+/// Whether the branch tests anything but types.
+fn tests_besides_type(b: &ChooseBranch) -> bool {
+    b.disambiguate.is_some()
+        || b.is_numeric.is_some()
+        || b.is_uncertain_date.is_some()
+        || b.locator.is_some()
+        || b.position.is_some()
+        || b.variable.is_some()
+}
+
 /// Empties what follows a branch that is always taken: hayagriva never gets there.
 fn cut_after_certain(c: &mut Choose) {
+    // No tests: all (or none) of none is true.
     let certain = |b: &ChooseBranch| {
-        b.disambiguate.is_none()
-            && b.is_numeric.is_none()
-            && b.is_uncertain_date.is_none()
-            && b.locator.is_none()
-            && b.position.is_none()
-            && b.type_.is_none()
-            && b.variable.is_none()
-            && b.match_ != ChooseMatch::Any
+        b.type_.is_none() && !tests_besides_type(b) && b.match_ != ChooseMatch::Any
     };
     let first = branches(c).position(|b| certain(b));
     if let Some(i) = first {
